@@ -1,0 +1,144 @@
+"""Need, fair shares, and the closed-form splits (water-filling) the engine builds on.
+
+Working in attainment (grant / fair share) turns every rule into something simple:
+floors, needs floors, capacities and the lead cap are a box per partner, the budget
+is one sum, the ring-fence one sum over by-and-for partners, and the spread limit says
+the highest attainment is at most ``k`` times the lowest (funding per unit of need is
+attainment times a constant). That makes the leximin split computable exactly:
+
+1. With a spread limit, first find ``m``, the highest smallest attainment any split
+   allows. Every leximin split has all attainments in ``[m, k m]``; inside that band
+   the spread rows hold automatically, so they become part of each partner's box.
+2. Water-fill the budget: every partner gets ``clamp(t * fair share, low, high)`` for
+   the one level ``t`` that spends the budget exactly.
+3. If that leaves by-and-for partners below the ring-fence, they share exactly the
+   ring-fence (or more when the others cannot absorb the rest) at their own level and
+   the others share what is left at theirs.
+
+The engine checks this against the linear program (``solve.leximin_rounds``) on
+random instances in the tests; in production the program re-derives the levels
+from it and supplies the shadow prices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import Partner, Scenario
+
+INF = float("inf")
+
+
+def need(partner: Partner, scenario: Scenario) -> float:
+    """``n_p = base_p (1 + w_d d_p + w_b (1 - b_p))``."""
+    if scenario.basis == "equal":
+        base = 1.0
+    elif scenario.basis == "capacity":
+        base = partner.capacity
+    else:
+        base = partner.reach or 0.0
+    w = scenario.weights
+    d = partner.multiple_disadvantage
+    b = partner.back_office_capacity
+    if d is None or b is None:
+        raise ValueError(f"{partner.name}: needs scores are blank")
+    return base * (1.0 + w.multiple_disadvantage * d + w.back_office_gap * (1.0 - b))
+
+
+def _g(t: float, tau: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    return float(np.clip(t * tau, lo, hi).sum())
+
+
+def level_for(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, target: float,
+              largest: bool = False) -> float:
+    """The level ``t`` at which ``sum clamp(t tau, lo, hi)`` reaches ``target``.
+
+    Exact on the piecewise-linear curve (breakpoints, then one linear step). With
+    ``largest`` it returns the largest such ``t`` (used for the spread band's lower
+    edge), otherwise the smallest. Returns ``inf`` when even everyone at ``hi`` stays
+    at or below ``target`` and ``largest`` is asked, ``-inf`` when ``sum lo`` already
+    exceeds it.
+    """
+    if len(tau) == 0:
+        return 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bps = np.concatenate([lo / tau, hi / tau])
+    bps = np.unique(bps[np.isfinite(bps)])
+    if len(bps) == 0:
+        return 0.0
+    low_sum = float(lo.sum())
+    if low_sum > target * (1 + 1e-12) + 1e-9:
+        return -INF
+    # g(bps[i]) is increasing in i; find the first i with g > target (largest) or >= (smallest).
+    lo_i, hi_i = 0, len(bps)
+    while lo_i < hi_i:
+        mid = (lo_i + hi_i) // 2
+        v = _g(bps[mid], tau, lo, hi)
+        if (v > target) if largest else (v >= target):
+            hi_i = mid
+        else:
+            lo_i = mid + 1
+    i = lo_i
+    if i == len(bps):
+        if largest:
+            return INF if _g(bps[-1], tau, lo, hi) <= target else float(bps[-1])
+        return float(bps[-1])
+    if i == 0:
+        return float(bps[0])
+    a, b = float(bps[i - 1]), float(bps[i])
+    ga, gb = _g(a, tau, lo, hi), _g(b, tau, lo, hi)
+    if gb == ga:
+        return b if largest else a
+    return a + (target - ga) * (b - a) / (gb - ga)
+
+
+def waterfill(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> np.ndarray:
+    """Progressive filling: raise everyone's attainment together, each stopping at its cap."""
+    if len(tau) == 0:
+        return np.zeros(0)
+    t = level_for(tau, lo, hi, total)
+    if not np.isfinite(t):
+        t = 0.0 if t < 0 else float(np.max(hi / tau))
+    return np.clip(t * tau, lo, hi)
+
+
+def spread_band(tau, lo, hi, bf, ring, total, k) -> float:
+    """The highest smallest attainment ``m`` a split can have under spread limit ``k``.
+
+    Each condition for a band ``[m, k m]`` is monotone in ``m``; the ones that
+    tighten as ``m`` grows are the budget (everyone at least ``m``), the others'
+    share when by-and-for partners need the ring-fence, and each capacity.
+    """
+    m = float(np.min(hi / tau))
+    m = min(m, level_for(tau, lo, np.full_like(hi, INF), total, largest=True))
+    if ring > 0 and (~bf).any():
+        nb = ~bf
+        m = min(m, level_for(tau[nb], lo[nb], np.full(int(nb.sum()), INF), total - ring,
+                             largest=True))
+    return m
+
+
+def leximin_split(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, bf: np.ndarray,
+                  ring: float, total: float, k: float | None) -> np.ndarray:
+    """The unique leximin split of ``total`` (see the module notes). Assumes feasibility."""
+    lo2, hi2 = lo, hi
+    if k is not None:
+        m = spread_band(tau, lo, hi, bf, ring, total, k)
+        lo2 = np.maximum(lo, m * tau)
+        hi2 = np.minimum(hi, k * m * tau)
+        lo2 = np.minimum(lo2, hi2)
+    x = waterfill(tau, lo2, hi2, total)
+    if ring > 0 and bf.any() and x[bf].sum() < ring * (1 - 1e-12):
+        nb = ~bf
+        s = max(ring, total - float(hi2[nb].sum()))
+        x = np.empty_like(tau)
+        x[bf] = waterfill(tau[bf], lo2[bf], hi2[bf], s)
+        x[nb] = waterfill(tau[nb], lo2[nb], hi2[nb], total - s)
+    return x
+
+
+def size_proportional(capacities: np.ndarray, total: float) -> np.ndarray:
+    """The "bigger slice" split: proportional to capacity, no one above its capacity."""
+    if len(capacities) == 0:
+        return np.zeros(0)
+    return waterfill(capacities, np.zeros_like(capacities), capacities, total)

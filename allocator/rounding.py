@@ -1,0 +1,98 @@
+"""Whole currency units without breaking a sum, a cap or a floor.
+
+Largest remainder: everyone gets the whole part of their figure, then the units left
+over go one each to the largest fractional parts. Ties go to the partner with the
+lower attainment, so rounding never quietly favours the larger partner.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+EPS = 1e-6
+
+
+def largest_remainder(
+    x: np.ndarray,
+    total: int,
+    lo: np.ndarray | None = None,
+    hi: np.ndarray | None = None,
+    priority: np.ndarray | None = None,
+) -> np.ndarray:
+    """Round ``x`` to integers summing to ``total``, staying within ``[lo, hi]`` when given.
+
+    ``priority``: lower values win ties (pass attainment). Raises ValueError when the
+    bounds leave no whole-unit split (for example two floors of 0.6 each and a total of 1).
+    """
+    n = len(x)
+    if n == 0:
+        if total != 0:
+            raise ValueError("nothing to round into")
+        return np.zeros(0, dtype=np.int64)
+    lo_i = np.zeros(n, dtype=np.int64) if lo is None else np.ceil(np.asarray(lo) - EPS).astype(np.int64)
+    hi_i = (np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64) if hi is None
+            else np.floor(np.asarray(hi) + EPS).astype(np.int64))
+    if lo_i.sum() > total or hi_i.sum() < total or (lo_i > hi_i).any():
+        raise ValueError("the limits leave no whole-unit split")
+    base = np.floor(x + EPS).astype(np.int64)
+    base = np.clip(base, lo_i, hi_i)
+    frac = x - base
+    pr = np.zeros(n) if priority is None else np.asarray(priority, float)
+    left = int(total - base.sum())
+    if left > 0:
+        order = sorted(range(n), key=lambda i: (-round(frac[i], 9), pr[i], i))
+        while left > 0:
+            moved = False
+            for i in order:
+                if left == 0:
+                    break
+                if base[i] < hi_i[i]:
+                    base[i] += 1
+                    left -= 1
+                    moved = True
+            if not moved:  # pragma: no cover - excluded by the check above
+                raise ValueError("no room to place the remaining units")
+    elif left < 0:
+        order = sorted(range(n), key=lambda i: (round(frac[i], 9), -pr[i], i))
+        while left < 0:
+            moved = False
+            for i in order:
+                if left == 0:
+                    break
+                if base[i] > lo_i[i]:
+                    base[i] -= 1
+                    left += 1
+                    moved = True
+            if not moved:  # pragma: no cover
+                raise ValueError("no room to remove the extra units")
+    return base
+
+
+def shift_for_group(
+    ints: np.ndarray, x: np.ndarray, group: np.ndarray, need: float,
+    lo: np.ndarray, hi: np.ndarray,
+) -> np.ndarray:
+    """Move single units into ``group`` until it holds at least ``ceil(need)``.
+
+    Used for the ring-fence: rounding every partner on its own could leave the
+    by-and-for total a unit short of the share they were promised.
+    """
+    want = math.ceil(need - EPS)
+    ints = ints.copy()
+    lo_i = np.ceil(lo - EPS).astype(np.int64)
+    hi_i = np.floor(hi + EPS).astype(np.int64)
+    frac = x - ints
+    while ints[group].sum() < want:
+        takers = [i for i in np.nonzero(group)[0] if ints[i] < hi_i[i]]
+        givers = [i for i in np.nonzero(~group)[0] if ints[i] > lo_i[i]]
+        if not takers or not givers:
+            break
+        t = max(takers, key=lambda i: frac[i])
+        g = min(givers, key=lambda i: frac[i])
+        ints[t] += 1
+        ints[g] -= 1
+        frac[t] -= 1
+        frac[g] += 1
+    return ints
