@@ -278,27 +278,27 @@ class _Parse:
     decimal_comma: bool = False
     symbols: set[str] = field(default_factory=set)
 
-    def number(self, cell: _Cell) -> float | None:
-        """A number from a cell, None when blank; raises _Bad with the reason."""
+    def number(self, cell: _Cell, want: str = "a number") -> float | None:
+        """A number from a cell, None when blank; raises _Bad saying what was wanted."""
         v = cell.value
         if cell.kind == "e":
-            raise _Bad(f"holds the error {v}; enter a number")
+            raise _Bad(f"holds the error {v}; enter {want}")
         if v is None:
             return None
         if isinstance(v, bool):
-            raise _Bad(f"must be a number, got {_shown(v)}")
+            raise _Bad(f"must be {want}, got {_shown(v)}")
         if isinstance(v, (int, float)):
             if not math.isfinite(v):
                 raise _Bad(f"must be a finite number, got {v}")
             return float(v)
         if isinstance(v, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
-            raise _Bad(f"must be a number, got {_shown(v)}")
+            raise _Bad(f"must be {want}, got {_shown(v)}")
         text = str(v).strip()
         if not text:
             return None
-        return self._text_number(text, v)
+        return self._text_number(text, v, want)
 
-    def _text_number(self, text: str, original: Any) -> float:
+    def _text_number(self, text: str, original: Any, want: str) -> float:
         s = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
         negative = False
         if s.startswith("(") and s.endswith(")"):
@@ -328,7 +328,7 @@ class _Parse:
         elif _COMMA_GROUPS.match(s):
             s = s.replace(",", "")
         if not _PLAIN.match(s):
-            raise _Bad(f"must be a number, got {_shown(original)}")
+            raise _Bad(f"must be {want}, got {_shown(original)}")
         x = float(s)
         if percent:
             x /= 100
@@ -508,11 +508,22 @@ def check_xlsx_archive(data: bytes, name: str) -> None:
         raise _fail(f"{invalid} ({e})") from None
 
 
+def _is_entity_refusal(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML, anywhere in the chain of causes."""
+    seen = 0
+    while error is not None and seen < 10:
+        if "Entit" in type(error).__name__ or "DTD" in type(error).__name__:
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
 def _load(data: bytes, name: str, data_only: bool) -> Any:
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as e:  # an untrusted file may fail in any parser layer
-        if "Entit" in type(e).__name__ or "DTD" in type(e).__name__:
+        if _is_entity_refusal(e):
             raise _fail(f"{name} was refused: it declares XML entities (an entity bomb?)") from None
         raise _fail(f"{name} is not a valid workbook ({type(e).__name__}: {e})") from None
 
@@ -578,51 +589,59 @@ def _read_xlsx(path: Path, data: bytes) -> _Grid:
     wb = _load(data, name, data_only=True)
     raw_wb = _load(data, name, data_only=False)
     try:
-        ws = _pick_sheet(wb)
-        if ws is None:
-            raise _fail(f"{name} has no worksheet")
-        raw_ws = raw_wb[ws.title]
-        ws.reset_dimensions()
-        raw_ws.reset_dimensions()
-        rows: list[tuple[int, list[_Cell]]] = []
-        try:
-            pairs = zip(
-                ws.iter_rows(max_col=MAX_COLUMNS),
-                raw_ws.iter_rows(max_col=MAX_COLUMNS),
-                strict=False,
-            )
-            kept = 0
-            for number, (row, raw) in enumerate(pairs, start=1):
-                cells: list[_Cell] = []
-                for cell, raw_cell in zip(row, raw, strict=False):
-                    v = getattr(cell, "value", None)
-                    if v is None and getattr(raw_cell, "data_type", None) == "f":
-                        cells.append(_Cell(getattr(raw_cell, "value", None), "f"))
-                    elif getattr(cell, "data_type", None) == "e":
-                        cells.append(_Cell(v, "e"))
-                    else:
-                        cells.append(_Cell(v))
-                if _is_blank(cells):
-                    continue
-                kept += 1
-                if kept > MAX_ROWS:
-                    raise _fail(f"{name} has more than {MAX_ROWS} rows; split it up")
-                rows.append((number, cells))
-            merges = _merged_ranges(data, ws)
-        except ValidationError:
-            raise
-        except Exception as e:
-            if "Entit" in type(e).__name__ or "DTD" in type(e).__name__:
-                raise _fail(f"{name} was refused: it declares XML entities") from None
-            raise _fail(f"{name} is not a valid workbook ({type(e).__name__}: {e})") from None
-        grid = _Grid(rows, sheet=ws.title)
-        _fill_merges(grid, merges)
-        if len(wb.worksheets) > 1 and ws.title.lower() != "partners":
-            grid.warnings.append(f"read the partners from the sheet {ws.title!r}")
-        return grid
+        ws, rows, merges = _sheet_cells(data, wb, raw_wb, name)
+    except ValidationError:
+        raise
+    except Exception as e:  # an untrusted file may fail in any parser layer
+        if _is_entity_refusal(e):
+            raise _fail(f"{name} was refused: it declares XML entities (an entity bomb?)") from None
+        raise _fail(f"{name} is not a valid workbook ({type(e).__name__}: {e})") from None
     finally:
         wb.close()
         raw_wb.close()
+    grid = _Grid(rows, sheet=ws.title)
+    _fill_merges(grid, merges)
+    if len(wb.worksheets) > 1 and ws.title.lower() != "partners":
+        grid.warnings.append(f"read the partners from the sheet {ws.title!r}")
+    return grid
+
+
+def _sheet_cells(
+    data: bytes, wb: Any, raw_wb: Any, name: str
+) -> tuple[Any, list[tuple[int, list[_Cell]]], list[tuple[int, int, int, int]]]:
+    """The partner sheet, its non-blank rows, and its merged ranges.
+
+    The workbook is read twice: once for the values Excel saved, once for the raw
+    cells, so that a formula with no saved result is reported instead of read as blank.
+    """
+    ws = _pick_sheet(wb)
+    if ws is None:
+        raise _fail(f"{name} has no worksheet")
+    raw_ws = raw_wb[ws.title]
+    ws.reset_dimensions()
+    raw_ws.reset_dimensions()
+    rows: list[tuple[int, list[_Cell]]] = []
+    pairs = zip(
+        ws.iter_rows(max_col=MAX_COLUMNS), raw_ws.iter_rows(max_col=MAX_COLUMNS), strict=False
+    )
+    kept = 0
+    for number, (row, raw) in enumerate(pairs, start=1):
+        cells: list[_Cell] = []
+        for cell, raw_cell in zip(row, raw, strict=False):
+            v = getattr(cell, "value", None)
+            if v is None and getattr(raw_cell, "data_type", None) == "f":
+                cells.append(_Cell(getattr(raw_cell, "value", None), "f"))
+            elif getattr(cell, "data_type", None) == "e":
+                cells.append(_Cell(v, "e"))
+            else:
+                cells.append(_Cell(v))
+        if _is_blank(cells):
+            continue
+        kept += 1
+        if kept > MAX_ROWS:
+            raise _fail(f"{name} has more than {MAX_ROWS} rows; split it up")
+        rows.append((number, cells))
+    return ws, rows, _merged_ranges(data, ws)
 
 
 def _fill_merges(grid: _Grid, merges: list[tuple[int, int, int, int]]) -> None:
@@ -822,26 +841,32 @@ def _capped(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
+_WANT = {
+    "capacity": "a number greater than 0",
+    "floor": "a number, 0 or more",
+    "reach": "a number of people, 0 or more",
+}
+
+
 def _convert(parse: _Parse, col: Column, cell: _Cell) -> Any:
     if col.kind == "bool":
         return parse.boolean(cell)
     if col.kind == "text":
         return parse.text(cell)
-    x = parse.number(cell)
     f = col.field
+    want = "a score from 0 to 1" if col.kind == "score" else _WANT[f]
+    x = parse.number(cell, want)
     if x is None:
         if f == "capacity":
             raise _Bad("is blank: enter the most the partner can absorb in a year (greater than 0)")
         if col.kind == "score":
             raise _Bad("is blank: enter a score from 0 to 1 (a blank is never read as no need)")
         return 0.0 if f == "floor" else None
-    if f == "capacity" and x <= 0:
-        raise _Bad(f"must be a number greater than 0, got {_shown(cell.value)}")
-    if f in ("floor", "reach") and x < 0:
-        raise _Bad(f"must be 0 or more, got {_shown(cell.value)}")
+    if (f == "capacity" and x <= 0) or (f in ("floor", "reach") and x < 0):
+        raise _Bad(f"must be {want}, got {_shown(cell.value)}")
     if col.kind == "score" and not 0 <= x <= 1:
         hint = f" (write {x / 100:g} or {x:g}%)" if 1 < x <= 100 else ""
-        raise _Bad(f"must be a score from 0 to 1, got {_shown(cell.value)}{hint}")
+        raise _Bad(f"must be {want}, got {_shown(cell.value)}{hint}")
     return x
 
 

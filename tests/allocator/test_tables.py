@@ -1,0 +1,647 @@
+"""Importing partner tables: the template, the forms people type, and hostile files."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import time
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from allocator import tables
+from allocator.model import (
+    Budget,
+    Partner,
+    Project,
+    Scenario,
+    ValidationError,
+    project_from_dict,
+    project_to_dict,
+)
+from allocator.tables import import_partners, read_partner_table
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+HEADER = "Name,Capacity,Multiple disadvantage,Back-office capacity"
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems(excinfo: pytest.ExceptionInfo[ValidationError]) -> list[str]:
+    return [f"{p}: {m}" if p else m for p, m in excinfo.value.problems]
+
+
+def existing_project(**scenario: object) -> Project:
+    return Project(
+        name="Existing",
+        currency="GBP",
+        start_year=2027,
+        year_count=2,
+        budget=Budget(first_year=500000),
+        partners=(
+            Partner(
+                id="amani",
+                name="Amani Collective",
+                capacity=180000,
+                multiple_disadvantage=0.85,
+                back_office_capacity=0.3,
+                reach=900,
+            ),
+        ),
+        scenarios=(Scenario(name="Base", **scenario),),
+    )
+
+
+# ---------------------------------------------------------------------------------
+# The template
+# ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["partners_template.csv", "partners_template.xlsx"])
+def test_template_imports_into_a_new_project_that_validates(name: str) -> None:
+    project, warnings = import_partners(RESOURCES / name, None, project_name="Test bid")
+    assert project.name == "Test bid"
+    assert [p.name for p in project.partners] == [r["name"] for r in tables.EXAMPLE_ROWS]
+    lead, small = project.partners
+    assert lead.lead and not lead.by_and_for and lead.capacity == 300000
+    assert small.by_and_for and small.floor == 30000 and small.multiple_disadvantage == 0.85
+    assert small.reach == 450 and small.back_office_capacity == 0.3
+    assert lead.id == "harbourside-womens-centre" and small.id == "kinara-sisters-collective"
+    # the project survives a save/load cycle: every rule of the model holds
+    assert project_from_dict(project_to_dict(project)) == project
+    assert any("set the real grant" in w for w in warnings)
+
+
+def test_template_files_match_what_write_template_produces(tmp_path: Path) -> None:
+    tables.write_template(tmp_path / "t.xlsx")
+    tables.write_template_csv(tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == (RESOURCES / "partners_template.csv").read_bytes()
+    fresh = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    committed = openpyxl.load_workbook(RESOURCES / "partners_template.xlsx")
+    assert fresh.sheetnames == committed.sheetnames == ["Partners", "About the columns"]
+    rows = lambda wb: [list(r) for r in wb["Partners"].iter_rows(values_only=True)]  # noqa: E731
+    assert rows(fresh) == rows(committed)
+    about = [r[0] for r in committed["About the columns"].iter_rows(min_row=2, values_only=True)]
+    assert all(c.label in about for c in tables.COLUMNS)
+
+
+def test_csv_and_xlsx_templates_hold_the_same_rows() -> None:
+    csv_rows, _ = read_partner_table(RESOURCES / "partners_template.csv")
+    xlsx_rows, _ = read_partner_table(RESOURCES / "partners_template.xlsx")
+    assert csv_rows == xlsx_rows
+    assert len(csv_rows) == 2
+
+
+# ---------------------------------------------------------------------------------
+# Headers, encodings and number forms
+# ---------------------------------------------------------------------------------
+
+
+def test_aliases_and_header_case(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "ORGANISATION,Max grant,People served,BY AND FOR,Lead partner,"
+        "Multiple disadvantage (0-1),Back office,Capacity (£ per year) notes\n"
+        "Amani Collective,180000,900,yes,no,0.85,0.3,ignored\n",
+    )
+    rows, warnings = read_partner_table(path)
+    assert rows == [
+        {
+            "name": "Amani Collective",
+            "capacity": 180000.0,
+            "reach": 900.0,
+            "by_and_for": True,
+            "lead": False,
+            "multiple_disadvantage": 0.85,
+            "back_office_capacity": 0.3,
+        }
+    ]
+    assert any("Capacity (£ per year) notes" in w and "ignored" in w for w in warnings)
+
+
+def test_capacity_alias_with_currency_in_brackets(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "Partner name,Capacity (£ per year),Multiple disadvantage,Back-office capacity\n"
+        "A,1000,0.5,0.5\n",
+    )
+    rows, _ = read_partner_table(path)
+    assert rows[0]["capacity"] == 1000
+
+
+def test_utf8_bom(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + f"{HEADER}\nCafé Voix,£1,0.5,0.5\n".encode())
+    rows, _ = read_partner_table(path)
+    assert rows[0]["name"] == "Café Voix"
+
+
+def test_cp1252_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f'{HEADER}\nCafé Voix,"£1,200",0.5,0.5\n', "cp1252")
+    rows, warnings = read_partner_table(path)
+    assert rows[0]["name"] == "Café Voix"
+    assert rows[0]["capacity"] == 1200
+    assert any("Windows-1252" in w for w in warnings)
+
+
+def test_semicolons_with_decimal_commas(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "Name;Capacity;Floor;Multiple disadvantage;Back-office capacity\n"
+        "Deux;1.200,50;1.000;0,8;30%\n"
+        "Trois;€90.000;0;0,25;0,5\n",
+    )
+    rows, _ = read_partner_table(path)
+    assert rows[0]["capacity"] == 1200.5
+    assert rows[0]["floor"] == 1000
+    assert rows[0]["multiple_disadvantage"] == 0.8
+    assert rows[0]["back_office_capacity"] == pytest.approx(0.3)
+    assert rows[1]["capacity"] == 90000
+
+
+def test_tab_separated(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.tsv", HEADER.replace(",", "\t") + "\nA\t1200\t0.5\t0.5\n")
+    rows, _ = read_partner_table(path)
+    assert rows[0]["capacity"] == 1200
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"£1,200"', 1200),
+        ("1200.50", 1200.5),
+        ("£ 120 000", 120000),
+        ('"1,200,000"', 1200000),
+        ("GBP 5000", 5000),
+        ("5000 EUR", 5000),
+        ("$75", 75),
+    ],
+)
+def test_money_forms(tmp_path: Path, text: str, expected: float) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER}\nA,{text},0.5,0.5\n")
+    rows, _ = read_partner_table(path)
+    assert rows[0]["capacity"] == expected
+
+
+def test_percent_scores(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER}\nA,100,12%,85 %\n")
+    rows, _ = read_partner_table(path)
+    assert rows[0]["multiple_disadvantage"] == pytest.approx(0.12)
+    assert rows[0]["back_office_capacity"] == pytest.approx(0.85)
+
+
+def test_currency_of_a_new_project_follows_the_symbols(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER}\nA,€100,0.5,0.5\nB,€200,0.5,0.5\n")
+    project, _ = import_partners(path, None)
+    assert project.currency == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("yes", True), ("Y", True), ("TRUE", True), ("1", True), ("x", True), ("", False),
+     ("no", False), ("n", False), ("False", False), ("0", False)],
+)  # fmt: skip
+def test_booleans(tmp_path: Path, text: str, expected: bool) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER},By and for\nA,100,0.5,0.5,{text}\n")
+    rows, _ = read_partner_table(path)
+    assert rows[0]["by_and_for"] is expected
+
+
+def test_blank_rows_and_a_title_line_are_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        f"Our partners 2027,,,\n,,,\n{HEADER}\n\nA,100,0.5,0.5\n,,,\n \nB,200,0.5,0.5\n",
+    )
+    rows, _ = read_partner_table(path)
+    assert [r["name"] for r in rows] == ["A", "B"]
+
+
+def test_formula_like_names_stay_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f'{HEADER}\n"=HYPERLINK(""http://x"",""y"")",100,0.5,0.5\n')
+    rows, _ = read_partner_table(path)
+    assert rows[0]["name"] == '=HYPERLINK("http://x","y")'
+
+
+def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER},Notes\nA\x07mani,100,0.5,0.5,line one\x00\n")
+    rows, warnings = read_partner_table(path)
+    assert rows[0]["name"] == "Amani"
+    assert rows[0]["notes"] == "line one"
+    assert any("control character" in w for w in warnings)
+
+
+# ---------------------------------------------------------------------------------
+# Messages that name row and column
+# ---------------------------------------------------------------------------------
+
+
+def test_bad_cell_names_row_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "Name,Capacity,Multiple disadvantage,Back-office capacity\n"
+        "A,100,0.5,0.5\nB,200,0.5,0.5\nC,lots,0.5,0.5\n",
+    )
+    with pytest.raises(ValidationError) as e:
+        read_partner_table(path)
+    assert problems(e) == [
+        "row 4, column \"Capacity\": must be a number greater than 0, got 'lots'"
+    ]
+
+
+def test_every_bad_cell_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "Name,Capacity,Floor,Multiple disadvantage,Back-office capacity,Lead\n"
+        "A,0,0,85,0.5,maybe\n"
+        ",100,200,,0.5,no\n",
+    )
+    with pytest.raises(ValidationError) as e:
+        read_partner_table(path)
+    got = problems(e)
+    assert "row 2, column \"Capacity\": must be a number greater than 0, got '0'" in got
+    assert any(
+        m.startswith('row 2, column "Multiple disadvantage": must be a score from 0 to 1')
+        and "0.85 or 85%" in m
+        for m in got
+    )
+    assert "row 2, column \"Lead\": must be yes or no, got 'maybe'" in got
+    assert any(m.startswith('row 3, column "Multiple disadvantage": is blank') for m in got)
+    assert any("never read as no need" in m for m in got)
+    assert 'row 3, column "Name": is blank: enter the name' in got
+    assert any(m.startswith('row 3, column "Floor": must not be above the capacity') for m in got)
+
+
+def test_missing_columns_and_missing_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "Name,Capacity\nA,100\n")
+    with pytest.raises(ValidationError) as e:
+        read_partner_table(path)
+    text = str(e.value)
+    assert 'no "Multiple disadvantage (0-1)" column' in text
+    assert 'no "Back-office capacity (0-1)" column' in text
+
+    path = write(tmp_path, "q.csv", "foo,bar\n1,2\n")
+    with pytest.raises(ValidationError, match="no header row found"):
+        read_partner_table(path)
+
+
+def test_header_without_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", HEADER + "\n")
+    with pytest.raises(ValidationError, match="no partner rows"):
+        read_partner_table(path)
+
+
+def test_duplicates_against_the_project_and_within_the_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        "ID,Name,Capacity,Multiple disadvantage,Back-office capacity\n"
+        "AMANI,Someone else,100,0.5,0.5\n"
+        ",amani collective,100,0.5,0.5\n"
+        "x1,New One,100,0.5,0.5\n"
+        "x1,new one ,100,0.5,0.5\n",
+    )
+    project = existing_project()
+    with pytest.raises(ValidationError) as e:
+        import_partners(path, project)
+    got = problems(e)
+    assert any(m.startswith("row 2, column \"ID\": 'AMANI' is already the id") for m in got)
+    assert any(
+        m.startswith("row 3, column \"Name\": 'amani collective' is already a partner") for m in got
+    )
+    assert "row 5, column \"ID\": 'x1' is also the id on row 4" in got
+    assert "row 5, column \"Name\": 'new one' is also on row 4" in got
+
+
+def test_import_into_an_existing_project_adds_partners_with_unique_ids(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        f"{HEADER},People served\nAmani,100,0.5,0.5,10\nAmani!,100,0.5,0.5,20\n",
+    )
+    project = existing_project()
+    before = project_to_dict(project)
+    updated, warnings = import_partners(path, project)
+    assert project_to_dict(project) == before  # the original is untouched
+    assert [p.id for p in updated.partners] == ["amani", "amani-2", "amani-3"]
+    assert updated.partners[0] == project.partners[0]
+    assert updated.scenarios == project.scenarios
+    assert "added 2 partners" in warnings
+
+
+def test_project_rules_are_reported_on_the_imported_row(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER},People served\nNew,100,0.5,0.5,\n")
+    project = existing_project(basis="reach")
+    with pytest.raises(ValidationError) as e:
+        import_partners(path, project)
+    assert e.value.problems[0][0] == 'row 2, column "People served"'
+    assert "people served must be greater than 0" in e.value.problems[0][1]
+
+
+# ---------------------------------------------------------------------------------
+# Excel files
+# ---------------------------------------------------------------------------------
+
+
+def xlsx(tmp_path: Path, rows: list[list[object]], name: str = "p.xlsx") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_xlsx_numbers_text_and_booleans(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path,
+        [
+            ["ID", "Name", "Lead partner", "By and for", "Capacity", "Multiple disadvantage",
+             "Back-office capacity", "Notes"],
+            [101, "A", True, "yes", 120000, 0.5, "40%", None],
+            [None, None, None, None, None, None, None, None],
+            ["b", "B", False, 1, "£90,000", 1, 0, "two\nlines"],
+        ],
+    )  # fmt: skip
+    rows, _ = read_partner_table(path)
+    assert rows[0]["id"] == "101" and rows[0]["lead"] is True and rows[0]["by_and_for"] is True
+    assert rows[0]["back_office_capacity"] == pytest.approx(0.4)
+    assert rows[1]["capacity"] == 90000 and rows[1]["by_and_for"] is True
+    assert rows[1]["notes"] == "two\nlines"
+
+
+def test_xlsx_dates_and_error_values_are_bad_cells(tmp_path: Path) -> None:
+    import datetime
+
+    path = xlsx(
+        tmp_path,
+        [[*HEADER.split(",")], ["A", datetime.datetime(2027, 1, 1), 0.5, 0.5]],
+    )
+    with pytest.raises(ValidationError, match=r'row 2, column "Capacity": must be a number'):
+        read_partner_table(path)
+
+
+def test_merged_cells_are_filled_from_their_top_left(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Partners for the 2027 bid"
+    ws.merge_cells("A1:E1")
+    ws.append([*HEADER.split(","), "By and for"])
+    ws.append(["A", 100, 0.5, 0.5, "yes"])
+    ws.append(["B", 200, 0.5, 0.5, None])
+    ws.merge_cells("E3:E4")
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    rows, _ = read_partner_table(path)
+    assert [r["by_and_for"] for r in rows] == [True, True]
+
+
+def test_formula_without_saved_result_is_reported(tmp_path: Path) -> None:
+    path = xlsx(tmp_path, [HEADER.split(","), ["A", "=1000*2", 0.5, 0.5]])
+    with pytest.raises(ValidationError) as e:
+        read_partner_table(path)
+    ((where, message),) = e.value.problems
+    assert where == 'row 2, column "Capacity"'
+    assert "formula" in message and "no saved result" in message
+
+
+def test_formula_with_saved_result_uses_the_result(tmp_path: Path) -> None:
+    path = xlsx(tmp_path, [HEADER.split(","), ["A", "=1000*2", 0.5, 0.5]])
+    data = rezip(path, "xl/worksheets/sheet1.xml", lambda x: re.sub(
+        rb"<f>1000\*2</f>(<v\s*/>|<v></v>)?", b"<f>1000*2</f><v>2000</v>", x))  # fmt: skip
+    path.write_bytes(data)
+    rows, _ = read_partner_table(path)
+    assert rows[0]["capacity"] == 2000
+
+
+def test_the_partners_sheet_is_found_among_others(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cover"
+    wb.active["A1"] = "Read me"
+    other = wb.create_sheet("Our list")
+    other.append(HEADER.split(","))
+    other.append(["A", 100, 0.5, 0.5])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    rows, warnings = read_partner_table(path)
+    assert rows[0]["name"] == "A"
+    assert any("Our list" in w for w in warnings)
+
+
+def test_defusedxml_is_in_use() -> None:
+    assert openpyxl.DEFUSEDXML is True
+    assert tables.XLSX_SAFE is True
+
+
+def test_xlsx_refused_without_defusedxml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables, "XLSX_SAFE", False)
+    with pytest.raises(ValidationError, match="defusedxml"):
+        read_partner_table(RESOURCES / "partners_template.xlsx")
+
+
+# ---------------------------------------------------------------------------------
+# Hostile and broken files
+# ---------------------------------------------------------------------------------
+
+
+def rezip(path: Path, member: str, change) -> bytes:  # noqa: ANN001
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                data = change(data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&lol9;</t></si></sst>"""
+
+
+def with_bomb_strings(tmp_path: Path, strings: bytes) -> Path:
+    base = xlsx(tmp_path, [HEADER.split(","), ["A", 100, 0.5, 0.5]], "base.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
+            dst.writestr(info.filename, data)
+        dst.writestr("xl/sharedStrings.xml", strings)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
+    path = with_bomb_strings(tmp_path, BILLION_LAUGHS)
+    start = time.perf_counter()
+    with pytest.raises(ValidationError, match="refused.*entit"):
+        read_partner_table(path)
+    assert time.perf_counter() - start < 2
+
+
+def test_entity_bomb_beyond_the_quick_scan_is_refused_by_defusedxml(tmp_path: Path) -> None:
+    padded = BILLION_LAUGHS.replace(
+        b"<!DOCTYPE", b"<!--" + b" " * (100 * 1024) + b"-->\n<!DOCTYPE", 1
+    )
+    path = with_bomb_strings(tmp_path, padded)
+    with pytest.raises(ValidationError, match="refused.*entit"):
+        read_partner_table(path)
+
+
+def handmade_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip from already-deflated members: (name, raw deflate data, crc32, size)."""
+    out = io.BytesIO()
+    central = []
+    for name, data, crc, size in members:
+        offset = out.tell()
+        fname = name.encode()
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data),
+                              size, len(fname), 0))  # fmt: skip
+        out.write(fname)
+        out.write(data)
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc,
+                                   len(data), size, len(fname), 0, 0, 0, 0, 0, offset) + fname)  # fmt: skip
+    start = out.tell()
+    for entry in central:
+        out.write(entry)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
+                          out.tell() - start, start, 0))  # fmt: skip
+    return out.getvalue()
+
+
+def deflated(text: bytes) -> tuple[bytes, int, int]:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(text) + c.flush(), zlib.crc32(text), len(text)
+
+
+def bomb_member(total: int) -> tuple[bytes, int, int]:
+    """Deflate data for ``total`` bytes of repetitive sheet XML, built without inflating it.
+
+    One 1 MB chunk is compressed with a full flush (which resets the compressor), so the
+    same compressed block can be repeated; the CRC is computed over the repetitions.
+    """
+    chunk = b"<row><c><v>0</v></c></row>" * (1024 * 1024 // 26)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    count = total // len(chunk)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty final block
+    return block * count + end, crc, len(chunk) * count
+
+
+def test_zip_bomb_is_refused_quickly_with_little_memory(tmp_path: Path) -> None:
+    types = b'<?xml version="1.0"?><Types xmlns="x"></Types>'
+    members = [
+        ("[Content_Types].xml", *deflated(types)),
+        ("xl/workbook.xml", *deflated(b"<workbook/>")),
+        ("xl/worksheets/sheet1.xml", *bomb_member(400 * 1024 * 1024)),
+    ]
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(handmade_zip(members))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with zipfile.ZipFile(path) as zf:  # the archive itself is well formed
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size >= 400 * 1024 * 1024 - 2**20
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValidationError, match="refused"):
+            read_partner_table(path)
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024
+
+
+def test_absurd_compression_ratio_is_refused_below_the_size_limit(tmp_path: Path) -> None:
+    members = [
+        ("[Content_Types].xml", *deflated(b"<Types/>")),
+        ("xl/worksheets/sheet1.xml", *bomb_member(30 * 1024 * 1024)),
+    ]
+    path = tmp_path / "ratio.xlsx"
+    path.write_bytes(handmade_zip(members))
+    with pytest.raises(ValidationError, match="inflate .* times"):
+        read_partner_table(path)
+
+
+def test_csv_renamed_xlsx_is_not_a_valid_workbook(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.xlsx", f"{HEADER}\nA,100,0.5,0.5\n")
+    with pytest.raises(ValidationError, match="not a valid workbook"):
+        read_partner_table(path)
+
+
+def test_truncated_xlsx_is_not_a_valid_workbook(tmp_path: Path) -> None:
+    data = (RESOURCES / "partners_template.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValidationError, match="not a valid workbook"):
+        read_partner_table(path)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(ValidationError, match="not a valid workbook"):
+        read_partner_table(path)
+
+
+def test_broken_sheet_xml_is_not_a_valid_workbook(tmp_path: Path) -> None:
+    base = xlsx(tmp_path, [HEADER.split(","), ["A", 100, 0.5, 0.5]])
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(rezip(base, "xl/worksheets/sheet1.xml", lambda x: x[: len(x) // 2]))
+    with pytest.raises(ValidationError, match="not a valid workbook"):
+        read_partner_table(path)
+
+
+def test_missing_file_and_old_xls(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="no such file"):
+        read_partner_table(tmp_path / "nope.csv")
+    path = write(tmp_path, "old.xls", "whatever")
+    with pytest.raises(ValidationError, match=r"\.xls"):
+        read_partner_table(path)
