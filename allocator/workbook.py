@@ -1,0 +1,1259 @@
+"""The budget workbook: the split as an Excel file that still works as a spreadsheet.
+
+The workbook goes into the bid and to every partner, so it has to read like a budget
+(years across, totals that are live formulas, money in the project's currency), explain
+itself (fair share, attainment, the limiting reason and the method in words), and be
+safe to open: a partner called ``=HYPERLINK(...)`` is stored as text, never as a
+formula.
+
+The content is laid out first as plain data (:func:`layout_workbook`), then written
+with openpyxl. Keeping the layout separate lets the export benchmark write exactly
+the same cells with another library and compare.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import allocator
+from allocator.model import Project, Scenario, ValidationError
+from allocator.result import REASON_WORDS, PartnerResult, ScenarioResult
+from allocator.tables import COLUMNS, clean_text, partner_row
+
+MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+MAX_TITLE = 31
+_TITLE_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+_RESERVED_TITLES = ("history",)  # Excel keeps this sheet name for itself
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+class WorkbookError(ValidationError):
+    """The workbook could not be written; the target is left as it was."""
+
+    def __init__(self, message: str):
+        super().__init__([("OUT", message)])
+
+
+# ----------------------------------------------------------------------------------
+# Layout: what goes where, independent of the library that writes it
+# ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell; ``text`` starts with '='."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Style:
+    """A cell style; every text style carries quote_prefix so text is never read as a formula."""
+
+    number_format: str = "General"
+    bold: bool = False
+    italic: bool = False
+    size: float = 11
+    color: str | None = None
+    fill: str | None = None
+    wrap: bool = False
+    top_border: bool = False
+    bottom_border: bool = False
+    align: str | None = None
+    quote_prefix: bool = False
+
+
+@dataclass
+class Chart:
+    """A clustered bar chart of columns on its own sheet (1-based rows and columns)."""
+
+    title: str
+    categories: tuple[int, int, int]  # column, first row, last row
+    series: list[tuple[str, int, int, int]]  # name, column, first row, last row
+    anchor: tuple[int, int]  # row, column of the top-left corner
+    horizontal: bool
+    axis_title: str
+    number_format: str
+    width_cm: float = 24.0
+    height_cm: float = 10.0
+
+
+@dataclass
+class SheetLayout:
+    title: str
+    cells: list[tuple[int, int, Any, str]] = field(default_factory=list)  # row, col, value, style
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    freeze: tuple[int, int] | None = None  # first unfrozen row, column
+    print_title_rows: tuple[int, int] | None = None
+    charts: list[Chart] = field(default_factory=list)
+    tab_color: str | None = None
+
+
+@dataclass
+class WorkbookLayout:
+    title: str
+    sheets: list[SheetLayout]
+    styles: dict[str, Style]
+    warnings: list[str]
+
+
+def currency_format(code: str) -> str:
+    """Excel number format for whole amounts in the project's currency."""
+    known = {"GBP": "£#,##0", "EUR": "€#,##0", "USD": "$#,##0"}
+    if code in known:
+        return known[code]
+    safe = re.sub(r"[^A-Za-z]", "", code)[:3] or "XXX"
+    return f'#,##0 "{safe}"'
+
+
+def money_words(amount: float, code: str) -> str:
+    """An amount as it reads in a sentence: £1,200,000 or 1,200,000 CHF."""
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(code)
+    text = f"{amount:,.0f}"
+    if text.startswith("-"):
+        return f"-{symbol}{text[1:]}" if symbol else f"{text} {code}"
+    return f"{symbol}{text}" if symbol else f"{text} {code}"
+
+
+def _styles(currency: str) -> dict[str, Style]:
+    money = currency_format(currency)
+    head = dict(bold=True, fill="DDE7F0", wrap=True, bottom_border=True)
+    return {
+        "title": Style(bold=True, size=14, quote_prefix=True),
+        "subtitle": Style(italic=True, color="555555", quote_prefix=True),
+        "header": Style(**head, quote_prefix=True),
+        "header_year": Style(number_format="0", align="right", **head),
+        "text": Style(quote_prefix=True),
+        "wrap": Style(wrap=True, quote_prefix=True),
+        "label": Style(bold=True, quote_prefix=True),
+        "label_total": Style(bold=True, top_border=True, quote_prefix=True),
+        "memo": Style(italic=True, color="555555", quote_prefix=True),
+        "bad": Style(bold=True, color="9C0006", quote_prefix=True),
+        "money": Style(number_format=money),
+        "money_total": Style(number_format=money, bold=True, top_border=True),
+        "money_memo": Style(number_format=money, italic=True, color="555555"),
+        "percent": Style(number_format="0.0%"),
+        "percent_total": Style(number_format="0.0%", bold=True, top_border=True),
+        "count": Style(number_format="#,##0"),
+        "decimal": Style(number_format="#,##0.000"),
+        "score": Style(number_format="0.00"),
+        "plain": Style(),
+    }
+
+
+class _Sheet:
+    """Collects one sheet's cells; every piece of text passes through :meth:`text`."""
+
+    def __init__(self, title: str, warnings: list[str]):
+        self.layout = SheetLayout(title)
+        self.warnings = warnings
+        self.removed = 0
+
+    def text(self, row: int, col: int, value: Any, style: str = "text") -> None:
+        if value is None:
+            return
+        s, n = clean_text(str(value), multiline=True)
+        self.removed += n
+        if len(s) > MAX_CELL_TEXT:
+            s = s[: MAX_CELL_TEXT - 3] + "..."
+            self.warnings.append(f"{self.layout.title}: a text was cut to Excel's cell limit")
+        self.layout.cells.append((row, col, s, style))
+
+    def num(self, row: int, col: int, value: float | None, style: str = "money") -> None:
+        if value is None:
+            return
+        v = float(value)
+        if not math.isfinite(v):
+            self.text(row, col, "n/a" if math.isnan(v) else "unbounded", "memo")
+            return
+        self.layout.cells.append((row, col, int(v) if v.is_integer() else v, style))
+
+    def formula(self, row: int, col: int, text: str, style: str = "money") -> None:
+        self.layout.cells.append((row, col, Formula(text), style))
+
+    def width(self, col: int, width: float) -> None:
+        self.layout.widths[col] = width
+
+    def finish(self) -> SheetLayout:
+        if self.removed:
+            self.warnings.append(
+                f"{self.layout.title}: removed {self.removed} control character(s) from text"
+            )
+        return self.layout
+
+
+def col_letter(col: int) -> str:
+    """Column letters for a 1-based index (1 -> A, 28 -> AB)."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _ref(row: int, col: int, absolute: bool = False) -> str:
+    if absolute:
+        return f"${col_letter(col)}${row}"
+    return f"{col_letter(col)}{row}"
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    """A valid, unique sheet title for a name; ``used`` holds lower-cased titles taken.
+
+    Excel allows at most 31 characters, none of []:*?/\\, no leading or trailing
+    apostrophe, and compares titles ignoring case.
+    """
+    s, _ = clean_text(name)
+    s = _TITLE_BAD.sub(" ", s)
+    s = " ".join(s.split()).strip("'").strip() or "Partner"
+    base = s[:MAX_TITLE].rstrip("'").rstrip() or "Partner"
+    title, n = base, 2
+    while title.lower() in used or title.lower() in _RESERVED_TITLES:
+        suffix = f" ({n})"
+        title = base[: MAX_TITLE - len(suffix)].rstrip("'").rstrip() + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+# ----------------------------------------------------------------------------------
+# The sheets
+# ----------------------------------------------------------------------------------
+
+
+def _status_words(result: ScenarioResult) -> str:
+    return {
+        "optimal": "solved",
+        "infeasible": "cannot be met",
+        "error": "failed",
+        "cancelled": "stopped",
+    }.get(result.status, result.status)
+
+
+def _limit_words(p: PartnerResult, years: list[int]) -> str:
+    reasons = p.limited_by_per_year
+    if not reasons:
+        return ""
+    if all(r == reasons[0] for r in reasons):
+        return REASON_WORDS.get(reasons[0], reasons[0])
+    return "; ".join(f"{y}: {REASON_WORDS.get(r, r)}" for y, r in zip(years, reasons, strict=False))
+
+
+def _project_partner(project: Project, p: PartnerResult) -> Any:
+    if 0 <= p.index < len(project.partners) and project.partners[p.index].id == p.id:
+        return project.partners[p.index]
+    for q in project.partners:
+        if q.id == p.id:
+            return q
+    return None
+
+
+def _summary(
+    project: Project, result: ScenarioResult, warnings: list[str]
+) -> tuple[SheetLayout, dict[str, int]]:
+    """Partners by year for the chosen scenario, with live totals and a chart."""
+    sh = _Sheet("Summary", warnings)
+    years = result.years
+    ny = len(years)
+    sh.text(1, 1, project.name, "title")
+    sh.text(2, 1, "Scenario", "label")
+    sh.text(2, 2, result.name)
+    sh.text(3, 1, "Status", "label")
+    if result.ok:
+        sh.text(3, 2, result.message or _status_words(result))
+    else:
+        sh.text(3, 2, f"{_status_words(result)}: {result.message}", "bad")
+    sh.width(1, 38)
+    if not result.ok:
+        _not_solved(sh, result, 5)
+        sh.layout.tab_color = "C00000"
+        return sh.finish(), {}
+
+    c_bf, c_y0 = 2, 3
+    c_tot = c_y0 + ny
+    c_share, c_fs, c_att, c_sp, c_chg, c_why = range(c_tot + 1, c_tot + 7)
+    head = 5
+    labels = ["Partner", "By and for"]
+    for c, label in enumerate(labels, start=1):
+        sh.text(head, c, label, "header")
+    for i, y in enumerate(years):
+        sh.num(head, c_y0 + i, y, "header_year")
+    for c, label in (
+        (c_tot, "Total"),
+        (c_share, "Share of budget"),
+        (c_fs, "Fair share"),
+        (c_att, "Attainment (total ÷ fair share)"),
+        (c_sp, "Size-proportional split"),
+        (c_chg, "Change against it"),
+        (c_why, "What limits it"),
+    ):
+        sh.text(head, c, label, "header")
+
+    first = head + 1
+    partners = result.partners
+    last = first + len(partners) - 1
+    fee_row = last + 1
+    total_row = fee_row + 1
+    bf_row = total_row + 1
+    budget_row = bf_row + 1
+    check_row = budget_row + 1
+    lead_name = ""
+    for k, p in enumerate(partners):
+        r = first + k
+        sh.text(r, 1, p.name)
+        sh.text(r, c_bf, "yes" if p.by_and_for else "no")
+        for i, v in enumerate(p.per_year):
+            sh.num(r, c_y0 + i, v)
+        sh.formula(r, c_tot, f"=SUM({_ref(r, c_y0)}:{_ref(r, c_tot - 1)})")
+        sh.formula(
+            r,
+            c_share,
+            f"=IF({_ref(total_row, c_tot, True)}>0,"
+            f"{_ref(r, c_tot)}/{_ref(total_row, c_tot, True)},0)",
+            "percent",
+        )
+        sh.num(r, c_fs, p.fair_share_total)
+        sh.formula(
+            r, c_att, f"=IF({_ref(r, c_fs)}>0,{_ref(r, c_tot)}/{_ref(r, c_fs)},0)", "percent"
+        )
+        sh.num(r, c_sp, sum(p.size_proportional))
+        if p.lead and sum(p.lines.get("management", [])) > 0:
+            lead_name = p.name
+            change = f"={_ref(r, c_tot)}+{_ref(fee_row, c_tot, True)}-{_ref(r, c_sp)}"
+        else:
+            change = f"={_ref(r, c_tot)}-{_ref(r, c_sp)}"
+        sh.formula(r, c_chg, change)
+        sh.text(r, c_why, _limit_words(p, years) if p.included else REASON_WORDS["excluded"])
+    if lead_name:
+        sh.text(fee_row, 1, f"Management fee (kept by the lead, {lead_name})")
+    else:
+        sh.text(fee_row, 1, "Management fee (kept by the lead)")
+    for i, v in enumerate(result.fee):
+        sh.num(fee_row, c_y0 + i, v)
+    sh.formula(fee_row, c_tot, f"=SUM({_ref(fee_row, c_y0)}:{_ref(fee_row, c_tot - 1)})")
+    sh.formula(
+        fee_row,
+        c_share,
+        f"=IF({_ref(total_row, c_tot, True)}>0,"
+        f"{_ref(fee_row, c_tot)}/{_ref(total_row, c_tot, True)},0)",
+        "percent",
+    )
+    sh.text(total_row, 1, "Total", "label_total")
+    sh.text(total_row, c_bf, "", "label_total")
+    for c in range(c_y0, c_tot + 1):
+        sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(fee_row, c)})", "money_total")
+    sh.formula(
+        total_row,
+        c_share,
+        f"=IF({_ref(total_row, c_tot)}>0,{_ref(total_row, c_tot)}/{_ref(total_row, c_tot)},0)",
+        "percent_total",
+    )
+    for c in (c_fs, c_sp, c_chg):
+        sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(last, c)})", "money_total")
+    sh.text(bf_row, 1, "of which by-and-for partners", "memo")
+    bf_range = f"{_ref(first, c_bf, True)}:{_ref(last, c_bf, True)}"
+    for c in range(c_y0, c_tot + 1):
+        sh.formula(
+            bf_row, c, f'=SUMIF({bf_range},"yes",{_ref(first, c)}:{_ref(last, c)})', "money_memo"
+        )
+    sh.formula(
+        bf_row,
+        c_share,
+        f"=IF({_ref(total_row, c_tot, True)}>0,"
+        f"{_ref(bf_row, c_tot)}/{_ref(total_row, c_tot, True)},0)",
+        "percent",
+    )
+    sh.text(budget_row, 1, "Budget (the grant)")
+    for i, b in enumerate(result.budget):
+        sh.num(budget_row, c_y0 + i, b)
+    sh.formula(budget_row, c_tot, f"=SUM({_ref(budget_row, c_y0)}:{_ref(budget_row, c_tot - 1)})")
+    sh.text(check_row, 1, "Check: total minus budget (0 when it adds up)", "memo")
+    for c in range(c_y0, c_tot + 1):
+        sh.formula(check_row, c, f"={_ref(total_row, c)}-{_ref(budget_row, c)}", "money_memo")
+
+    row = check_row + 2
+    sh.text(row, 1, "Measures of the split", "header")
+    sh.text(row, 2, "", "header")
+    m = result.metrics
+    for label, value, style in (
+        ("Smallest attainment", m.min_attainment, "percent"),
+        ("Largest attainment", m.max_attainment, "percent"),
+        ("Gini coefficient of funding per unit of need (0 = equal)", m.gini, "decimal"),
+        ("Largest ÷ smallest funding per unit of need", m.need_ratio, "score"),
+        ("By-and-for partners' share of the distributable budget", m.by_and_for_share, "percent"),
+        ("Lead's share of the budget, fee included", m.lead_share, "percent"),
+    ):
+        row += 1
+        sh.text(row, 1, label)
+        sh.num(row, 2, value, style)
+
+    for c, w in ((c_bf, 10), (c_share, 11), (c_att, 14), (c_chg, 14), (c_why, 60)):
+        sh.width(c, w)
+    for c in range(c_y0, c_tot + 1):
+        sh.width(c, 13)
+    for c in (c_fs, c_sp):
+        sh.width(c, 14)
+    sh.width(1, min(45, max(24, max((len(p.name) for p in partners), default=0) + 2)))
+    sh.layout.freeze = (head + 1, 2)
+    sh.layout.print_title_rows = (head, head)
+    n = len(partners)
+    sh.layout.charts.append(
+        Chart(
+            title="Grant against fair share, all years",
+            categories=(1, first, last),
+            series=[("Grant", c_tot, first, last), ("Fair share", c_fs, first, last)],
+            anchor=(row + 2, 1),
+            horizontal=True,
+            axis_title=project.currency,
+            number_format=currency_format(project.currency),
+            width_cm=24,
+            height_cm=min(120.0, max(8.0, 1.0 * n + 3)),
+        )
+    )
+    return sh.finish(), {"total_row": total_row, "total_col": c_tot}
+
+
+def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
+    sh.text(row, 1, f"This scenario has no split: it {_status_words(result)}.", "bad")
+    row += 1
+    if result.message:
+        sh.text(row, 1, result.message, "wrap")
+        row += 1
+    for check in result.checks:
+        sh.text(row, 1, check, "wrap")
+        row += 1
+    if result.relaxations:
+        row += 1
+        sh.text(row, 1, "Changes that together would make it solve", "header")
+        for c, label in ((2, "From"), (3, "To"), (4, "Why")):
+            sh.text(row, c, label, "header")
+        for rel in result.relaxations:
+            row += 1
+            sh.text(row, 1, rel.field)
+            sh.num(row, 2, rel.from_value, "decimal")
+            sh.num(row, 3, rel.to_value, "decimal")
+            sh.text(row, 4, rel.explanation)
+        sh.width(2, 14)
+        sh.width(3, 14)
+    return row
+
+
+def _roles(p: PartnerResult) -> str:
+    roles = []
+    if p.lead:
+        roles.append("lead partner")
+    if p.by_and_for:
+        roles.append("by-and-for organisation")
+    return ", ".join(roles).capitalize() if roles else "Partner"
+
+
+def _partner_sheet(
+    project: Project, result: ScenarioResult, p: PartnerResult, title: str, warnings: list[str]
+) -> SheetLayout:
+    """The MoU budget breakdown of one partner, with its fair share and the reason in words."""
+    sh = _Sheet(title, warnings)
+    years = result.years
+    ny = len(years)
+    c_tot = 2 + ny
+    info = _project_partner(project, p)
+    sh.text(1, 1, p.name, "title")
+    sh.text(2, 1, "Scenario", "label")
+    sh.text(2, 2, result.name)
+    sh.text(3, 1, "Role", "label")
+    sh.text(3, 2, _roles(p))
+    sh.width(1, 46)
+    for c in range(2, c_tot + 1):
+        sh.width(c, 14)
+    if not p.included:
+        sh.text(5, 1, "Left out of this scenario: no grant.", "bad")
+        if info is not None and info.notes:
+            sh.text(7, 1, "Notes", "label")
+            sh.text(7, 2, info.notes)
+        return sh.finish()
+
+    head = 5
+    sh.text(head, 1, "Budget line", "header")
+    for i, y in enumerate(years):
+        sh.num(head, 2 + i, y, "header_year")
+    sh.text(head, c_tot, "Total", "header")
+
+    def line(row: int, label: str, values: Sequence[float], style: str = "money") -> None:
+        sh.text(row, 1, label, "memo" if style == "money_memo" else "text")
+        for i, v in enumerate(values):
+            sh.num(row, 2 + i, v, style)
+        sh.formula(row, c_tot, f"=SUM({_ref(row, 2)}:{_ref(row, c_tot - 1)})", style)
+
+    def summed(row: int, label: str, parts: Sequence[int]) -> None:
+        sh.text(row, 1, label, "label_total")
+        for c in range(2, c_tot + 1):
+            sh.formula(row, c, "=" + "+".join(_ref(r, c) for r in parts), "money_total")
+
+    rate = p.back_office_rate
+    r_del, r_bo, r_grant = head + 1, head + 2, head + 3
+    line(r_del, "Delivery", p.lines.get("delivery", [0] * ny))
+    line(
+        r_bo, f"Back-office (full cost recovery at {rate:.1%} of delivery)", p.lines["back_office"]
+    )
+    summed(r_grant, "Grant total (delivery + back-office)", (r_del, r_bo))
+    row = r_grant
+    management = p.lines.get("management", [0] * ny)
+    if p.lead:
+        line(row + 1, "Management fee (coordinating the partnership)", management)
+        summed(row + 2, "Total received (grant + management fee)", (r_grant, row + 1))
+        row += 2
+    for i, y in enumerate(years):
+        if p.lines["delivery"][i] + p.lines["back_office"][i] != p.per_year[i]:
+            warnings.append(
+                f"{p.name}: delivery and back-office lines do not add up to the grant in {y}"
+            )
+    row += 2
+    line(
+        row,
+        "of which unrestricted (memo: part of the grant, not extra money)",
+        p.lines.get("unrestricted", [0] * ny),
+        "money_memo",
+    )
+    row += 2
+    r_fs = row
+    line(r_fs, "Fair share", p.fair_share)
+    r_att = r_fs + 1
+    sh.text(r_att, 1, "Attainment (grant ÷ fair share)")
+    for c in range(2, c_tot + 1):
+        sh.formula(
+            r_att,
+            c,
+            f"=IF({_ref(r_fs, c)}>0,{_ref(r_grant, c)}/{_ref(r_fs, c)},0)",
+            "percent",
+        )
+    r_lim = r_att + 1
+    sh.text(r_lim, 1, "What limits it")
+    for i, reason in enumerate(p.limited_by_per_year):
+        sh.text(r_lim, 2 + i, reason)
+    r_sp = r_lim + 1
+    line(r_sp, "Size-proportional split", p.size_proportional)
+    r_chg = r_sp + 1
+    sh.text(r_chg, 1, "Change against it" + (" (fee included)" if p.lead else ""))
+    received = r_grant + (2 if p.lead else 0)
+    for c in range(2, c_tot + 1):
+        sh.formula(r_chg, c, f"={_ref(received, c)}-{_ref(r_sp, c)}")
+    row = r_chg + 2
+    span_chars = 1.1 * sum(sh.layout.widths.get(c, 10) for c in range(2, c_tot + 1))
+    for label, text in (
+        ("Why", p.reason or _limit_words(p, years)),
+        ("Notes", info.notes if info is not None else ""),
+    ):
+        if not text:
+            continue
+        sh.text(row, 1, label, "label")
+        sh.text(row, 2, text, "wrap")
+        sh.layout.merges.append((row, 2, row, c_tot))
+        lines = sum(max(1, math.ceil(len(part) / max(span_chars, 20))) for part in text.split("\n"))
+        sh.layout.heights[row] = min(400.0, 15.0 * lines + 3)
+        row += 1
+    row += 1
+    sh.text(row, 1, "Need score (n)")
+    sh.num(row, 2, p.need, "decimal")
+    sh.text(row + 1, 1, "Back-office rate")
+    sh.num(row + 1, 2, rate, "percent")
+    sh.layout.freeze = (head + 1, 2)
+    sh.layout.print_title_rows = (head, head)
+    return sh.finish()
+
+
+def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[str]) -> SheetLayout:
+    """Every scenario side by side: totals, change against size-proportional, measures."""
+    sh = _Sheet("Scenarios", warnings)
+    years = project.years
+    sh.text(1, 1, "Scenarios side by side", "title")
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    sh.text(
+        2,
+        1,
+        f"Grant to each partner over {span}; the management fee on its own line. "
+        "Change is against the size-proportional split of the same budget.",
+        "subtitle",
+    )
+    head = 4
+    ids: list[str] = []
+    names: dict[str, str] = {}
+    for res in results:
+        for p in res.partners:
+            if p.id not in names:
+                ids.append(p.id)
+                names[p.id] = p.name
+    sh.text(head, 1, "Partner", "header")
+    for j, res in enumerate(results):
+        sh.text(head, 2 + j, res.name, "header")
+    sh.text(head + 1, 1, "Status", "label")
+    any_bad = any(not r.ok for r in results)
+    for j, res in enumerate(results):
+        sh.text(head + 1, 2 + j, _status_words(res), "text" if res.ok else "bad")
+        if not res.ok and res.message:
+            sh.text(head + 2, 2 + j, res.message, "wrap")
+    if any_bad:
+        sh.text(head + 2, 1, "Why it has no split", "label")
+    first = head + (3 if any_bad else 2)
+    last = first + len(ids) - 1
+    fee_row, total_row = last + 1, last + 2
+    for k, pid in enumerate(ids):
+        sh.text(first + k, 1, names[pid])
+    sh.text(fee_row, 1, "Management fee")
+    sh.text(total_row, 1, "Total", "label_total")
+    for j, res in enumerate(results):
+        c = 2 + j
+        if not res.ok:
+            continue
+        by_id = {p.id: p for p in res.partners}
+        for k, pid in enumerate(ids):
+            p = by_id.get(pid)
+            if p is None or not p.included:
+                sh.text(first + k, c, "left out", "memo")
+            else:
+                sh.num(first + k, c, p.total)
+        sh.num(fee_row, c, sum(res.fee))
+        sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(fee_row, c)})", "money_total")
+
+    row = total_row + 2
+    sh.text(row, 1, "Change against the size-proportional split (fee included)", "header")
+    for j, res in enumerate(results):
+        sh.text(row, 2 + j, res.name, "header")
+    c_first = row + 1
+    for k, pid in enumerate(ids):
+        sh.text(c_first + k, 1, names[pid])
+    for j, res in enumerate(results):
+        if not res.ok:
+            continue
+        by_id = {p.id: p for p in res.partners}
+        for k, pid in enumerate(ids):
+            p = by_id.get(pid)
+            if p is not None:
+                sh.num(c_first + k, 2 + j, p.vs_size_proportional)
+    row = c_first + len(ids) + 1
+    sh.text(row, 1, "Measures", "header")
+    for j, res in enumerate(results):
+        sh.text(row, 2 + j, res.name, "header")
+    measures = (
+        ("Smallest attainment", "min_attainment", "percent"),
+        ("Largest attainment", "max_attainment", "percent"),
+        ("Gini coefficient of funding per unit of need (0 = equal)", "gini", "decimal"),
+        ("Largest ÷ smallest funding per unit of need", "need_ratio", "score"),
+        ("By-and-for partners' share of the distributable budget", "by_and_for_share", "percent"),
+        ("Lead's share of the budget, fee included", "lead_share", "percent"),
+    )
+    for label, attr, style in measures:
+        row += 1
+        sh.text(row, 1, label)
+        for j, res in enumerate(results):
+            if res.ok:
+                sh.num(row, 2 + j, getattr(res.metrics, attr), style)
+    sh.width(1, min(50, max(30, max((len(n) for n in names.values()), default=0) + 2)))
+    for j in range(len(results)):
+        sh.width(2 + j, 18)
+    sh.layout.freeze = (head + 1, 2)
+    sh.layout.print_title_rows = (head, head)
+    series = [(res.name, 2 + j, first, last) for j, res in enumerate(results) if res.ok]
+    if series and ids:
+        sh.layout.charts.append(
+            Chart(
+                title="Grant per partner in each scenario",
+                categories=(1, first, last),
+                series=series,
+                anchor=(row + 2, 1),
+                horizontal=True,
+                axis_title=project.currency,
+                number_format=currency_format(project.currency),
+                width_cm=24,
+                height_cm=min(120.0, max(8.0, 0.4 * len(ids) * len(series) + 3)),
+            )
+        )
+    return sh.finish()
+
+
+def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
+    """Partners laid out exactly like the import template, then the project and scenario settings."""
+    sh = _Sheet("Inputs", warnings)
+    styles = {
+        "capacity": "money",
+        "floor": "money",
+        "reach": "count",
+        "multiple_disadvantage": "score",
+        "back_office_capacity": "score",
+    }
+    for c, col in enumerate(COLUMNS, start=1):
+        sh.text(1, c, col.label, "header")
+    for r, p in enumerate(project.partners, start=2):
+        for c, (col, value) in enumerate(zip(COLUMNS, partner_row(p), strict=True), start=1):
+            if value is None or value == "":
+                continue
+            if col.kind in ("text", "bool"):
+                sh.text(r, c, value)
+            else:
+                sh.num(r, c, value, styles.get(col.field, "plain"))
+    widths = {"id": 16, "name": 34, "notes": 50}
+    for c, col in enumerate(COLUMNS, start=1):
+        sh.width(c, widths.get(col.field, 14))
+    sh.layout.freeze = (2, 1)
+
+    c0 = len(COLUMNS) + 2  # one blank column ends the partner table
+    sh.width(c0 - 1, 3)
+    sh.width(c0, 34)
+    sh.text(1, c0, "Project", "header")
+    sh.text(1, c0 + 1, "", "header")
+    rows: list[tuple[str, Any, str]] = [
+        ("Name", project.name, "text"),
+        ("Currency", project.currency, "text"),
+        ("First year", project.start_year, "plain"),
+        ("Number of years", project.year_count, "plain"),
+    ]
+    b = project.budget
+    if b.per_year is None:
+        rows += [
+            ("Budget in the first year", b.first_year, "money"),
+            ("Annual uplift", b.annual_uplift, "percent"),
+        ]
+    for y, amount in zip(project.years, project.budgets(), strict=True):
+        rows.append((f"Budget {y}", amount, "money"))
+    r = 1
+    for label, value, style in rows:
+        r += 1
+        sh.text(r, c0, label)
+        if isinstance(value, str):
+            sh.text(r, c0 + 1, value)
+        else:
+            sh.num(r, c0 + 1, value, style)
+    r += 2
+    sh.text(r, c0, "Scenario settings", "header")
+    for j, s in enumerate(project.scenarios):
+        sh.text(r, c0 + 1 + j, s.name, "header")
+        sh.width(c0 + 1 + j, 18)
+    sh.width(c0 + 1, 18)
+    for label, getter, style in _SETTINGS:
+        r += 1
+        sh.text(r, c0, label)
+        for j, s in enumerate(project.scenarios):
+            value = getter(s)
+            if value is None:
+                sh.text(r, c0 + 1 + j, "none", "memo")
+            elif isinstance(value, str):
+                sh.text(r, c0 + 1 + j, value)
+            else:
+                sh.num(r, c0 + 1 + j, value, style)
+    return sh.finish()
+
+
+_SETTINGS: tuple[tuple[str, Any, str], ...] = (
+    ("Fair share scales with (basis)", lambda s: s.basis, "text"),
+    ("Weight of multiple disadvantage (w_d)", lambda s: s.weights.multiple_disadvantage, "score"),
+    ("Weight of back-office gap (w_b)", lambda s: s.weights.back_office_gap, "score"),
+    ("Rule", lambda s: s.rule, "text"),
+    ("Management fee (share of budget)", lambda s: s.management_fee, "percent"),
+    ("By-and-for ring-fence", lambda s: s.ring_fence, "percent"),
+    ("Needs floor (share of fair share)", lambda s: s.needs_floor, "percent"),
+    ("Spread limit (ratio)", lambda s: s.spread_limit, "score"),
+    ("Lead cap (share of distributable budget)", lambda s: s.lead_cap, "percent"),
+    ("Back-office rate: base", lambda s: s.back_office_rate.base, "percent"),
+    ("Back-office rate: uplift", lambda s: s.back_office_rate.uplift, "percent"),
+    ("Unrestricted share", lambda s: s.unrestricted_share, "percent"),
+    ("Left out (partner ids)", lambda s: ", ".join(s.excluded) or "nobody", "text"),
+)
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _num_words(x: float) -> str:
+    return f"{x:g}"
+
+
+def method_lines(project: Project, s: Scenario, result: ScenarioResult) -> list[tuple[str, str]]:
+    """The rules of a scenario in plain words, as (topic, sentence) pairs."""
+    cur = project.currency
+    budgets = ", ".join(
+        f"{money_words(b, cur)} in {y}" for y, b in zip(result.years, result.budget, strict=False)
+    )
+    base = {
+        "capacity": "its capacity (the most it can absorb in a year)",
+        "reach": "the number of people it serves a year",
+        "equal": "1 for every partner (equal shares before need)",
+    }[s.basis]
+    w_d, w_b = s.weights.multiple_disadvantage, s.weights.back_office_gap
+    out: list[tuple[str, str]] = [
+        ("Budget", f"The grant is {budgets}."),
+        (
+            "Need",
+            f"Each partner's need is n = base × (1 + w_d × d + w_b × (1 − b)), where base is "
+            f"{base}, d is its multiple-disadvantage score (0 to 1), b its back-office capacity "
+            f"score (0 to 1, 1 = fully resourced), w_d = {_num_words(w_d)} and "
+            f"w_b = {_num_words(w_b)}. A blank score is never read as no need.",
+        ),
+        (
+            "Fair share",
+            "A partner's fair share of a year is the distributable budget (the budget less any "
+            "management fee) × its need ÷ the sum of the needs of every partner taking part.",
+        ),
+        (
+            "Attainment",
+            "Attainment is a partner's grant ÷ its fair share: 100% means it gets exactly its "
+            "fair share.",
+        ),
+    ]
+    rules = [
+        ("Budget rule", "Every year's distributable budget is shared out exactly."),
+        ("Capacity", "No partner gets more in a year than its capacity."),
+        ("Floor", "No partner gets less in a year than its floor, its minimum viable grant."),
+    ]
+    if s.management_fee > 0:
+        rules.append(
+            (
+                "Management fee",
+                f"The lead keeps {_pct(s.management_fee)} of each year's budget for coordinating "
+                "the partnership, on top of its grant.",
+            )
+        )
+    if s.ring_fence > 0:
+        rules.append(
+            (
+                "Ring-fence",
+                f"By-and-for partners together get at least {_pct(s.ring_fence)} of the "
+                "distributable budget each year.",
+            )
+        )
+    if s.needs_floor > 0:
+        rules.append(
+            (
+                "Needs floor",
+                f"Every partner gets at least {_pct(s.needs_floor)} of its fair share each year.",
+            )
+        )
+    if s.spread_limit is not None:
+        rules.append(
+            (
+                "Spread limit",
+                f"Funding per unit of need differs by at most {_num_words(s.spread_limit)} times "
+                "between any two partners.",
+            )
+        )
+    if s.lead_cap is not None:
+        rules.append(
+            (
+                "Lead cap",
+                f"The lead takes at most {_pct(s.lead_cap)} of the distributable budget, before "
+                "its fee.",
+            )
+        )
+    if s.excluded:
+        rules.append(("Left out", "Left out of this scenario: " + ", ".join(s.excluded) + "."))
+    out += rules
+    if s.rule == "leximin":
+        out.append(
+            (
+                "Rule",
+                "Leximin: raise the worst-off first. The split makes the smallest attainment as "
+                "high as the rules allow, then the next smallest, and so on.",
+            )
+        )
+    else:
+        out.append(
+            (
+                "Rule",
+                "Closest: the split keeps the total distance from fair shares, each measured as a "
+                "share of that partner's fair share, as small as the rules allow.",
+            )
+        )
+    rate = s.back_office_rate
+    out += [
+        (
+            "Full cost recovery",
+            f"Back-office rate o = {_num_words(rate.base)} + {_num_words(rate.uplift)} × (1 − b); "
+            "the back-office line is grant × o ÷ (1 + o), the rest of the grant is delivery.",
+        ),
+        (
+            "Unrestricted",
+            f"{_pct(s.unrestricted_share)} of each grant is marked unrestricted: part of the "
+            "grant the partner may spend on whatever it needs most, not extra money.",
+        ),
+        (
+            "Rounding",
+            "Figures are whole currency units, rounded by the largest remainder method so that "
+            "every year still adds up exactly to the budget and no cap or floor is broken.",
+        ),
+        (
+            "Size-proportional split",
+            "The comparison split: the same budget shared in proportion to capacity alone, "
+            "within capacities (the 'bigger slice' default).",
+        ),
+        (
+            "Measures",
+            "Gini coefficient of funding per unit of need: 0 when every partner gets the same "
+            "per unit of need, towards 1 when one partner gets it all. Need ratio: the largest "
+            "funding per unit of need ÷ the smallest.",
+        ),
+    ]
+    return out
+
+
+def _method(
+    project: Project, result: ScenarioResult, warnings: list[str], today: _dt.date
+) -> SheetLayout:
+    """The rules in plain words, what binds, and which FairShare made the file."""
+    sh = _Sheet("Method", warnings)
+    sh.width(1, 30)
+    sh.width(2, 110)
+    sh.text(1, 1, "How the split was worked out", "title")
+    sh.text(2, 1, "Scenario", "label")
+    sh.text(2, 2, result.name)
+    row = 4
+    try:
+        scenario = project.scenarios[result.index]
+        if scenario.name != result.name:
+            raise IndexError
+    except IndexError:
+        scenario = project.scenario(result.name)
+    sh.text(row, 1, "Topic", "header")
+    sh.text(row, 2, "In plain words", "header")
+    for topic, sentence in method_lines(project, scenario, result):
+        row += 1
+        sh.text(row, 1, topic, "label")
+        sh.text(row, 2, sentence, "wrap")
+    row += 2
+    if result.ok:
+        sh.text(row, 1, "What holds the split where it is", "header")
+        sh.text(row, 2, "", "header")
+        if not result.binding:
+            row += 1
+            sh.text(row, 2, "Nothing but the budget itself.", "wrap")
+        for b in result.binding:
+            row += 1
+            sh.text(row, 1, str(b.year), "text")
+            sh.text(row, 2, b.explanation, "wrap")
+    else:
+        sh.text(row, 1, "Status", "header")
+        sh.text(row, 2, "", "header")
+        row += 1
+        sh.text(row, 2, f"This scenario has no split: {result.message}", "wrap")
+        for rel in result.relaxations:
+            row += 1
+            sh.text(row, 1, rel.field)
+            sh.text(row, 2, rel.explanation, "wrap")
+    if result.method:
+        row += 2
+        sh.text(row, 1, "As FairShare puts it", "header")
+        sh.text(row, 2, "", "header")
+        for part in result.method.split("\n"):
+            if part.strip():
+                row += 1
+                sh.text(row, 2, part.strip(), "wrap")
+    row += 2
+    sh.text(row, 1, "Made with", "label")
+    solver = f" (solver: {result.solver})" if result.solver else ""
+    sh.text(row, 2, f"FairShare {allocator.__version__} on {today.isoformat()}{solver}")
+    sh.layout.print_title_rows = None
+    return sh.finish()
+
+
+def layout_workbook(
+    project: Project,
+    results: Sequence[ScenarioResult],
+    scenario: str | None = None,
+    today: _dt.date | None = None,
+) -> WorkbookLayout:
+    """Everything the workbook holds, as plain data, for one chosen scenario (default: first)."""
+    results = list(results)
+    if not results:
+        raise ValidationError([("scenario", "there is no solved scenario to export")])
+    if scenario is None:
+        chosen = results[0]
+    else:
+        matches = [r for r in results if r.name == scenario]
+        if not matches:
+            names = ", ".join(repr(r.name) for r in results)
+            raise ValidationError(
+                [("scenario", f"no scenario called {scenario!r}; there are: {names}")]
+            )
+        chosen = matches[0]
+    warnings: list[str] = []
+    if not chosen.ok:
+        warnings.append(
+            f"scenario {chosen.name!r} has no split ({chosen.status}); the workbook shows why "
+            "instead of budget figures"
+        )
+    used = {"summary", "scenarios", "inputs", "method"}
+    summary, _ = _summary(project, chosen, warnings)
+    sheets = [summary]
+    if chosen.ok:
+        for p in chosen.partners:
+            title = sheet_title(p.name, used)
+            sheets.append(_partner_sheet(project, chosen, p, title, warnings))
+    sheets.append(_scenarios(project, results, warnings))
+    sheets.append(_inputs(project, warnings))
+    sheets.append(_method(project, chosen, warnings, today or _dt.date.today()))
+    for sheet in sheets:
+        sheet.cells.sort(key=lambda c: (c[0], c[1]))
+    title, _ = clean_text(f"{project.name}: {chosen.name}")
+    return WorkbookLayout(title, sheets, _styles(project.currency), warnings)
+
+
+# ----------------------------------------------------------------------------------
+# Writing with openpyxl
+# ----------------------------------------------------------------------------------
+
+
+def _style_arrays(wb: Any, styles: dict[str, Style]) -> dict[str, Any]:
+    """One style record per style name, built once and copied onto cells (fast and small)."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    scratch = wb.worksheets[0]
+    thin = Side(style="thin", color="7F7F7F")
+    out = {}
+    for name, st in styles.items():
+        named = NamedStyle(name=f"FairShare {name}")
+        named.font = Font(bold=st.bold, italic=st.italic, size=st.size, color=st.color)
+        if st.fill:
+            named.fill = PatternFill("solid", fgColor=st.fill)
+        named.border = Border(
+            top=thin if st.top_border else Side(), bottom=thin if st.bottom_border else Side()
+        )
+        named.alignment = Alignment(
+            wrap_text=st.wrap or None,
+            vertical="top" if st.wrap else None,
+            horizontal=st.align,
+        )
+        named.number_format = st.number_format
+        wb.add_named_style(named)
+        cell = Cell(scratch)
+        cell.style = named.name
+        if st.quote_prefix:
+            cell.quotePrefix = True
+        out[name] = cell._style
+    return out
+
+
+def _openpyxl_chart(ws: Any, chart: Chart) -> Any:
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+
+    ch = BarChart()
+    ch.type = "bar" if chart.horizontal else "col"
+    ch.grouping = "clustered"
+    ch.title = chart.title
+    ch.y_axis.title = chart.axis_title
+    ch.y_axis.number_format = chart.number_format
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    if chart.horizontal:
+        ch.x_axis.scaling.orientation = "maxMin"  # first partner at the top, as in the table
+        ch.x_axis.crosses = "max"  # and the money axis at the bottom
+    col, r0, r1 = chart.categories
+    names = str(Reference(ws, min_col=col, min_row=r0, max_row=r1))
+    for name, c, s0, s1 in chart.series:
+        series = Series(Reference(ws, min_col=c, min_row=s0, max_row=s1), title=name)
+        series.cat = AxDataSource(strRef=StrRef(f=names))  # partner names are text
+        ch.series.append(series)
+    ch.width = chart.width_cm
+    ch.height = chart.height_cm
+    ch.legend.position = "b"
+    return ch
+
+
+def _render_openpyxl(layout: WorkbookLayout) -> bytes:
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    wb = Workbook()
+    first = wb.active
+    first.title = layout.sheets[0].title
+    arrays = _style_arrays(wb, layout.styles)
+    for k, sheet in enumerate(layout.sheets):
+        ws = first if k == 0 else wb.create_sheet(sheet.title)
+        cells = ws._cells
+        for row, col, value, style in sheet.cells:
+            cell = Cell(ws, row=row, column=col)
+            if isinstance(value, Formula):
+                cell._value = value.text
+                cell.data_type = "f"
+            elif isinstance(value, str):
+                # Set directly: the value setter would turn '=...' into a formula and
+                # '#N/A' into an error. Illegal characters were removed by _Sheet.text.
+                cell._value = value
+                cell.data_type = "s"
+            else:
+                cell._value = value
+                cell.data_type = "n"
+            cell._style = copy(arrays[style])
+            cells[(row, col)] = cell
+        for col, width in sheet.widths.items():
+            ws.column_dimensions[col_letter(col)].width = width
+        for row, height in sheet.heights.items():
+            ws.row_dimensions[row].height = height
+        for r1, c1, r2, c2 in sheet.merges:
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        if sheet.freeze:
+            ws.freeze_panes = _ref(*sheet.freeze)
+        if sheet.print_title_rows:
+            ws.print_title_rows = f"{sheet.print_title_rows[0]}:{sheet.print_title_rows[1]}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        if sheet.tab_color:
+            ws.sheet_properties.tabColor = sheet.tab_color
+        for chart in sheet.charts:
+            ws.add_chart(_openpyxl_chart(ws, chart), _ref(*chart.anchor))
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.title = layout.title[:250]
+    wb.properties.creator = f"FairShare {allocator.__version__}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render(
+    project: Project,
+    results: Sequence[ScenarioResult],
+    scenario: str | None = None,
+) -> tuple[bytes, list[str]]:
+    """The workbook file's bytes and the warnings met while laying it out."""
+    layout = layout_workbook(project, results, scenario)
+    return _render_openpyxl(layout), layout.warnings
+
+
+def workbook_bytes(
+    project: Project,
+    results: Sequence[ScenarioResult],
+    scenario: str | None = None,
+) -> bytes:
+    """The budget workbook as bytes (for the desktop app to save, or a web response)."""
+    return render(project, results, scenario)[0]
+
+
+# ----------------------------------------------------------------------------------
+# Writing the file atomically
+# ----------------------------------------------------------------------------------
+
+
+def _lock_files(target: Path) -> list[Path]:
+    """Lock files Excel (~$name) and LibreOffice (.~lock.name#) keep beside an open file."""
+    return [
+        target.with_name("~$" + target.name),
+        target.with_name(f".~lock.{target.name}#"),
+    ]
+
+
+def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
+    """Write ``data`` to ``path`` so that the file is either the old one or the whole new one.
+
+    The bytes go to a temporary file in the same folder, are synced to disk, and then
+    replace the target in one step. Raises WorkbookError when the target cannot be
+    written (missing folder, read-only, open in Excel or LibreOffice).
+    """
+    target = Path(path)
+    shown = str(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise WorkbookError(f"cannot write {shown}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise WorkbookError(f"cannot write {shown}: {folder} is not a folder")
+    if target.is_dir():
+        raise WorkbookError(f"cannot write {shown}: it is a folder")
+    if target.exists():
+        if not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR:
+            raise WorkbookError(f"cannot write {shown}: the file is read-only")
+        for lock in _lock_files(target):
+            if lock.exists():
+                raise WorkbookError(
+                    f"cannot write {shown}: it is open in a spreadsheet program (the lock file "
+                    f"{lock.name} is beside it); close it and try again, or delete the lock file "
+                    "if nothing has it open"
+                )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise WorkbookError(
+            f"cannot write {shown}: no permission to create files in {folder} ({e.strerror})"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = 0o666 & ~_umask()
+        if target.exists():
+            mode = target.stat().st_mode & 0o777
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, PermissionError):
+            raise WorkbookError(
+                f"cannot write {shown}: it is open in another program or read-only; close it "
+                "and try again"
+            ) from None
+        raise WorkbookError(f"cannot write {shown}: {e.strerror or e}") from None
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _sync_folder(folder)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_workbook(
+    project: Project,
+    results: Sequence[ScenarioResult],
+    path: str | os.PathLike[str],
+    scenario: str | None = None,
+) -> list[str]:
+    """Write the budget workbook for ``scenario`` (default: the first) and return warnings.
+
+    Nothing is written unless the whole workbook was built; an existing file at
+    ``path`` is replaced in one step or left untouched (WorkbookError).
+    """
+    data, warnings = render(project, results, scenario)
+    if Path(path).suffix.lower() != ".xlsx":
+        warnings.append(f"{Path(path).name} does not end in .xlsx; Excel may refuse to open it")
+    write_bytes_atomically(data, path)
+    return warnings

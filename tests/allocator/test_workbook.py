@@ -1,0 +1,459 @@
+"""The budget workbook: content, live formulas, safety of text, sheet titles, atomic writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import allocator
+from allocator import workbook as wbmod
+from allocator.files import load_project
+from allocator.model import (
+    Budget,
+    Partner,
+    Project,
+    Scenario,
+    ValidationError,
+    partner_to_dict,
+)
+from allocator.solve import solve
+from allocator.tables import import_partners, read_partner_table
+from allocator.workbook import (
+    WorkbookError,
+    currency_format,
+    sheet_title,
+    workbook_bytes,
+    write_workbook,
+)
+
+SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
+NASTY = [
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1,1)",
+    "-2+3",
+    "@SUM(1)",
+    "#N/A",
+    "=1+1",
+    "\tTabbed",
+    "#DIV/0!",
+]
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Project, list]:
+    project = load_project(SAMPLE)
+    return project, solve(project)
+
+
+@pytest.fixture(scope="module")
+def exported(sample, tmp_path_factory) -> tuple[Path, list[str]]:  # noqa: ANN001
+    project, results = sample
+    path = tmp_path_factory.mktemp("wb") / "sample.xlsx"
+    chosen = "Needs-weighted, 30% ring-fence, 10% fee"
+    warnings = write_workbook(project, results, path, scenario=chosen)
+    return path, warnings
+
+
+def partner(i: int, name: str, **kw: object) -> Partner:
+    base = dict(
+        id=f"p{i}",
+        name=name,
+        capacity=100000 + 10000 * i,
+        floor=0,
+        reach=100 + i,
+        multiple_disadvantage=0.5,
+        back_office_capacity=0.5,
+    )
+    base.update(kw)
+    return Partner(**base)  # type: ignore[arg-type]
+
+
+def small_project(names: list[str], scenarios: tuple[Scenario, ...] | None = None) -> Project:
+    partners = tuple(
+        partner(i, n, lead=i == 0, by_and_for=i % 2 == 1, notes=n) for i, n in enumerate(names)
+    )
+    return Project(
+        name="Test partnership",
+        currency="GBP",
+        start_year=2027,
+        year_count=2,
+        budget=Budget(first_year=60000.0 * len(names), annual_uplift=0.02),
+        partners=partners,
+        scenarios=scenarios or (Scenario(name="Base", management_fee=0.05),),
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Content
+# ---------------------------------------------------------------------------------
+
+
+def test_sheets_present(exported, sample) -> None:  # noqa: ANN001
+    path, warnings = exported
+    project, _ = sample
+    wb = openpyxl.load_workbook(path)
+    names = [p.name for p in project.partners]
+    assert wb.sheetnames == ["Summary", *names, "Scenarios", "Inputs", "Method"]
+    assert warnings == []
+
+
+def test_summary_figures_and_live_totals(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, results = sample
+    result = results[2]
+    ws = openpyxl.load_workbook(path)["Summary"]
+    assert ws["B2"].value == result.name
+    header = [c.value for c in ws[5]]
+    assert header[:6] == ["Partner", "By and for", 2027, 2028, 2029, "Total"]
+    for k, p in enumerate(result.partners):
+        row = 6 + k
+        assert ws.cell(row, 1).value == p.name
+        assert [ws.cell(row, 3 + i).value for i in range(3)] == p.per_year
+        assert ws.cell(row, 6).value == f"=SUM(C{row}:E{row})"
+        assert ws.cell(row, 7).data_type == "f"  # share of budget
+        assert ws.cell(row, 8).value == pytest.approx(p.fair_share_total)
+        assert ws.cell(row, 9).data_type == "f"  # attainment
+        assert ws.cell(row, 12).value  # the limiting reason in words
+    fee_row = 6 + len(result.partners)
+    assert "Management fee" in ws.cell(fee_row, 1).value
+    assert [ws.cell(fee_row, 3 + i).value for i in range(3)] == result.fee
+    total = ws.cell(fee_row + 1, 3)
+    assert total.value == f"=SUM(C6:C{fee_row})"
+    assert ws.cell(fee_row + 2, 1).value == "of which by-and-for partners"
+    assert ws.cell(fee_row + 2, 3).value.startswith("=SUMIF(")
+    assert ws.freeze_panes == "B6"
+    assert ws.cell(6, 3).number_format == "£#,##0"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.column_dimensions["A"].width >= 24
+
+
+def test_partner_sheet_is_an_mou_budget(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, results = sample
+    result = results[2]
+    wb = openpyxl.load_workbook(path)
+    lead = next(p for p in result.partners if p.lead)
+    ws = wb[lead.name]
+    labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert labels[5] == "Delivery"
+    assert labels[6].startswith("Back-office (full cost recovery")
+    assert labels[7] == "Grant total (delivery + back-office)"
+    assert ws["B8"].value == "=B6+B7" and ws["E8"].value == "=E6+E7"
+    assert labels[8].startswith("Management fee")
+    assert ws["B10"].value == "=B8+B9"
+    assert [ws.cell(6, 2 + i).value for i in range(3)] == lead.lines["delivery"]
+    unrestricted = labels.index("of which unrestricted (memo: part of the grant, not extra money)")
+    assert [ws.cell(unrestricted + 1, 2 + i).value for i in range(3)] == lead.lines["unrestricted"]
+    assert "Fair share" in labels and "Why" in labels
+    why = labels.index("Why") + 1
+    assert ws.cell(why, 2).value == lead.reason
+    other = next(p for p in result.partners if not p.lead)
+    labels = [c.value for c in wb[other.name]["A"]]
+    assert not any(isinstance(v, str) and v.startswith("Management fee") for v in labels)
+
+
+def test_scenarios_side_by_side(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, results = sample
+    ws = openpyxl.load_workbook(path)["Scenarios"]
+    assert [ws.cell(4, 2 + j).value for j in range(len(results))] == [r.name for r in results]
+    n = len(project.partners)
+    for j, res in enumerate(results):
+        assert [ws.cell(6 + k, 2 + j).value for k in range(n)] == [p.total for p in res.partners]
+        letter = ws.cell(6, 2 + j).column_letter
+        assert ws.cell(6 + n + 1, 2 + j).value == f"=SUM({letter}6:{letter}{6 + n})"
+    values = [c.value for c in ws["A"]]
+    change_row = values.index("Change against the size-proportional split (fee included)") + 1
+    assert ws.cell(change_row + 1, 2).value == results[0].partners[0].vs_size_proportional
+    assert "Gini coefficient of funding per unit of need (0 = equal)" in values
+
+
+def test_totals_are_formulas_and_recalculated_on_load(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    with zipfile.ZipFile(path) as zf:
+        workbook_xml = zf.read("xl/workbook.xml").decode()
+    assert re.search(r'<calcPr[^>]*fullCalcOnLoad="1"', workbook_xml)
+
+
+def test_charts_present(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    with zipfile.ZipFile(path) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        summary_chart = zf.read(charts[0]).decode()
+    assert "barChart>" in summary_chart and '<grouping val="clustered"' in summary_chart
+    assert "<strRef><f>'Summary'!$A$6:$A$12</f></strRef>" in summary_chart
+    wb = openpyxl.load_workbook(path)
+    assert len(wb["Summary"]._charts) == 1
+    assert len(wb["Scenarios"]._charts) == 1
+    assert len(wb["Scenarios"]._charts[0].series) == 4
+
+
+def test_inputs_sheet_imports_back_unchanged(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, _ = sample
+    imported, _ = import_partners(path, None, project_name="Round trip")
+    assert [partner_to_dict(p) for p in imported.partners] == [
+        partner_to_dict(dataclasses.replace(p, needs_answers={})) for p in project.partners
+    ]
+    ws = openpyxl.load_workbook(path)["Inputs"]
+    assert ws.freeze_panes == "A2"
+    values = [c.value for c in ws["L"]]
+    assert "Scenario settings" in values
+
+
+def test_method_sheet_in_plain_words(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    _, results = sample
+    ws = openpyxl.load_workbook(path)["Method"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "n = base × (1 + w_d × d + w_b × (1 − b))" in text
+    assert "w_d = 1 and w_b = 0.5" in text
+    assert "at least 30% of the distributable budget" in text  # ring-fence
+    assert "keeps 10% of each year's budget" in text  # management fee
+    assert "Leximin" in text
+    for b in results[2].binding:
+        assert b.explanation in text
+    assert f"FairShare {allocator.__version__} on " in text
+
+
+def test_default_scenario_is_the_first_and_unknown_is_refused(sample) -> None:  # noqa: ANN001
+    project, results = sample
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
+    assert wb["Summary"]["B2"].value == results[0].name
+    with pytest.raises(ValidationError) as e:
+        workbook_bytes(project, results, scenario="Nope")
+    assert e.value.problems[0][0] == "scenario"
+
+
+@pytest.mark.parametrize(
+    ("code", "fmt"),
+    [("GBP", "£#,##0"), ("EUR", "€#,##0"), ("USD", "$#,##0"), ("CHF", '#,##0 "CHF"')],
+)
+def test_currency_formats(code: str, fmt: str) -> None:
+    assert currency_format(code) == fmt
+    project = dataclasses.replace(small_project(["A", "B"]), currency=code)
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, solve(project))))
+    assert wb["Summary"]["C6"].number_format == fmt
+    assert wb["A"]["B6"].number_format == fmt
+
+
+# ---------------------------------------------------------------------------------
+# Safety
+# ---------------------------------------------------------------------------------
+
+
+def test_names_and_notes_are_stored_as_text(tmp_path: Path) -> None:
+    project = small_project(NASTY, (Scenario(name="=1+1"), Scenario(name="@SUM(1)")))
+    results = solve(project)
+    path = tmp_path / "nasty.xlsx"
+    write_workbook(project, results, path)
+    wb = openpyxl.load_workbook(path)
+    seen: dict[str, int] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in NASTY or cell.value in ("=1+1", "@SUM(1)"):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    assert cell.quotePrefix is True
+                    seen[cell.value] = seen.get(cell.value, 0) + 1
+                if cell.data_type == "f":
+                    assert "HYPERLINK" not in cell.value and "@" not in cell.value
+                assert cell.data_type != "e"
+    for name in NASTY:
+        assert seen.get(name, 0) >= 4, name  # summary, own sheet, scenarios, inputs
+    with zipfile.ZipFile(path) as zf:
+        for member in zf.namelist():
+            if member.startswith("xl/worksheets/"):
+                xml = zf.read(member).decode()
+                assert "HYPERLINK" not in "".join(re.findall(r"<f>.*?</f>", xml))
+    # and the partners import back exactly
+    imported, _ = import_partners(path, None)
+    assert [p.name for p in imported.partners] == [n.strip() for n in NASTY]
+
+
+def test_control_characters_are_removed_with_a_warning() -> None:
+    project = small_project(["Bell\x07 House", "Plain"])
+    project = project.with_partner(1, notes="null\x00 note")
+    layout = wbmod.layout_workbook(project, solve(project))
+    assert any("control character" in w for w in layout.warnings)
+    texts = [v for s in layout.sheets for (_, _, v, _) in s.cells if isinstance(v, str)]
+    assert "Bell House" in texts and "null note" in texts
+    assert not any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in texts)
+    openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, solve(project))))
+
+
+def test_non_finite_measures_do_not_break_the_file(sample) -> None:  # noqa: ANN001
+    project, results = sample
+    results = [dataclasses.replace(r) for r in results]
+    results[0] = dataclasses.replace(
+        results[0], metrics=dataclasses.replace(results[0].metrics, need_ratio=float("inf"))
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
+    values = [c.value for row in wb["Summary"].iter_rows() for c in row]
+    assert "unbounded" in values
+
+
+def test_sheet_titles_are_sanitised() -> None:
+    used = {"summary", "scenarios", "inputs", "method"}
+    assert sheet_title("a/b:c*d?e[f]g\\h", used) == "a b c d e f g h"
+    long = sheet_title("The Very Long Name of a Partner Organisation Limited", used)
+    assert len(long) == 31
+    again = sheet_title("The Very Long Name of a Partner Organisation Limited", used)
+    assert len(again) <= 31 and again.endswith("(2)") and again != long
+    assert sheet_title("'quoted'", used) == "quoted"
+    assert sheet_title("Amani", used) == "Amani"
+    assert sheet_title("AMANI", used) == "AMANI (2)"
+    assert sheet_title("Summary", used) == "Summary (2)"
+    assert sheet_title("History", used) == "History (2)"
+    assert sheet_title("", used) == "Partner"
+    assert sheet_title("[]", used) == "Partner (2)"
+    assert sheet_title("=1+1", used) == "=1+1"
+    assert sheet_title("x" * 30 + "'", used) == "x" * 30
+    assert sheet_title("Bell\x07 House", used) == "Bell House"
+
+
+def test_sheet_titles_in_a_real_workbook() -> None:
+    names = ["Amani", "amani", "A/B [North]", "'Quoted'", "x" * 40, "x" * 40 + "y"]
+    project = small_project(names)
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, solve(project))))
+    titles = wb.sheetnames[1:-3]
+    assert titles == ["Amani", "amani (2)", "A B North", "Quoted", "x" * 31, "x" * 27 + " (2)"]
+
+
+def test_infeasible_scenarios_show_status_instead_of_figures(tmp_path: Path) -> None:
+    names = ["Lead", "Small", "Other"]
+    project = small_project(names, (Scenario(name="Fine"), Scenario(name="Impossible")))
+    project = project.with_partner(1, floor=150000.0, capacity=200000.0)
+    project = project.with_partner(2, floor=150000.0, capacity=200000.0)
+    results = solve(project)
+    assert results[0].ok is False or results[1].ok is False
+    bad = next(r for r in results if not r.ok)
+    path = tmp_path / "bad.xlsx"
+    warnings = write_workbook(project, results, path, scenario=bad.name)
+    assert any("has no split" in w for w in warnings)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Scenarios", "Inputs", "Method"]
+    summary = [c.value for row in wb["Summary"].iter_rows() for c in row if c.value is not None]
+    assert any(isinstance(v, str) and "has no split" in v for v in summary)
+    assert any(isinstance(v, str) and bad.message in v for v in summary)
+    ws = wb["Scenarios"]
+    col = 2 + results.index(bad)
+    assert ws.cell(5, col).value == "cannot be met"
+    assert ws.cell(6, col).value == bad.message
+    figures = [ws.cell(r, col).value for r in range(7, ws.max_row + 1)]
+    assert all(v is None or isinstance(v, str) for v in figures)
+
+
+# ---------------------------------------------------------------------------------
+# Writing the file
+# ---------------------------------------------------------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_write_replaces_an_existing_file(tmp_path: Path, sample) -> None:  # noqa: ANN001
+    project, results = sample
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+    write_workbook(project, results, path)
+    assert zipfile.is_zipfile(path)
+    assert leftovers(tmp_path) == []
+
+
+def test_missing_folder_is_refused(tmp_path: Path, sample) -> None:  # noqa: ANN001
+    project, results = sample
+    with pytest.raises(WorkbookError) as e:
+        write_workbook(project, results, tmp_path / "nope" / "out.xlsx")
+    assert e.value.problems[0][0] == "OUT"
+    assert "does not exist" in str(e.value)
+    assert isinstance(e.value, ValidationError)
+
+
+def test_read_only_target_is_refused_and_kept(tmp_path: Path, sample) -> None:  # noqa: ANN001
+    project, results = sample
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+    os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with pytest.raises(WorkbookError, match="read-only"):
+            write_workbook(project, results, path)
+    finally:
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    assert path.read_bytes() == b"old"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("lock", ["~$out.xlsx", ".~lock.out.xlsx#"])
+def test_target_open_in_a_spreadsheet_is_refused(tmp_path: Path, sample, lock: str) -> None:  # noqa: ANN001
+    project, results = sample
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+    (tmp_path / lock).write_text("someone")
+    with pytest.raises(WorkbookError, match="open in a spreadsheet"):
+        write_workbook(project, results, path)
+    assert path.read_bytes() == b"old"
+
+
+def test_failure_while_replacing_leaves_the_old_file(
+    tmp_path: Path,
+    sample,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project, results = sample
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+
+    def locked(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(wbmod.os, "replace", locked)
+    with pytest.raises(WorkbookError, match="open in another program"):
+        write_workbook(project, results, path)
+    assert path.read_bytes() == b"old"
+    assert leftovers(tmp_path) == []
+
+
+def test_failure_while_building_writes_nothing(
+    tmp_path: Path,
+    sample,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project, results = sample
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+
+    def broken(layout: object) -> bytes:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(wbmod, "_render_openpyxl", broken)
+    with pytest.raises(RuntimeError):
+        write_workbook(project, results, path)
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_target_that_is_a_folder(tmp_path: Path, sample) -> None:  # noqa: ANN001
+    project, results = sample
+    (tmp_path / "dir.xlsx").mkdir()
+    with pytest.raises(WorkbookError, match="is a folder"):
+        write_workbook(project, results, tmp_path / "dir.xlsx")
+
+
+def test_workbook_reads_back_as_a_partner_table(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    rows, warnings = read_partner_table(path)
+    assert len(rows) == 7
+    assert any("Inputs" in w for w in warnings)
