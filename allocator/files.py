@@ -26,6 +26,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,7 @@ def _parse_json(text: str) -> Any:
                 for where in _repeated_keys(data)
             ]
         )
-    if _LONE_SURROGATE_ESCAPE.search(text):
+    if _LONE_SURROGATE_ESCAPE.search(text) or not _encodable(text):
         bad = _unencodable_text(data)
         if bad:
             raise ProjectFileError(
@@ -207,41 +208,42 @@ def _too_deep_error() -> ProjectFileError:
     )
 
 
-_STRUCTURE = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_DEPTH_STEP = [0] * 256
+_DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
+_DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
 
 
 def _too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     """Whether lists and objects nest deeper than ``limit``, brackets in strings aside.
 
-    A cheap linear scan run before the JSON parser, which would otherwise recurse once
-    per level. Malformed text (an unterminated string, unbalanced brackets) is left for
-    the parser to report.
+    A linear scan run before the JSON parser, which would otherwise recurse once per
+    level. It hops from string to string, counting the brackets between them, and only
+    walks bracket by bracket where the count could pass the limit. Malformed text (an
+    unterminated string, unbalanced brackets) is left for the parser to report.
     """
-    if text.count("[") + text.count("{") <= limit:
+    count = text.count
+    if count("[") + count("{") <= limit:
         return False
+    find = text.find
+    string_rest = _STRING_REST.match
     depth = 0
     pos = 0
-    search = _STRUCTURE.search
-    string_rest = _STRING_REST.match
     while True:
-        m = search(text, pos)
-        if m is None:
-            return False
-        ch = m.group()
-        if ch == '"':
-            end = string_rest(text, m.end())
-            if end is None:
-                return False
-            pos = end.end()
-            continue
-        if ch == "[" or ch == "{":
-            depth += 1
-            if depth > limit:
+        quote = find('"', pos)
+        end = len(text) if quote < 0 else quote
+        opens = count("[", pos, end) + count("{", pos, end)
+        if opens and depth + opens > limit:
+            steps = map(_DEPTH_STEP.__getitem__, text[pos:end].encode("utf-8", "surrogatepass"))
+            if max(accumulate(steps, initial=depth)) > limit:
                 return True
-        else:
-            depth -= 1
-        pos = m.end()
+        depth += opens - count("]", pos, end) - count("}", pos, end)
+        if quote < 0:
+            return False
+        string = string_rest(text, quote + 1)
+        if string is None:
+            return False
+        pos = string.end()
 
 
 def _refuse_constant(name: str) -> Any:
