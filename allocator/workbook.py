@@ -1069,41 +1069,177 @@ def _openpyxl_chart(ws: Any, chart: Chart) -> Any:
     return ch
 
 
-def _render_openpyxl(layout: WorkbookLayout) -> bytes:
+def _fast_path_available() -> bool:
+    """Whether sheet cells can be streamed as prepared XML (see _render_openpyxl).
+
+    This relies on openpyxl writing through et_xmlfile (it does unless lxml is
+    installed, and then openpyxl is fast anyway) and on two of its writer classes.
+    """
+    try:
+        import openpyxl
+        from et_xmlfile.xmlfile import _IncrementalFileWriter  # noqa: F401
+        from openpyxl.worksheet._writer import WorksheetWriter
+        from openpyxl.writer.excel import ExcelWriter
+    except ImportError:
+        return False
+    return (
+        not openpyxl.LXML
+        and hasattr(ExcelWriter, "write_worksheet")
+        and hasattr(WorksheetWriter, "write_rows")
+        and hasattr(WorksheetWriter, "write_dimensions")
+    )
+
+
+FAST_PATH = _fast_path_available()
+
+
+def _xml_text(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sheet_data_xml(sheet: SheetLayout, style_ids: dict[str, int]) -> str:
+    """The <sheetData> content of a sheet: text as inline strings, never as formulas."""
+    parts: list[str] = []
+    heights = sheet.heights
+    rows_with_cells = {r for r, _, _, _ in sheet.cells}
+    pending_heights = sorted(set(heights) - rows_with_cells)
+    current = 0
+
+    def open_row(row: int) -> None:
+        h = heights.get(row)
+        parts.append(f'<row r="{row}" ht="{h}" customHeight="1">' if h else f'<row r="{row}">')
+
+    for row, col, value, style in sheet.cells:
+        if row != current:
+            if current:
+                parts.append("</row>")
+            while pending_heights and pending_heights[0] < row:
+                empty = pending_heights.pop(0)
+                open_row(empty)
+                parts.append("</row>")
+            open_row(row)
+            current = row
+        ref = f"{col_letter(col)}{row}"
+        sid = style_ids[style]
+        if isinstance(value, Formula):
+            parts.append(f'<c r="{ref}" s="{sid}"><f>{_xml_text(value.text[1:])}</f></c>')
+        elif value == "":
+            parts.append(f'<c r="{ref}" s="{sid}"/>')  # styled but blank, as openpyxl writes it
+        elif isinstance(value, str):
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            parts.append(
+                f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+            )
+        else:
+            parts.append(f'<c r="{ref}" s="{sid}" t="n"><v>{format(value, ".16g")}</v></c>')
+    if current:
+        parts.append("</row>")
+    for empty in pending_heights:
+        open_row(empty)
+        parts.append("</row>")
+    return "".join(parts)
+
+
+def _dimension(sheet: SheetLayout) -> str:
+    if not sheet.cells:
+        return "A1"
+    rows = [c[0] for c in sheet.cells]
+    cols = [c[1] for c in sheet.cells]
+    return f"{col_letter(min(cols))}{min(rows)}:{col_letter(max(cols))}{max(rows)}"
+
+
+def _save_fast(wb: Any, sheets: dict[int, tuple[str, str]]) -> bytes:
+    """Save with openpyxl, streaming each sheet's prepared cell XML and keeping it in memory.
+
+    openpyxl's own path builds an element per cell and a temporary file per sheet; for
+    a workbook of 200 partner sheets that is most of the time spent.
+    """
+    import zipfile as _zip
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.writer.excel import ExcelWriter
+
+    class SheetWriter(WorksheetWriter):
+        def __init__(self, ws: Any, data: str, dimension: str):
+            self._data = data
+            self._dimension = dimension
+            super().__init__(ws, out=io.BytesIO())
+
+        def write_dimensions(self) -> None:
+            self.xf.send(SheetDimension(self._dimension).to_tree())
+
+        def write_rows(self) -> None:
+            xf = self.xf.send(True)
+            with xf.element("sheetData"):
+                xf._file(self._data)
+            self.xf.send(None)
+
+    class MemoryWriter(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            data, dimension = sheets[id(ws)]
+            writer = SheetWriter(ws, data, dimension)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.read())
+            self.manifest.append(ws)
+
+    buf = io.BytesIO()
+    archive = _zip.ZipFile(buf, "w", _zip.ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
+    MemoryWriter(wb, archive).save()
+    return buf.getvalue()
+
+
+def _render_openpyxl(layout: WorkbookLayout, fast: bool | None = None) -> bytes:
+    """Write the layout with openpyxl; ``fast`` streams cells as prepared XML (the default
+    where available), otherwise every cell becomes an openpyxl Cell."""
     from copy import copy
 
     from openpyxl import Workbook
     from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.worksheet.properties import PageSetupProperties
 
+    fast = FAST_PATH if fast is None else fast
     wb = Workbook()
     first = wb.active
     first.title = layout.sheets[0].title
     arrays = _style_arrays(wb, layout.styles)
+    style_ids = {name: wb._cell_styles.add(array) for name, array in arrays.items()}
+    prepared: dict[int, tuple[str, str]] = {}
     for k, sheet in enumerate(layout.sheets):
         ws = first if k == 0 else wb.create_sheet(sheet.title)
-        cells = ws._cells
-        for row, col, value, style in sheet.cells:
-            cell = Cell(ws, row=row, column=col)
-            if isinstance(value, Formula):
-                cell._value = value.text
-                cell.data_type = "f"
-            elif isinstance(value, str):
-                # Set directly: the value setter would turn '=...' into a formula and
-                # '#N/A' into an error. Illegal characters were removed by _Sheet.text.
-                cell._value = value
-                cell.data_type = "s"
-            else:
-                cell._value = value
-                cell.data_type = "n"
-            cell._style = copy(arrays[style])
-            cells[(row, col)] = cell
+        if fast:
+            prepared[id(ws)] = (sheet_data_xml(sheet, style_ids), _dimension(sheet))
+        else:
+            cells = ws._cells
+            for row, col, value, style in sheet.cells:
+                cell = Cell(ws, row=row, column=col)
+                if isinstance(value, Formula):
+                    cell._value = value.text
+                    cell.data_type = "f"
+                elif isinstance(value, str):
+                    # Set directly: the value setter would turn '=...' into a formula and
+                    # '#N/A' into an error. Illegal characters were removed by _Sheet.text.
+                    cell._value = value
+                    cell.data_type = "s"
+                else:
+                    cell._value = value
+                    cell.data_type = "n"
+                cell._style = copy(arrays[style])
+                cells[(row, col)] = cell
+            for row, height in sheet.heights.items():
+                ws.row_dimensions[row].height = height
         for col, width in sheet.widths.items():
             ws.column_dimensions[col_letter(col)].width = width
-        for row, height in sheet.heights.items():
-            ws.row_dimensions[row].height = height
         for r1, c1, r2, c2 in sheet.merges:
-            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            # the other cells of a range are empty, so no placeholder cells are needed
+            ws.merged_cells.add(CellRange(min_row=r1, min_col=c1, max_row=r2, max_col=c2))
         if sheet.freeze:
             ws.freeze_panes = _ref(*sheet.freeze)
         if sheet.print_title_rows:
@@ -1121,6 +1257,8 @@ def _render_openpyxl(layout: WorkbookLayout) -> bytes:
     wb.calculation.fullCalcOnLoad = True
     wb.properties.title = layout.title[:250]
     wb.properties.creator = f"FairShare {allocator.__version__}"
+    if fast:
+        return _save_fast(wb, prepared)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

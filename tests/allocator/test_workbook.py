@@ -457,3 +457,45 @@ def test_workbook_reads_back_as_a_partner_table(exported) -> None:  # noqa: ANN0
     rows, warnings = read_partner_table(path)
     assert len(rows) == 7
     assert any("Inputs" in w for w in warnings)
+
+
+def cell_facts(wb: openpyxl.Workbook) -> dict:
+    facts = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                cells[c.coordinate] = (
+                    c.value,
+                    c.data_type,
+                    c.number_format,
+                    c.quotePrefix,
+                    c.font.b,
+                    c.alignment.wrap_text,
+                )
+        facts[ws.title] = (
+            cells,
+            sorted(str(r) for r in ws.merged_cells.ranges),
+            ws.freeze_panes,
+            ws.dimensions,
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            {k: d.width for k, d in ws.column_dimensions.items() if d.width},
+            len(ws._charts),
+            ws.print_title_rows,
+        )
+    return facts
+
+
+@pytest.mark.skipif(not wbmod.FAST_PATH, reason="openpyxl writes through lxml here")
+def test_streamed_cells_match_openpyxl_cells() -> None:
+    names = ["<b>Bold & Co</b>", " Padded ", "=1+1", "Line\nbreak", "Amani"]
+    project = small_project(names)
+    layout = wbmod.layout_workbook(project, solve(project))
+    fast = openpyxl.load_workbook(io.BytesIO(wbmod._render_openpyxl(layout, fast=True)))
+    standard = openpyxl.load_workbook(io.BytesIO(wbmod._render_openpyxl(layout, fast=False)))
+    assert fast.sheetnames == standard.sheetnames
+    assert cell_facts(fast) == cell_facts(standard)
+    assert fast["Summary"]["A6"].value == "<b>Bold & Co</b>"
+    assert fast["Summary"]["A7"].value == " Padded "
