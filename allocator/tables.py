@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from allocator.model import (
     MAX_PARTNERS,
@@ -784,6 +785,7 @@ def _table_from_grid(grid: _Grid, source: str) -> PartnerTable:
     numbers: list[int] = []
     problems: list[tuple[str, str]] = []
     cleaned = 0
+    letters = {fld: get_column_letter(j + 1) for j, fld in columns.items()}
     for row_no, cells in grid.rows[header + 1 :]:
         picked = {fld: (cells[j] if j < len(cells) else _Cell(None)) for j, fld in columns.items()}
         if _is_blank(list(picked.values())):
@@ -797,7 +799,8 @@ def _table_from_grid(grid: _Grid, source: str) -> PartnerTable:
                 problems.append(
                     (
                         where,
-                        f"holds a formula ({_shown(cell.value)}) with no saved result; open the "
+                        f"cell {letters[fld]}{row_no} holds a formula ({_shown(cell.value)}) "
+                        "with no saved result; open the "
                         "file in Excel or LibreOffice, save it, and import again (or paste the "
                         "values)",
                     )

@@ -499,3 +499,22 @@ def test_streamed_cells_match_openpyxl_cells() -> None:
     assert cell_facts(fast) == cell_facts(standard)
     assert fast["Summary"]["A6"].value == "<b>Bold & Co</b>"
     assert fast["Summary"]["A7"].value == " Padded "
+
+
+def test_left_out_partners_and_sheet_names_that_match_fixed_sheets(tmp_path: Path) -> None:
+    names = ["Lead", "Partners", "Inputs", "Summary"]
+    project = small_project(names, (Scenario(name="Without Partners", excluded=("p1",)),))
+    path = tmp_path / "left.xlsx"
+    write_workbook(project, solve(project), path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [
+        "Summary", "Lead", "Partners", "Inputs (2)", "Summary (2)", "Scenarios", "Inputs", "Method"
+    ]  # fmt: skip
+    assert wb["Partners"]["A5"].value == "Left out of this scenario: no grant."
+    summary = wb["Summary"]
+    assert summary["A7"].value == "Partners"
+    why = [c.value for c in summary[5]].index("What limits it") + 1
+    assert summary.cell(7, why).value == "it is left out of this scenario"
+    assert wb["Scenarios"]["B7"].value == "left out"
+    imported, _ = import_partners(path, None)
+    assert [p.name for p in imported.partners] == names
