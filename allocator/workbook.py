@@ -260,9 +260,7 @@ def _project_partner(project: Project, p: PartnerResult) -> Any:
     return None
 
 
-def _summary(
-    project: Project, result: ScenarioResult, warnings: list[str]
-) -> tuple[SheetLayout, dict[str, int]]:
+def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> SheetLayout:
     """Partners by year for the chosen scenario, with live totals and a chart."""
     sh = _Sheet("Summary", warnings)
     years = result.years
@@ -279,7 +277,7 @@ def _summary(
     if not result.ok:
         _not_solved(sh, result, 5)
         sh.layout.tab_color = "C00000"
-        return sh.finish(), {}
+        return sh.finish()
 
     c_bf, c_y0 = 2, 3
     c_tot = c_y0 + ny
@@ -422,7 +420,7 @@ def _summary(
             height_cm=min(120.0, max(8.0, 1.0 * n + 3)),
         )
     )
-    return sh.finish(), {"total_row": total_row, "total_col": c_tot}
+    return sh.finish()
 
 
 def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
@@ -991,8 +989,7 @@ def layout_workbook(
             "instead of budget figures"
         )
     used = {"summary", "scenarios", "inputs", "method"}
-    summary, _ = _summary(project, chosen, warnings)
-    sheets = [summary]
+    sheets = [_summary(project, chosen, warnings)]
     if chosen.ok:
         for p in chosen.partners:
             title = sheet_title(p.name, used)
