@@ -365,11 +365,13 @@ def summary_message(project: Project, scenario: Scenario, result: ScenarioResult
     m = result.metrics
     cur = project.currency
     total = sum(result.budget)
-    return (f"Solved: {money(total, cur)} shared between "
+    text = (f"Solved: {money(total, cur)} shared between "
             f"{sum(1 for p in result.partners if p.included)} partners; every partner gets at "
             f"least {pct(m.min_attainment)} of its fair share (at most "
-            f"{pct(m.max_attainment)}); by-and-for partners get "
-            f"{pct(m.by_and_for_share, 0)} of the distributable budget.")
+            f"{pct(m.max_attainment)})")
+    if any(p.by_and_for and p.included for p in result.partners):
+        text += f"; by-and-for partners get {pct(m.by_and_for_share, 0)} of the distributable budget"
+    return text + "."
 
 
 # ----------------------------------------------------------------------------------
@@ -414,8 +416,12 @@ def _elastic_edits(project: Project, j: int, insts: list[YearInstance], solver: 
     scen = project.scenarios[j]
     lower: dict[str, float] = {}
     raise_: dict[str, float] = {}
+    # On the capacity basis a partner's capacity is also its size in the need formula:
+    # raising it raises its fair share too, so it rarely cures a needs floor or spread
+    # problem. There, capacity is the last thing to move.
+    capacity_cost = 1000.0 if scen.basis == "capacity" else 1.0
     for inst in insts:
-        prog = YearProgram(inst, "elastic", solver)
+        prog = YearProgram(inst, "elastic", solver, capacity_cost=capacity_cost)
         sol = prog.solve()
         if sol.status != "optimal":
             continue
@@ -467,7 +473,6 @@ def _elastic_edits(project: Project, j: int, insts: list[YearInstance], solver: 
             new = min(1.0, math.ceil(v * 10000 + 1e-6) / 10000)
         if new > old:
             out.append(Relaxation(f, old, new, _edit_words(project, f, old, new)))
-    del scen
     return out
 
 

@@ -109,11 +109,14 @@ def spread_band(tau, lo, hi, bf, ring, total, k) -> float:
     tighten as ``m`` grows are the budget (everyone at least ``m``), the others'
     share when by-and-for partners need the ring-fence, and each capacity.
     """
+    # "no upper limit" as a finite figure no single partner can reach within the budget,
+    # so the curve keeps rising past every floor and the search sees it cross
+    big = 2.0 * total + 1.0
     m = float(np.min(hi / tau))
-    m = min(m, level_for(tau, lo, np.full_like(hi, INF), total, largest=True))
+    m = min(m, level_for(tau, lo, np.full_like(hi, big), total, largest=True))
     if ring > 0 and (~bf).any():
         nb = ~bf
-        m = min(m, level_for(tau[nb], lo[nb], np.full(int(nb.sum()), INF), total - ring,
+        m = min(m, level_for(tau[nb], lo[nb], np.full(int(nb.sum()), big), total - ring,
                              largest=True))
     return m
 

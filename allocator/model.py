@@ -180,7 +180,12 @@ class _Reader:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             self.fail(full, f"must be a number, got {_show(v)}")
             return None
-        if not math.isfinite(v):
+        try:
+            fv = float(v)
+        except OverflowError:
+            self.fail(full, f"is far too large, got a number with {len(str(abs(v)))} digits")
+            return None
+        if not math.isfinite(fv):
             self.fail(full, f"must be a finite number, got {v}")
             return None
         if minimum is not None:
@@ -280,7 +285,8 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
     bo = r.number(d, "back_office_capacity", path, minimum=0, maximum=1, missing_message=blank)
     if capacity is not None and floor is not None and floor > capacity:
         r.fail(f"{path}.floor", f"must not be above the capacity ({_fmt(capacity)}), got {_fmt(floor)}")
-    answers = d.get("needs_answers", {}) or {}
+    answers = d.get("needs_answers")
+    answers = {} if answers is None else answers
     if not isinstance(answers, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
     ):
@@ -342,7 +348,8 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
     k = r.number(d, "spread_limit", path, default=None, minimum=1, allow_none=True)
     lam = r.number(d, "lead_cap", path, default=None, minimum=0, maximum=1, allow_none=True)
     u = r.number(d, "unrestricted_share", path, default=0.0, minimum=0, maximum=1)
-    excluded_raw = d.get("excluded", []) or []
+    excluded_raw = d.get("excluded")
+    excluded_raw = [] if excluded_raw is None else excluded_raw
     excluded: list[str] = []
     if not isinstance(excluded_raw, list):
         r.fail(f"{path}.excluded", f"must be a list of partner ids, got {_show(excluded_raw)}")
@@ -350,7 +357,7 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
         for j, e in enumerate(excluded_raw):
             if not isinstance(e, str):
                 r.fail(f"{path}.excluded[{j}]", f"must be a partner id, got {_show(e)}")
-            elif ids and e not in ids:
+            elif e not in ids:
                 r.fail(f"{path}.excluded[{j}]", f"no partner has the id {e!r}")
             else:
                 excluded.append(e)
@@ -373,7 +380,7 @@ def project_from_dict(data: Any) -> Project:
         raise ValidationError(r.problems)
     name = r.text(d, "name", "", nonempty=True)
     currency = r.text(d, "currency", "", default="GBP")
-    if currency is not None and not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+    if currency is not None and not (len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()):
         r.fail("currency", f"must be a three-letter code such as GBP or EUR, got {currency!r}")
     start = count = None
     yrs = r.obj(d.get("years"), "years") if "years" in d else None

@@ -19,6 +19,8 @@ Bounds on ``x`` carry the floor / needs floor and the capacity / lead cap.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,10 +91,12 @@ class _Layout:
 class YearProgram:
     """One year's program, built once; ``mode`` is "leximin", "closest" or "elastic"."""
 
-    def __init__(self, inst: YearInstance, mode: str, solver: str = "highs"):
+    def __init__(self, inst: YearInstance, mode: str, solver: str = "highs",
+                 capacity_cost: float = 1.0):
         self.inst = inst
         self.mode = mode
         self.solver = solver
+        self.capacity_cost = capacity_cost  # elastic only: price of raising a capacity
         self._build()
         self._highs = None
         if solver == "highs":
@@ -156,7 +160,7 @@ class YearProgram:
                 names.append(f"relax_{kind}" + (f"[{inst.ids[i]}]" if i is not None else ""))
                 cols_lo.append(0.0)
                 cols_hi.append(INF)
-                cost.append(1.0)
+                cost.append(self.capacity_cost if kind == "capacity" else 1.0)
                 self.elastic[j] = (kind, i)
                 return j
 
@@ -374,10 +378,34 @@ def _safe(name: str) -> str:
     return name.replace("[", "_").replace("]", "").replace("-", "_").replace(" ", "_")
 
 
+_banner_hidden = False
+
+
 def _make_highs():
+    """A silent HiGHS. Its first construction prints a banner on the C stdout, which
+    would corrupt ``fairshare solve --json``, so that one is made with fd 1 muted."""
+    global _banner_hidden
     import highspy
 
-    h = highspy.Highs()
+    if _banner_hidden:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+            null = os.open(os.devnull, os.O_WRONLY)
+        except OSError:  # no stdout at all (a windowed app): nothing to protect
+            saved = null = -1
+        try:
+            if saved >= 0:
+                os.dup2(null, 1)
+            h = highspy.Highs()
+        finally:
+            if saved >= 0:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(null)
+        _banner_hidden = True
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     return h

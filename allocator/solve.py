@@ -142,9 +142,13 @@ def leximin_guided(prog: YearProgram, x: np.ndarray,
     inst = prog.inst
     D = inst.D
     a = x / inst.tau
-    free = (x > inst.lo + TOL * D) & (x < inst.hi - TOL * D)
+    # Every value a partner below its upper limit sits at is checked as a level; only
+    # partners at their upper limit are fixed without a round (they cannot rise).
+    # Checking floor values too is what catches a split that leaves someone at a floor
+    # when the rules would lift it.
+    movable = x < inst.hi - TOL * D
     levels: list[float] = []
-    for v in np.sort(a[free]):
+    for v in np.sort(a[movable]):
         if not levels or v > levels[-1] * (1 + 1e-9) + 1e-12:
             levels.append(float(v))
     prog.reset_partner_bounds()
@@ -328,7 +332,13 @@ class Engine:
         violations: list[str] = []
         for y, split in enumerate(splits):
             inst = split.inst
-            ints = round_split(split.x, inst)
+            try:
+                ints = round_split(split.x, inst)
+            except ValueError:
+                result.status = "error"
+                result.message = (f"{inst.year}: the limits leave no way to split the budget in "
+                                  "whole currency units; widen a floor or capacity by a unit.")
+                return
             violations += check_rounded(ints, inst, project)
             ref = size_proportional(inst.cap, float(inst.budget))
             ref_ints = largest_remainder(ref, int(round(min(inst.budget, inst.cap.sum()))),
@@ -385,7 +395,14 @@ def round_split(x: np.ndarray, inst: YearInstance) -> np.ndarray:
     """Whole units that sum exactly to the distributable budget and keep every limit."""
     D = int(inst.budget - inst.fee)
     att = x / np.where(inst.tau > 0, inst.tau, 1.0)
-    ints = largest_remainder(x, D, inst.lo, inst.hi, priority=att)
+    try:
+        ints = largest_remainder(x, D, inst.lo, inst.hi, priority=att)
+    except ValueError:
+        # A needs floor or lead cap is a share, so it can fall inside one unit of another
+        # limit; round those the other way (by less than one unit) rather than fail.
+        lo = np.where([k == NEEDS_FLOOR for k in inst.lo_kind], np.floor(inst.lo + 1e-6), inst.lo)
+        hi = np.where([k == LEAD_CAP for k in inst.hi_kind], np.ceil(inst.hi - 1e-6), inst.hi)
+        ints = largest_remainder(x, D, lo, hi, priority=att)
     if inst.ring > 0:
         ints = shift_for_group(ints, x, inst.bf, inst.ring, inst.lo, inst.hi)
     return ints
@@ -399,11 +416,16 @@ def check_rounded(ints: np.ndarray, inst: YearInstance, project: Project) -> lis
         out.append(f"{year}: the figures add up to {int(ints.sum()) + inst.fee}, not {inst.budget}")
     for k, i in enumerate(inst.index):
         name = project.partners[i].name
-        if ints[k] > inst.hi[k] + 1e-6:
+        # capacities and floors are kept exactly; share-based limits to within one unit
+        up = 1.0 - 1e-6 if inst.hi_kind[k] == LEAD_CAP else 1e-6
+        down = 1.0 - 1e-6 if inst.lo_kind[k] == NEEDS_FLOOR else 1e-6
+        if ints[k] > inst.hi[k] + up:
             out.append(f"{year}: {name} is above its {inst.hi_kind[k]}")
-        if ints[k] < inst.lo[k] - 1e-6:
+        if ints[k] < inst.lo[k] - down:
             out.append(f"{year}: {name} is below its {inst.lo_kind[k]}")
-    if inst.ring > 0 and ints[inst.bf].sum() < inst.ring - 1e-6:
+    # A ring-fence is a share of the budget, so it may land a fraction of a unit short
+    # when the lead cap or capacities leave no whole unit to move (never a whole unit).
+    if inst.ring > 0 and ints[inst.bf].sum() <= inst.ring - 1 + 1e-6:
         out.append(f"{year}: by-and-for partners are below the ring-fence")
     if inst.k is not None and len(ints) > 1:
         # one whole unit of rounding either way is allowed
