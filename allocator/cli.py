@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="fairshare", description="Fair, explained budget splits for charity partnerships.")
+    p = _Parser(
+        prog="fairshare", description="Fair, explained budget splits for charity partnerships."
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     s = sub.add_parser("solve", help="solve every scenario (or one) and print the split")
     s.add_argument("path", help="project file (.fairshare)")
@@ -40,8 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the Excel budget workbook")
     e.add_argument("path")
     e.add_argument("out", help="workbook to write (.xlsx)")
-    e.add_argument("--scenario", help="scenario for the Summary and partner sheets (default: the first)")
-    i = sub.add_parser("import-partners", help="add partners from an xlsx or csv table to a project")
+    e.add_argument(
+        "--scenario", help="scenario for the Summary and partner sheets (default: the first)"
+    )
+    i = sub.add_parser(
+        "import-partners", help="add partners from an xlsx or csv table to a project"
+    )
     i.add_argument("table", help="table laid out like the template in FairShare's resources")
     i.add_argument("path", help="project file (created if absent)")
     return p
@@ -63,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
     except ValidationError as exc:
         for path, message in exc.problems:
-            print(f"fairshare: {path}: {message}" if path else f"fairshare: {message}", file=sys.stderr)
+            print(
+                f"fairshare: {path}: {message}" if path else f"fairshare: {message}",
+                file=sys.stderr,
+            )
         return 2
     except KeyboardInterrupt:
         print("fairshare: stopped", file=sys.stderr)
@@ -76,8 +85,11 @@ def _open_app(argv: list[str]) -> int:
     try:
         from ui.app import run  # noqa: PLC0415 - Qt only when the app is wanted
     except ImportError as exc:
-        print("fairshare: the desktop app is not available in this installation "
-              f"({exc}); use the subcommands: {', '.join(SUBCOMMANDS)}", file=sys.stderr)
+        print(
+            "fairshare: the desktop app is not available in this installation "
+            f"({exc}); use the subcommands: {', '.join(SUBCOMMANDS)}",
+            file=sys.stderr,
+        )
         return 2
     return run(argv)
 
@@ -93,8 +105,12 @@ def _exit_code(results: list[ScenarioResult]) -> int:
 
 
 def results_json(project: Project, results: list[ScenarioResult]) -> dict:
-    return {"project": project.name, "currency": project.currency, "years": project.years,
-            "scenarios": [_clean(r.to_json()) for r in results]}
+    return {
+        "project": project.name,
+        "currency": project.currency,
+        "years": project.years,
+        "scenarios": [_clean(r.to_json()) for r in results],
+    }
 
 
 def _clean(obj):
@@ -172,9 +188,15 @@ def _import(args) -> int:
 
 
 def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
-    widths = [max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)
+    ]
+
     def line(cells):
-        return "  ".join(c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(cells)).rstrip()
+        return "  ".join(
+            c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(cells)
+        ).rstrip()
+
     out = [line(headers), line(["-" * w for w in widths])]
     out += [line(r) for r in rows]
     return "\n".join(out)
@@ -195,22 +217,47 @@ def render_results(project: Project, results: list[ScenarioResult]) -> str:
                     lines.append(f"  - {x.field}: {x.explanation}")
             blocks.append("\n".join(lines))
             continue
-        headers = ["Partner", *[str(y) for y in r.years], "Total", "Fair share", "Attainment",
-                   "Limited by", "vs bigger slice"]
+        headers = [
+            "Partner",
+            *[str(y) for y in r.years],
+            "Total",
+            "Fair share",
+            "Attainment",
+            "Limited by",
+            "vs bigger slice",
+        ]
         rows = []
         for p in r.partners:
             if not p.included:
                 rows.append([p.name, *["-"] * len(r.years), "-", "-", "-", "left out", "-"])
                 continue
             tag = " (lead)" if p.lead else (" (by and for)" if p.by_and_for else "")
-            rows.append([p.name + tag, *[money(v, cur) for v in p.per_year], money(p.total, cur),
-                         money(p.fair_share_total, cur), pct(p.attainment),
-                         ", ".join(p.limited_by), money(p.vs_size_proportional, cur)])
+            rows.append(
+                [
+                    p.name + tag,
+                    *[money(v, cur) for v in p.per_year],
+                    money(p.total, cur),
+                    money(p.fair_share_total, cur),
+                    pct(p.attainment),
+                    ", ".join(p.limited_by),
+                    money(p.vs_size_proportional, cur),
+                ]
+            )
         if any(r.fee):
-            rows.append(["Management fee (lead)", *[money(v, cur) for v in r.fee],
-                         money(sum(r.fee), cur), "", "", "", ""])
-        rows.append(["Total", *[money(v, cur) for v in r.budget], money(sum(r.budget), cur),
-                     "", "", "", ""])
+            rows.append(
+                [
+                    "Management fee (lead)",
+                    *[money(v, cur) for v in r.fee],
+                    money(sum(r.fee), cur),
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        rows.append(
+            ["Total", *[money(v, cur) for v in r.budget], money(sum(r.budget), cur), "", "", "", ""]
+        )
         lines.append("")
         lines.append(_table(headers, rows, left=1))
         m = r.metrics
@@ -219,7 +266,8 @@ def render_results(project: Project, results: list[ScenarioResult]) -> str:
             f"Attainment {pct(m.min_attainment)} to {pct(m.max_attainment)}; Gini of funding per "
             f"unit of need {m.gini:.3f}; largest/smallest funding per unit of need "
             f"{m.need_ratio:.2f}; by-and-for share {pct(m.by_and_for_share)}; lead share "
-            f"(fee included) {pct(m.lead_share)}.")
+            f"(fee included) {pct(m.lead_share)}."
+        )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

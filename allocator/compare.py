@@ -15,20 +15,41 @@ def compare(project: Project, results: list[ScenarioResult] | None = None) -> di
         results = solve(project)
     partners = []
     for i, p in enumerate(project.partners):
-        row = {"id": p.id, "name": p.name, "lead": p.lead, "by_and_for": p.by_and_for,
-               "totals": [], "received": [], "attainment": [], "vs_size_proportional": []}
+        row = {
+            "id": p.id,
+            "name": p.name,
+            "lead": p.lead,
+            "by_and_for": p.by_and_for,
+            "totals": [],
+            "received": [],
+            "attainment": [],
+            "vs_size_proportional": [],
+        }
         for r in results:
             pr = r.partners[i] if r.ok else None
             row["totals"].append(pr.total if pr else None)
             row["received"].append(pr.received if pr else None)
             row["attainment"].append(pr.attainment if pr and pr.included else None)
-            row["vs_size_proportional"].append(pr.vs_size_proportional if pr and pr.included else None)
+            row["vs_size_proportional"].append(
+                pr.vs_size_proportional if pr and pr.included else None
+            )
         partners.append(row)
     return {
-        "project": project.name, "currency": project.currency, "years": project.years,
-        "scenarios": [{"name": r.name, "status": r.status, "message": r.message,
-                       "rule": r.rule, "fee": sum(r.fee), "budget": sum(r.budget),
-                       "metrics": r.metrics.to_json() if r.ok else None} for r in results],
+        "project": project.name,
+        "currency": project.currency,
+        "years": project.years,
+        "scenarios": [
+            {
+                "name": r.name,
+                "status": r.status,
+                "message": r.message,
+                "rule": r.rule,
+                "fee": sum(r.fee),
+                "budget": sum(r.budget),
+                "metrics": r.metrics.to_json() if r.ok else None,
+            }
+            for r in results
+        ],
         "partners": partners,
     }
 
@@ -50,17 +71,27 @@ def render_compare(project: Project, table: dict) -> str:
         rows.append(cells)
     rows.append(["Total budget", *[money(s["budget"], cur) for s in scen]])
     metric_rows = [
-        ("Lowest attainment", "min_attainment", pct), ("Highest attainment", "max_attainment", pct),
+        ("Lowest attainment", "min_attainment", pct),
+        ("Highest attainment", "max_attainment", pct),
         ("Gini (funding per unit of need)", "gini", lambda v: f"{v:.3f}"),
-        ("Largest/smallest per unit of need", "need_ratio", lambda v: "-" if v is None else f"{v:.2f}"),
-        ("By-and-for share", "by_and_for_share", pct), ("Lead share (fee included)", "lead_share", pct),
+        (
+            "Largest/smallest per unit of need",
+            "need_ratio",
+            lambda v: "-" if v is None else f"{v:.2f}",
+        ),
+        ("By-and-for share", "by_and_for_share", pct),
+        ("Lead share (fee included)", "lead_share", pct),
     ]
     for label, key, fmt in metric_rows:
         rows.append([label, *[fmt(s["metrics"][key]) if s["metrics"] else "-" for s in scen]])
     from .cli import _table
 
-    lines = ["Each cell: what the partner receives over all years (the lead's fee included) "
-             "and its attainment (share of its fair share).", "", _table(headers, rows)]
+    lines = [
+        "Each cell: what the partner receives over all years (the lead's fee included) "
+        "and its attainment (share of its fair share).",
+        "",
+        _table(headers, rows),
+    ]
     for s in scen:
         if s["status"] != "optimal":
             lines.append(f"\n{s['name']}: {s['message']}")

@@ -78,26 +78,40 @@ def feasibility_checks(project: Project, scenario: Scenario, inst: YearInstance)
     lo_sum, hi_sum = inst.lo.sum(), inst.hi.sum()
     if lo_sum > D + 1e-6:
         what = "Floors" if all(kd == FLOOR for kd in inst.lo_kind) else "Floors and needs floors"
-        out.append(f"{y}: {what} add up to {money(lo_sum, cur)} but the distributable budget "
-                   f"is {money(D, cur)}.")
+        out.append(
+            f"{y}: {what} add up to {money(lo_sum, cur)} but the distributable budget "
+            f"is {money(D, cur)}."
+        )
     if hi_sum < D - 1e-6:
-        what = "Capacities" if all(kd == CAPACITY for kd in inst.hi_kind) else "Capacities (with the lead cap)"
-        out.append(f"{y}: {what} add up to {money(hi_sum, cur)} but the distributable budget "
-                   f"is {money(D, cur)}: the partners cannot absorb it all.")
+        what = (
+            "Capacities"
+            if all(kd == CAPACITY for kd in inst.hi_kind)
+            else "Capacities (with the lead cap)"
+        )
+        out.append(
+            f"{y}: {what} add up to {money(hi_sum, cur)} but the distributable budget "
+            f"is {money(D, cur)}: the partners cannot absorb it all."
+        )
     if inst.ring > 0:
         if not inst.bf.any():
-            out.append(f"{y}: a ring-fence of {pct(inst.rho, 0)} is set but no by-and-for partner "
-                       "takes part in this scenario.")
+            out.append(
+                f"{y}: a ring-fence of {pct(inst.rho, 0)} is set but no by-and-for partner "
+                "takes part in this scenario."
+            )
         else:
             bf_hi = inst.hi[inst.bf].sum()
             if bf_hi < inst.ring - 1e-6:
-                out.append(f"{y}: the ring-fence asks for {money(inst.ring, cur)} for by-and-for "
-                           f"partners, but their capacities add up to {money(bf_hi, cur)}.")
+                out.append(
+                    f"{y}: the ring-fence asks for {money(inst.ring, cur)} for by-and-for "
+                    f"partners, but their capacities add up to {money(bf_hi, cur)}."
+                )
             nb_lo = inst.lo[~inst.bf].sum()
             if nb_lo > D - inst.ring + 1e-6:
-                out.append(f"{y}: the other partners' floors ({money(nb_lo, cur)}) leave "
-                           f"{money(D - nb_lo, cur)} for by-and-for partners, less than the "
-                           f"ring-fence of {money(inst.ring, cur)}.")
+                out.append(
+                    f"{y}: the other partners' floors ({money(nb_lo, cur)}) leave "
+                    f"{money(D - nb_lo, cur)} for by-and-for partners, less than the "
+                    f"ring-fence of {money(inst.ring, cur)}."
+                )
     if inst.k is not None and not out:
         out += _spread_checks(inst, names, cur)
     return out
@@ -116,13 +130,17 @@ def _spread_checks(inst: YearInstance, names: list[str], cur: str) -> list[str]:
     top = int(np.argmax(lo / tau))
     bottom = int(np.argmin(hi / tau))
     if lo[top] / tau[top] > k * hi[bottom] / tau[bottom]:
-        return [f"{inst.year}: the spread limit of {k:g} cannot be met: {names[top]}'s "
-                f"{inst.lo_kind[top]} gives it at least {lo[top] / tau[top]:.2f} times its fair "
-                f"share, while {names[bottom]}'s {inst.hi_kind[bottom]} holds it to "
-                f"{hi[bottom] / tau[bottom]:.2f} times its fair share."]
-    return [f"{inst.year}: the spread limit of {k:g} cannot be met together with the "
-            "capacities, floors and ring-fence: some partner would have to get more than "
-            f"{k:g} times the funding per unit of need of another."]
+        return [
+            f"{inst.year}: the spread limit of {k:g} cannot be met: {names[top]}'s "
+            f"{inst.lo_kind[top]} gives it at least {lo[top] / tau[top]:.2f} times its fair "
+            f"share, while {names[bottom]}'s {inst.hi_kind[bottom]} holds it to "
+            f"{hi[bottom] / tau[bottom]:.2f} times its fair share."
+        ]
+    return [
+        f"{inst.year}: the spread limit of {k:g} cannot be met together with the "
+        "capacities, floors and ring-fence: some partner would have to get more than "
+        f"{k:g} times the funding per unit of need of another."
+    ]
 
 
 # ----------------------------------------------------------------------------------
@@ -187,20 +205,31 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
     D = inst.D
     y = inst.year
     closest = split.closest is not None
-    effect = ("would cut the total distance from fair shares by"
-              if closest else "would raise the attainment of the partners it holds back by")
+    effect = (
+        "would cut the total distance from fair shares by"
+        if closest
+        else "would raise the attainment of the partners it holds back by"
+    )
     out: list[Binding] = []
 
     def per_thousand(price: float) -> str:
         return f"{price * 1000 * 100:.2f} percentage points"
 
     budget_price = _dual_for(split, 0) / D
-    out.append(Binding(
-        BUDGET, None, y, budget_price,
-        f"{y}: the whole distributable budget of {money(D, cur)} is shared out"
-        + (f"; each extra {money(1000, cur)} {effect} {per_thousand(budget_price)}."
-           if budget_price > 0 else "."),
-    ))
+    out.append(
+        Binding(
+            BUDGET,
+            None,
+            y,
+            budget_price,
+            f"{y}: the whole distributable budget of {money(D, cur)} is shared out"
+            + (
+                f"; each extra {money(1000, cur)} {effect} {per_thousand(budget_price)}."
+                if budget_price > 0
+                else "."
+            ),
+        )
+    )
     for k, i in enumerate(inst.index):
         name = project.partners[i].name
         pid = inst.ids[k]
@@ -209,39 +238,76 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
             if price == 0 and not closest:
                 price = 1.0 / inst.tau[k]  # its own attainment rises with its own limit
             kind = inst.hi_kind[k]
-            limit = ("capacity" if kind == CAPACITY else "lead cap")
-            out.append(Binding(
-                kind, pid, y, price,
-                f"{y}: {name} is at its {limit} of {money(inst.hi[k], cur)}; each extra "
-                f"{money(1000, cur)} of {limit} {effect} {per_thousand(price)}."))
+            limit = "capacity" if kind == CAPACITY else "lead cap"
+            out.append(
+                Binding(
+                    kind,
+                    pid,
+                    y,
+                    price,
+                    f"{y}: {name} is at its {limit} of {money(inst.hi[k], cur)}; each extra "
+                    f"{money(1000, cur)} of {limit} {effect} {per_thousand(price)}.",
+                )
+            )
         elif inst.lo[k] > 0 and x[k] <= inst.lo[k] + TOL * D:
             price = _dual_for(split, "col", k) / D
             kind = inst.lo_kind[k]
-            what = "floor" if kind == FLOOR else f"needs floor ({pct(inst.alpha, 0)} of its fair share)"
-            out.append(Binding(
-                kind, pid, y, price,
-                f"{y}: {name} is held at its {what} of {money(inst.lo[k], cur)}"
-                + (f"; each {money(1000, cur)} less {effect} {per_thousand(price)}."
-                   if price > 0 else ", above the level the rule alone would give it.")))
+            what = (
+                "floor"
+                if kind == FLOOR
+                else f"needs floor ({pct(inst.alpha, 0)} of its fair share)"
+            )
+            out.append(
+                Binding(
+                    kind,
+                    pid,
+                    y,
+                    price,
+                    f"{y}: {name} is held at its {what} of {money(inst.lo[k], cur)}"
+                    + (
+                        f"; each {money(1000, cur)} less {effect} {per_thousand(price)}."
+                        if price > 0
+                        else ", above the level the rule alone would give it."
+                    ),
+                )
+            )
     if _ring_binds(inst, x):
         prog_rows = _row_index(split, "ring_fence")
         price = _dual_for(split, prog_rows) / D if prog_rows is not None else 0.0
-        out.append(Binding(
-            RING_FENCE, None, y, price,
-            f"{y}: the ring-fence binds: by-and-for partners get exactly their "
-            f"{pct(inst.rho, 0)} ({money(inst.ring, cur)})"
-            + (f"; each {money(1000, cur)} less ring-fence {effect} {per_thousand(price)}."
-               if price > 0 else ".")))
+        out.append(
+            Binding(
+                RING_FENCE,
+                None,
+                y,
+                price,
+                f"{y}: the ring-fence binds: by-and-for partners get exactly their "
+                f"{pct(inst.rho, 0)} ({money(inst.ring, cur)})"
+                + (
+                    f"; each {money(1000, cur)} less ring-fence {effect} {per_thousand(price)}."
+                    if price > 0
+                    else "."
+                ),
+            )
+        )
     if _spread_binds(inst, x):
         r = _row_index(split, "spread")
         a = x / inst.tau
         price = (_dual_for(split, r) * a.min()) if r is not None else 0.0
-        out.append(Binding(
-            SPREAD, None, y, price,
-            f"{y}: the spread limit binds: the best-funded partner gets {inst.k:g} times the "
-            "funding per unit of need of the least-funded"
-            + (f"; raising the limit by 0.1 {effect} {price * 0.1 * 100:.2f} percentage points."
-               if price > 0 else ".")))
+        out.append(
+            Binding(
+                SPREAD,
+                None,
+                y,
+                price,
+                f"{y}: the spread limit binds: the best-funded partner gets {inst.k:g} times the "
+                "funding per unit of need of the least-funded"
+                + (
+                    f"; raising the limit by 0.1 {effect} {price * 0.1 * 100:.2f} percentage points."
+                    if price > 0
+                    else "."
+                ),
+            )
+        )
     return out
 
 
@@ -269,32 +335,42 @@ def _row_index(split: YearSplit, name: str) -> int | None:
 def need_words(project: Project, scenario: Scenario, index: int) -> str:
     p = project.partners[index]
     w = scenario.weights
-    factor = 1 + w.multiple_disadvantage * (p.multiple_disadvantage or 0) + w.back_office_gap * (
-        1 - (p.back_office_capacity or 0))
+    factor = (
+        1
+        + w.multiple_disadvantage * (p.multiple_disadvantage or 0)
+        + w.back_office_gap * (1 - (p.back_office_capacity or 0))
+    )
     if scenario.basis == "capacity":
         base = f"its capacity of {money(p.capacity, project.currency)}"
     elif scenario.basis == "reach":
         base = f"the {p.reach:,.0f} people it serves a year"
     else:
         base = "an equal base of 1"
-    return (f"need = {base} × (1 + {w.multiple_disadvantage:g} × multiple disadvantage "
-            f"{p.multiple_disadvantage:g} + {w.back_office_gap:g} × back-office gap "
-            f"{1 - p.back_office_capacity:.2f}) = {factor:.3f} × base")
+    return (
+        f"need = {base} × (1 + {w.multiple_disadvantage:g} × multiple disadvantage "
+        f"{p.multiple_disadvantage:g} + {w.back_office_gap:g} × back-office gap "
+        f"{1 - p.back_office_capacity:.2f}) = {factor:.3f} × base"
+    )
 
 
-def partner_reason(project: Project, scenario: Scenario, pr: PartnerResult,
-                   result: ScenarioResult) -> str:
+def partner_reason(
+    project: Project, scenario: Scenario, pr: PartnerResult, result: ScenarioResult
+) -> str:
     cur = project.currency
     if not pr.included:
         return f"{pr.name} is left out of this scenario."
     years = result.years
-    parts = [f"{pr.name} receives {money(pr.total, cur)} over {len(years)} "
-             f"year{'s' if len(years) != 1 else ''}"]
+    parts = [
+        f"{pr.name} receives {money(pr.total, cur)} over {len(years)} "
+        f"year{'s' if len(years) != 1 else ''}"
+    ]
     if pr.lead and sum(pr.lines["management"]):
         parts[0] += f", plus {money(sum(pr.lines['management']), cur)} management fee as lead"
     parts[0] += "."
-    parts.append(f"Its {need_words(project, scenario, pr.index)}, so its fair share is "
-                 f"{money(pr.fair_share_total, cur)} and it gets {pct(pr.attainment, 0)} of it.")
+    parts.append(
+        f"Its {need_words(project, scenario, pr.index)}, so its fair share is "
+        f"{money(pr.fair_share_total, cur)} and it gets {pct(pr.attainment, 0)} of it."
+    )
     groups: list[tuple[str, list[int]]] = []
     for y, r in zip(years, pr.limited_by_per_year, strict=True):
         if groups and groups[-1][0] == r:
@@ -302,8 +378,11 @@ def partner_reason(project: Project, scenario: Scenario, pr: PartnerResult,
         else:
             groups.append((r, [y]))
     for reason, ys in groups:
-        when = (f"In {ys[0]}" if len(ys) == 1 else
-                ("In every year" if len(ys) == len(years) else f"In {ys[0]}–{ys[-1]}"))
+        when = (
+            f"In {ys[0]}"
+            if len(ys) == 1
+            else ("In every year" if len(ys) == len(years) else f"In {ys[0]}–{ys[-1]}")
+        )
         parts.append(f"{when} {REASON_WORDS.get(reason, reason)}.")
     diff = pr.vs_size_proportional
     if diff > 0:
@@ -325,39 +404,59 @@ def method_words(scenario: Scenario, method: str = "fast") -> str:
         "to need.",
     ]
     if s.rule == "leximin":
-        lines.append("Rule: raise the worst-off first (leximin). The partner furthest below its "
-                     "fair share is raised as far as the rules allow, then the next, until the "
-                     "budget is spent; nobody can be given more without taking from someone "
-                     "who has less, relative to fair share.")
+        lines.append(
+            "Rule: raise the worst-off first (leximin). The partner furthest below its "
+            "fair share is raised as far as the rules allow, then the next, until the "
+            "budget is spent; nobody can be given more without taking from someone "
+            "who has less, relative to fair share."
+        )
     else:
-        lines.append("Rule: closest to fair shares. The split that keeps the total distance "
-                     "from fair shares (each measured as a share of that partner's fair "
-                     "share) as small as the rules allow.")
-    rules = ["every year's budget is shared out exactly", "no partner gets more than its capacity",
-             "no partner gets less than its floor"]
+        lines.append(
+            "Rule: closest to fair shares. The split that keeps the total distance "
+            "from fair shares (each measured as a share of that partner's fair "
+            "share) as small as the rules allow."
+        )
+    rules = [
+        "every year's budget is shared out exactly",
+        "no partner gets more than its capacity",
+        "no partner gets less than its floor",
+    ]
     if s.management_fee > 0:
         rules.append(f"the lead keeps a management fee of {pct(s.management_fee, 1)} of the budget")
     if s.ring_fence > 0:
-        rules.append(f"by-and-for partners together get at least {pct(s.ring_fence, 0)} of the "
-                     "distributable budget (ring-fence)")
+        rules.append(
+            f"by-and-for partners together get at least {pct(s.ring_fence, 0)} of the "
+            "distributable budget (ring-fence)"
+        )
     if s.needs_floor > 0:
-        rules.append(f"every partner gets at least {pct(s.needs_floor, 0)} of its fair share "
-                     "(needs floor)")
+        rules.append(
+            f"every partner gets at least {pct(s.needs_floor, 0)} of its fair share (needs floor)"
+        )
     if s.spread_limit is not None:
-        rules.append(f"funding per unit of need differs by at most {s.spread_limit:g} times "
-                     "between any two partners (spread limit)")
+        rules.append(
+            f"funding per unit of need differs by at most {s.spread_limit:g} times "
+            "between any two partners (spread limit)"
+        )
     if s.lead_cap is not None:
-        rules.append(f"the lead takes at most {pct(s.lead_cap, 0)} of the distributable budget "
-                     "before its fee (lead cap)")
+        rules.append(
+            f"the lead takes at most {pct(s.lead_cap, 0)} of the distributable budget "
+            "before its fee (lead cap)"
+        )
     lines.append("Rules: " + "; ".join(rules) + ".")
-    lines.append(f"Full cost recovery: back-office rate = {s.back_office_rate.base:g} + "
-                 f"{s.back_office_rate.uplift:g} × back-office gap; the back-office line is "
-                 "grant × rate / (1 + rate), the rest is delivery.")
+    lines.append(
+        f"Full cost recovery: back-office rate = {s.back_office_rate.base:g} + "
+        f"{s.back_office_rate.uplift:g} × back-office gap; the back-office line is "
+        "grant × rate / (1 + rate), the rest is delivery."
+    )
     if s.unrestricted_share > 0:
-        lines.append(f"Unrestricted: {pct(s.unrestricted_share, 0)} of each grant is marked "
-                     "unrestricted (part of the grant, not extra money).")
-    lines.append("Rounding: whole currency units by the largest remainder method; every year "
-                 "adds up exactly and no cap or floor is broken.")
+        lines.append(
+            f"Unrestricted: {pct(s.unrestricted_share, 0)} of each grant is marked "
+            "unrestricted (part of the grant, not extra money)."
+        )
+    lines.append(
+        "Rounding: whole currency units by the largest remainder method; every year "
+        "adds up exactly and no cap or floor is broken."
+    )
     return "\n".join(lines)
 
 
@@ -365,12 +464,16 @@ def summary_message(project: Project, scenario: Scenario, result: ScenarioResult
     m = result.metrics
     cur = project.currency
     total = sum(result.budget)
-    text = (f"Solved: {money(total, cur)} shared between "
-            f"{sum(1 for p in result.partners if p.included)} partners; every partner gets at "
-            f"least {pct(m.min_attainment)} of its fair share (at most "
-            f"{pct(m.max_attainment)})")
+    text = (
+        f"Solved: {money(total, cur)} shared between "
+        f"{sum(1 for p in result.partners if p.included)} partners; every partner gets at "
+        f"least {pct(m.min_attainment)} of its fair share (at most "
+        f"{pct(m.max_attainment)})"
+    )
     if any(p.by_and_for and p.included for p in result.partners):
-        text += f"; by-and-for partners get {pct(m.by_and_for_share, 0)} of the distributable budget"
+        text += (
+            f"; by-and-for partners get {pct(m.by_and_for_share, 0)} of the distributable budget"
+        )
     return text + "."
 
 
@@ -400,7 +503,9 @@ def relaxations(project: Project, j: int, solver: str = "highs") -> list[Relaxat
         for r in round_edits:
             if r.field in edits:
                 edits[r.field].to_value = r.to_value
-                edits[r.field].explanation = _edit_words(project, r.field, edits[r.field].from_value, r.to_value)
+                edits[r.field].explanation = _edit_words(
+                    project, r.field, edits[r.field].from_value, r.to_value
+                )
             else:
                 edits[r.field] = r
         current = apply_relaxations(project, list(edits.values()))
@@ -412,7 +517,9 @@ def relaxations(project: Project, j: int, solver: str = "highs") -> list[Relaxat
     return list(edits.values())
 
 
-def _elastic_edits(project: Project, j: int, insts: list[YearInstance], solver: str) -> list[Relaxation]:
+def _elastic_edits(
+    project: Project, j: int, insts: list[YearInstance], solver: str
+) -> list[Relaxation]:
     scen = project.scenarios[j]
     lower: dict[str, float] = {}
     raise_: dict[str, float] = {}
@@ -492,8 +599,12 @@ def _edit_words(project: Project, path: str, old: float, new: float) -> str:
     if kind == "partners":
         name = project.partners[i].name
         return f"{verb} {name}'s {key} from {money(old, cur)} to {money(new, cur)}"
-    label = {"needs_floor": "needs floor", "lead_cap": "lead cap", "ring_fence": "ring-fence",
-             "spread_limit": "spread limit"}[key]
+    label = {
+        "needs_floor": "needs floor",
+        "lead_cap": "lead cap",
+        "ring_fence": "ring-fence",
+        "spread_limit": "spread limit",
+    }[key]
     if key == "spread_limit":
         return f"{verb} the {label} from {old:g} to {new:g}"
     return f"{verb} the {label} from {pct(old, 2)} to {pct(new, 2)}"
@@ -513,7 +624,15 @@ def apply_relaxations(project: Project, edits: list[Relaxation]) -> Project:
 
 
 __all__ = [
-    "EXCLUDED", "LEAD_CAP", "NEEDS_FLOOR", "apply_relaxations", "binding_constraints",
-    "feasibility_checks", "limiting_reasons", "money", "partner_reason", "relaxations",
+    "EXCLUDED",
+    "LEAD_CAP",
+    "NEEDS_FLOOR",
+    "apply_relaxations",
+    "binding_constraints",
+    "feasibility_checks",
+    "limiting_reasons",
+    "money",
+    "partner_reason",
+    "relaxations",
     "replace",
 ]

@@ -49,8 +49,9 @@ def _g(t: float, tau: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
     return float(np.clip(t * tau, lo, hi).sum())
 
 
-def level_for(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, target: float,
-              largest: bool = False) -> float:
+def level_for(
+    tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, target: float, largest: bool = False
+) -> float:
     """The level ``t`` at which ``sum clamp(t tau, lo, hi)`` reaches ``target``.
 
     Exact on the piecewise-linear curve (breakpoints, then one linear step). With
@@ -116,13 +117,21 @@ def spread_band(tau, lo, hi, bf, ring, total, k) -> float:
     m = min(m, level_for(tau, lo, np.full_like(hi, big), total, largest=True))
     if ring > 0 and (~bf).any():
         nb = ~bf
-        m = min(m, level_for(tau[nb], lo[nb], np.full(int(nb.sum()), big), total - ring,
-                             largest=True))
+        m = min(
+            m, level_for(tau[nb], lo[nb], np.full(int(nb.sum()), big), total - ring, largest=True)
+        )
     return m
 
 
-def leximin_split(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, bf: np.ndarray,
-                  ring: float, total: float, k: float | None) -> np.ndarray:
+def leximin_split(
+    tau: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    bf: np.ndarray,
+    ring: float,
+    total: float,
+    k: float | None,
+) -> np.ndarray:
     """The unique leximin split of ``total`` (see the module notes). Assumes feasibility."""
     lo2, hi2 = lo, hi
     if k is not None:

@@ -258,12 +258,31 @@ def _show(v: Any) -> str:
 
 
 _PARTNER_KEYS = {
-    "id", "name", "lead", "by_and_for", "capacity", "floor", "reach",
-    "multiple_disadvantage", "back_office_capacity", "notes", "needs_answers",
+    "id",
+    "name",
+    "lead",
+    "by_and_for",
+    "capacity",
+    "floor",
+    "reach",
+    "multiple_disadvantage",
+    "back_office_capacity",
+    "notes",
+    "needs_answers",
 }
 _SCENARIO_KEYS = {
-    "name", "basis", "weights", "rule", "management_fee", "ring_fence", "needs_floor",
-    "spread_limit", "lead_cap", "back_office_rate", "unrestricted_share", "excluded",
+    "name",
+    "basis",
+    "weights",
+    "rule",
+    "management_fee",
+    "ring_fence",
+    "needs_floor",
+    "spread_limit",
+    "lead_cap",
+    "back_office_rate",
+    "unrestricted_share",
+    "excluded",
 }
 
 
@@ -284,7 +303,9 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
     md = r.number(d, "multiple_disadvantage", path, minimum=0, maximum=1, missing_message=blank)
     bo = r.number(d, "back_office_capacity", path, minimum=0, maximum=1, missing_message=blank)
     if capacity is not None and floor is not None and floor > capacity:
-        r.fail(f"{path}.floor", f"must not be above the capacity ({_fmt(capacity)}), got {_fmt(floor)}")
+        r.fail(
+            f"{path}.floor", f"must not be above the capacity ({_fmt(capacity)}), got {_fmt(floor)}"
+        )
     answers = d.get("needs_answers")
     answers = {} if answers is None else answers
     if not isinstance(answers, dict) or not all(
@@ -298,10 +319,17 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
     if len(r.problems) > before:
         return None
     return Partner(
-        id=pid, name=name, capacity=float(capacity), floor=float(floor),
+        id=pid,
+        name=name,
+        capacity=float(capacity),
+        floor=float(floor),
         reach=None if reach is None else float(reach),
-        multiple_disadvantage=float(md), back_office_capacity=float(bo),
-        by_and_for=bf, lead=lead, notes=notes, needs_answers=dict(answers),
+        multiple_disadvantage=float(md),
+        back_office_capacity=float(bo),
+        by_and_for=bf,
+        lead=lead,
+        notes=notes,
+        needs_answers=dict(answers),
     )
 
 
@@ -327,8 +355,12 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
             for key in w:
                 if key not in ("multiple_disadvantage", "back_office_gap"):
                     r.fail(f"{path}.weights.{key}", "is not a weight FairShare knows")
-            wd = r.number(w, "multiple_disadvantage", f"{path}.weights", default=1.0, minimum=0, maximum=10)
-            wb = r.number(w, "back_office_gap", f"{path}.weights", default=0.5, minimum=0, maximum=10)
+            wd = r.number(
+                w, "multiple_disadvantage", f"{path}.weights", default=1.0, minimum=0, maximum=10
+            )
+            wb = r.number(
+                w, "back_office_gap", f"{path}.weights", default=0.5, minimum=0, maximum=10
+            )
             if wd is not None and wb is not None:
                 weights = Weights(float(wd), float(wb))
     rate = BackOfficeRate()
@@ -337,9 +369,15 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
         if w is not None:
             for key in w:
                 if key not in ("base", "uplift"):
-                    r.fail(f"{path}.back_office_rate.{key}", "is not a rate setting FairShare knows")
-            base = r.number(w, "base", f"{path}.back_office_rate", default=0.10, minimum=0, maximum=1)
-            up = r.number(w, "uplift", f"{path}.back_office_rate", default=0.15, minimum=0, maximum=1)
+                    r.fail(
+                        f"{path}.back_office_rate.{key}", "is not a rate setting FairShare knows"
+                    )
+            base = r.number(
+                w, "base", f"{path}.back_office_rate", default=0.10, minimum=0, maximum=1
+            )
+            up = r.number(
+                w, "uplift", f"{path}.back_office_rate", default=0.15, minimum=0, maximum=1
+            )
             if base is not None and up is not None:
                 rate = BackOfficeRate(float(base), float(up))
     fee = r.number(d, "management_fee", path, default=0.0, minimum=0, maximum=0.25)
@@ -364,11 +402,18 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
     if len(r.problems) > before:
         return None
     return Scenario(
-        name=name, basis=basis, weights=weights, rule=rule, management_fee=float(fee),
-        ring_fence=float(ring), needs_floor=float(alpha),
+        name=name,
+        basis=basis,
+        weights=weights,
+        rule=rule,
+        management_fee=float(fee),
+        ring_fence=float(ring),
+        needs_floor=float(alpha),
         spread_limit=None if k is None else float(k),
-        lead_cap=None if lam is None else float(lam), back_office_rate=rate,
-        unrestricted_share=float(u), excluded=tuple(excluded),
+        lead_cap=None if lam is None else float(lam),
+        back_office_rate=rate,
+        unrestricted_share=float(u),
+        excluded=tuple(excluded),
     )
 
 
@@ -380,12 +425,14 @@ def project_from_dict(data: Any) -> Project:
         raise ValidationError(r.problems)
     name = r.text(d, "name", "", nonempty=True)
     currency = r.text(d, "currency", "", default="GBP")
-    if currency is not None and not (len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()):
+    if currency is not None and not (
+        len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()
+    ):
         r.fail("currency", f"must be a three-letter code such as GBP or EUR, got {currency!r}")
     start = count = None
     yrs = r.obj(d.get("years"), "years") if "years" in d else None
     if "years" not in d:
-        r.fail("years", "is required: {\"start\": 2027, \"count\": 3}")
+        r.fail("years", 'is required: {"start": 2027, "count": 3}')
     if yrs is not None:
         start = r.number(yrs, "start", "years", minimum=1900, maximum=2200)
         count = r.number(yrs, "count", "years", minimum=1, maximum=MAX_YEARS)
@@ -394,7 +441,10 @@ def project_from_dict(data: Any) -> Project:
                 r.fail(f"years.{key}", f"must be a whole number, got {_fmt(v)}")
     budget = None
     if "budget" not in d:
-        r.fail("budget", "is required: {\"first_year\": ..., \"annual_uplift\": ...} or {\"per_year\": [...]}")
+        r.fail(
+            "budget",
+            'is required: {"first_year": ..., "annual_uplift": ...} or {"per_year": [...]}',
+        )
     else:
         b = r.obj(d["budget"], "budget")
         if b is not None:
@@ -415,7 +465,10 @@ def project_from_dict(data: Any) -> Project:
                 seen.setdefault(raw["id"], i)
             continue
         if p.id in seen:
-            r.fail(f"partners[{i}].id", f"duplicates the id of partners[{seen[p.id]}] ({p.id!r}); each partner needs its own id")
+            r.fail(
+                f"partners[{i}].id",
+                f"duplicates the id of partners[{seen[p.id]}] ({p.id!r}); each partner needs its own id",
+            )
             continue
         seen[p.id] = i
         partners.append(p)
@@ -434,18 +487,35 @@ def project_from_dict(data: Any) -> Project:
         if s is None:
             continue
         if s.name in names:
-            r.fail(f"scenarios[{j}].name", f"duplicates the name of scenarios[{names[s.name]}] ({s.name!r})")
+            r.fail(
+                f"scenarios[{j}].name",
+                f"duplicates the name of scenarios[{names[s.name]}] ({s.name!r})",
+            )
             continue
         names[s.name] = j
         scenarios.append(s)
     for key in d:
-        if key not in {"format", "version", "name", "currency", "years", "budget", "partners", "scenarios"}:
+        if key not in {
+            "format",
+            "version",
+            "name",
+            "currency",
+            "years",
+            "budget",
+            "partners",
+            "scenarios",
+        }:
             r.fail(key, "is not a project field FairShare knows")
     if r.problems:
         raise ValidationError(r.problems)
     project = Project(
-        name=name, currency=currency, start_year=int(start), year_count=int(count),
-        budget=budget, partners=tuple(partners), scenarios=tuple(scenarios),
+        name=name,
+        currency=currency,
+        start_year=int(start),
+        year_count=int(count),
+        budget=budget,
+        partners=tuple(partners),
+        scenarios=tuple(scenarios),
     )
     problems = check_project(project)
     if problems:
@@ -494,21 +564,40 @@ def check_project(project: Project) -> list[tuple[str, str]]:
         if s.management_fee > 0 or s.lead_cap is not None:
             what = "a management fee" if s.management_fee > 0 else "a lead cap"
             if len(inc_leads) == 0:
-                problems.append((f"scenarios[{j}].management_fee" if s.management_fee > 0 else f"scenarios[{j}].lead_cap",
-                                 f"{what} needs exactly one partner marked as lead; none is"))
+                problems.append(
+                    (
+                        f"scenarios[{j}].management_fee"
+                        if s.management_fee > 0
+                        else f"scenarios[{j}].lead_cap",
+                        f"{what} needs exactly one partner marked as lead; none is",
+                    )
+                )
             elif len(inc_leads) > 1:
                 names = " and ".join(project.partners[i].name for i in inc_leads)
-                problems.append((f"partners[{inc_leads[1]}].lead",
-                                 f"{what} (scenario {s.name!r}) needs exactly one lead; {names} are both marked as lead"))
+                problems.append(
+                    (
+                        f"partners[{inc_leads[1]}].lead",
+                        f"{what} (scenario {s.name!r}) needs exactly one lead; {names} are both marked as lead",
+                    )
+                )
         if s.basis == "reach":
             for i in included:
                 p = project.partners[i]
                 if p.reach is None or p.reach <= 0:
-                    problems.append((f"partners[{i}].reach",
-                                     f"scenario {s.name!r} shares by reach, so people served must be greater than 0"
-                                     + (" (it is blank)" if p.reach is None else f", got {_fmt(p.reach)}")))
+                    problems.append(
+                        (
+                            f"partners[{i}].reach",
+                            f"scenario {s.name!r} shares by reach, so people served must be greater than 0"
+                            + (" (it is blank)" if p.reach is None else f", got {_fmt(p.reach)}"),
+                        )
+                    )
         if not included and project.partners:
-            problems.append((f"scenarios[{j}].excluded", "leaves out every partner; at least one must take part"))
+            problems.append(
+                (
+                    f"scenarios[{j}].excluded",
+                    "leaves out every partner; at least one must take part",
+                )
+            )
     return problems
 
 
@@ -519,10 +608,16 @@ def check_project(project: Project) -> list[tuple[str, str]]:
 
 def partner_to_dict(p: Partner) -> dict:
     d = {
-        "id": p.id, "name": p.name, "lead": p.lead, "by_and_for": p.by_and_for,
-        "capacity": _num(p.capacity), "floor": _num(p.floor), "reach": _num(p.reach),
+        "id": p.id,
+        "name": p.name,
+        "lead": p.lead,
+        "by_and_for": p.by_and_for,
+        "capacity": _num(p.capacity),
+        "floor": _num(p.floor),
+        "reach": _num(p.reach),
         "multiple_disadvantage": p.multiple_disadvantage,
-        "back_office_capacity": p.back_office_capacity, "notes": p.notes,
+        "back_office_capacity": p.back_office_capacity,
+        "notes": p.notes,
     }
     if p.needs_answers:
         d["needs_answers"] = dict(p.needs_answers)
@@ -531,22 +626,35 @@ def partner_to_dict(p: Partner) -> dict:
 
 def scenario_to_dict(s: Scenario) -> dict:
     return {
-        "name": s.name, "basis": s.basis,
-        "weights": {"multiple_disadvantage": s.weights.multiple_disadvantage,
-                    "back_office_gap": s.weights.back_office_gap},
-        "rule": s.rule, "management_fee": s.management_fee, "ring_fence": s.ring_fence,
-        "needs_floor": s.needs_floor, "spread_limit": s.spread_limit, "lead_cap": s.lead_cap,
+        "name": s.name,
+        "basis": s.basis,
+        "weights": {
+            "multiple_disadvantage": s.weights.multiple_disadvantage,
+            "back_office_gap": s.weights.back_office_gap,
+        },
+        "rule": s.rule,
+        "management_fee": s.management_fee,
+        "ring_fence": s.ring_fence,
+        "needs_floor": s.needs_floor,
+        "spread_limit": s.spread_limit,
+        "lead_cap": s.lead_cap,
         "back_office_rate": {"base": s.back_office_rate.base, "uplift": s.back_office_rate.uplift},
-        "unrestricted_share": s.unrestricted_share, "excluded": list(s.excluded),
+        "unrestricted_share": s.unrestricted_share,
+        "excluded": list(s.excluded),
     }
 
 
 def project_to_dict(project: Project) -> dict:
     b = project.budget
-    budget = ({"per_year": [_num(v) for v in b.per_year]} if b.per_year is not None
-              else {"first_year": _num(b.first_year), "annual_uplift": b.annual_uplift})
+    budget = (
+        {"per_year": [_num(v) for v in b.per_year]}
+        if b.per_year is not None
+        else {"first_year": _num(b.first_year), "annual_uplift": b.annual_uplift}
+    )
     return {
-        "format": FORMAT, "version": VERSION, "name": project.name,
+        "format": FORMAT,
+        "version": VERSION,
+        "name": project.name,
         "currency": project.currency,
         "years": {"start": project.start_year, "count": project.year_count},
         "budget": budget,

@@ -91,8 +91,9 @@ class _Layout:
 class YearProgram:
     """One year's program, built once; ``mode`` is "leximin", "closest" or "elastic"."""
 
-    def __init__(self, inst: YearInstance, mode: str, solver: str = "highs",
-                 capacity_cost: float = 1.0):
+    def __init__(
+        self, inst: YearInstance, mode: str, solver: str = "highs", capacity_cost: float = 1.0
+    ):
         self.inst = inst
         self.mode = mode
         self.solver = solver
@@ -155,6 +156,7 @@ class YearProgram:
         # Elastic columns: one slack per relaxable limit, all in shares of D.
         self.elastic: dict[int, tuple[str, int | None]] = {}
         if mode == "elastic":
+
             def slack(kind: str, i: int | None) -> int:
                 j = len(names)
                 names.append(f"relax_{kind}" + (f"[{inst.ids[i]}]" if i is not None else ""))
@@ -205,8 +207,13 @@ class YearProgram:
         if mode == "closest":
             lay.deviation = len(rnames)
             for i, pid in enumerate(inst.ids):
-                row(f"deviation[{pid}]", [i, lay.dev + i, lay.dev + n + i],
-                    [1.0, -tau[i], tau[i]], tau[i], tau[i])
+                row(
+                    f"deviation[{pid}]",
+                    [i, lay.dev + i, lay.dev + n + i],
+                    [1.0, -tau[i], tau[i]],
+                    tau[i],
+                    tau[i],
+                )
         if mode == "elastic":
             # Lower limits (floor, needs floor) and upper limits (capacity, lead cap),
             # each with its own slack so the suggestion names the limit to move.
@@ -214,9 +221,20 @@ class YearProgram:
                 if inst.floor[i] > 0:
                     row(f"floor[{pid}]", [i, slack("floor", i)], [1.0, 1.0], inst.floor[i] / D, INF)
                 if inst.alpha > 0:
-                    row(f"needs_floor[{pid}]", [i, slack("needs_floor", i)], [1.0, 1.0],
-                        inst.alpha * tau[i], INF)
-                row(f"capacity[{pid}]", [i, slack("capacity", i)], [1.0, -1.0], -INF, inst.cap[i] / D)
+                    row(
+                        f"needs_floor[{pid}]",
+                        [i, slack("needs_floor", i)],
+                        [1.0, 1.0],
+                        inst.alpha * tau[i],
+                        INF,
+                    )
+                row(
+                    f"capacity[{pid}]",
+                    [i, slack("capacity", i)],
+                    [1.0, -1.0],
+                    -INF,
+                    inst.cap[i] / D,
+                )
                 if inst.lead[i] and inst.lam is not None:
                     row(f"lead_cap[{pid}]", [i, slack("lead_cap", i)], [1.0, -1.0], -INF, inst.lam)
         self.layout = lay
@@ -252,15 +270,23 @@ class YearProgram:
         self.col_lo[cols] = lo
         self.col_hi[cols] = hi
         if self._highs is not None and len(cols):
-            self._highs.changeColsBounds(len(cols), np.asarray(cols, dtype=np.int32),
-                                         np.asarray(lo, float), np.asarray(hi, float))
+            self._highs.changeColsBounds(
+                len(cols),
+                np.asarray(cols, dtype=np.int32),
+                np.asarray(lo, float),
+                np.asarray(hi, float),
+            )
 
     def set_row_bounds(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         self.row_lo[rows] = lo
         self.row_hi[rows] = hi
         if self._highs is not None and len(rows):
-            self._highs.changeRowsBounds(len(rows), np.asarray(rows, dtype=np.int32),
-                                         np.asarray(lo, float), np.asarray(hi, float))
+            self._highs.changeRowsBounds(
+                len(rows),
+                np.asarray(rows, dtype=np.int32),
+                np.asarray(lo, float),
+                np.asarray(hi, float),
+            )
 
     def reset_partner_bounds(self) -> None:
         """Back to the instance's own limits (undo any fixing done by leximin rounds)."""
@@ -268,8 +294,9 @@ class YearProgram:
         cols = np.arange(n)
         self.set_col_bounds(cols, self.inst.lo / self.inst.D, self.inst.hi / self.inst.D)
         if self.layout.level >= 0:
-            self.set_row_bounds(np.arange(self.layout.level, self.layout.level + n),
-                                np.zeros(n), np.full(n, INF))
+            self.set_row_bounds(
+                np.arange(self.layout.level, self.layout.level + n), np.zeros(n), np.full(n, INF)
+            )
 
     def update(self, inst: YearInstance) -> bool:
         """Take new figures for the same partners and the same active rules, in place.
@@ -280,8 +307,10 @@ class YearProgram:
         """
         old = self.inst
         same = (
-            old.ids == inst.ids and (old.ring > 0) == (inst.ring > 0)
-            and (old.k is None) == (inst.k is None) and self.mode != "elastic"
+            old.ids == inst.ids
+            and (old.ring > 0) == (inst.ring > 0)
+            and (old.k is None) == (inst.k is None)
+            and self.mode != "elastic"
             and np.array_equal(old.bf, inst.bf)
         )
         if not same:
@@ -322,14 +351,22 @@ class YearProgram:
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             m = len(self.row_lo)
-            return LPSolution("infeasible", np.zeros(len(self.cost)), np.zeros(m),
-                              np.zeros(len(self.cost)), float("nan"))
+            return LPSolution(
+                "infeasible",
+                np.zeros(len(self.cost)),
+                np.zeros(m),
+                np.zeros(len(self.cost)),
+                float("nan"),
+            )
         if status != highspy.HighsModelStatus.kOptimal:
             raise SolverError(f"HiGHS stopped without an optimum ({h.modelStatusToString(status)})")
         sol = h.getSolution()
         return LPSolution(
-            "optimal", np.array(sol.col_value), np.array(sol.row_dual),
-            np.array(sol.col_dual), h.getInfo().objective_function_value,
+            "optimal",
+            np.array(sol.col_value),
+            np.array(sol.row_dual),
+            np.array(sol.col_dual),
+            h.getInfo().objective_function_value,
         )
 
     def _solve_cbc(self) -> LPSolution:
@@ -364,8 +401,13 @@ class YearProgram:
             cons.append(prob.constraints[_safe(nm)])
         status = prob.solve(pulp.PULP_CBC_CMD(msg=False))
         if pulp.LpStatus[status] == "Infeasible":
-            return LPSolution("infeasible", np.zeros(len(names)), np.zeros(len(cons)),
-                              np.zeros(len(names)), float("nan"))
+            return LPSolution(
+                "infeasible",
+                np.zeros(len(names)),
+                np.zeros(len(cons)),
+                np.zeros(len(names)),
+                float("nan"),
+            )
         if pulp.LpStatus[status] != "Optimal":
             raise SolverError(f"CBC stopped without an optimum ({pulp.LpStatus[status]})")
         x = np.array([v.varValue or 0.0 for v in xs])

@@ -44,8 +44,11 @@ class Binding:
 
     def to_json(self) -> dict:
         return {
-            "constraint": self.constraint, "partner": self.partner, "year": self.year,
-            "shadow_price": self.shadow_price, "explanation": self.explanation,
+            "constraint": self.constraint,
+            "partner": self.partner,
+            "year": self.year,
+            "shadow_price": self.shadow_price,
+            "explanation": self.explanation,
         }
 
 
@@ -59,8 +62,12 @@ class Relaxation:
     explanation: str
 
     def to_json(self) -> dict:
-        return {"field": self.field, "from": self.from_value, "to": self.to_value,
-                "explanation": self.explanation}
+        return {
+            "field": self.field,
+            "from": self.from_value,
+            "to": self.to_value,
+            "explanation": self.explanation,
+        }
 
 
 @dataclass
@@ -113,15 +120,24 @@ class PartnerResult:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "lead": self.lead, "by_and_for": self.by_and_for,
-            "included": self.included, "per_year": self.per_year, "total": self.total,
-            "lines": self.lines, "fair_share": [round(v, 2) for v in self.fair_share],
+            "id": self.id,
+            "name": self.name,
+            "lead": self.lead,
+            "by_and_for": self.by_and_for,
+            "included": self.included,
+            "per_year": self.per_year,
+            "total": self.total,
+            "lines": self.lines,
+            "fair_share": [round(v, 2) for v in self.fair_share],
             "attainment": self.attainment,
             "attainment_per_year": self.attainment_per_year,
-            "limited_by": self.limited_by, "limited_by_per_year": self.limited_by_per_year,
-            "need": self.need, "back_office_rate": self.back_office_rate,
+            "limited_by": self.limited_by,
+            "limited_by_per_year": self.limited_by_per_year,
+            "need": self.need,
+            "back_office_rate": self.back_office_rate,
             "size_proportional": self.size_proportional,
-            "vs_size_proportional": self.vs_size_proportional, "reason": self.reason,
+            "vs_size_proportional": self.vs_size_proportional,
+            "reason": self.reason,
         }
 
 
@@ -173,8 +189,13 @@ class ScenarioResult:
 
     def to_json(self) -> dict:
         return {
-            "name": self.name, "status": self.status, "message": self.message,
-            "rule": self.rule, "solver": self.solver, "budget": self.budget, "fee": self.fee,
+            "name": self.name,
+            "status": self.status,
+            "message": self.message,
+            "rule": self.rule,
+            "solver": self.solver,
+            "budget": self.budget,
+            "fee": self.fee,
             "partners": [p.to_json() for p in self.partners],
             "metrics": self.metrics.to_json(),
             "binding": [b.to_json() for b in self.binding],

@@ -31,9 +31,16 @@ def largest_remainder(
         if total != 0:
             raise ValueError("nothing to round into")
         return np.zeros(0, dtype=np.int64)
-    lo_i = np.zeros(n, dtype=np.int64) if lo is None else np.ceil(np.asarray(lo) - EPS).astype(np.int64)
-    hi_i = (np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64) if hi is None
-            else np.floor(np.asarray(hi) + EPS).astype(np.int64))
+    lo_i = (
+        np.zeros(n, dtype=np.int64)
+        if lo is None
+        else np.ceil(np.asarray(lo) - EPS).astype(np.int64)
+    )
+    hi_i = (
+        np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64)
+        if hi is None
+        else np.floor(np.asarray(hi) + EPS).astype(np.int64)
+    )
     if lo_i.sum() > total or hi_i.sum() < total or (lo_i > hi_i).any():
         raise ValueError("the limits leave no whole-unit split")
     base = np.floor(x + EPS).astype(np.int64)
@@ -71,8 +78,12 @@ def largest_remainder(
 
 
 def shift_for_group(
-    ints: np.ndarray, x: np.ndarray, group: np.ndarray, need: float,
-    lo: np.ndarray, hi: np.ndarray,
+    ints: np.ndarray,
+    x: np.ndarray,
+    group: np.ndarray,
+    need: float,
+    lo: np.ndarray,
+    hi: np.ndarray,
 ) -> np.ndarray:
     """Move single units into ``group`` until it holds at least ``ceil(need)``.
 

@@ -62,16 +62,22 @@ def included_partners(project: Project, scenario: Scenario) -> list[int]:
     return [i for i, p in enumerate(project.partners) if p.id not in scenario.excluded]
 
 
-def check_scores(project: Project, scenario: Scenario, j: int | None = None) -> list[tuple[str, str]]:
+def check_scores(
+    project: Project, scenario: Scenario, j: int | None = None
+) -> list[tuple[str, str]]:
     """Blank needs scores are an error before solving: never read as "no need"."""
     problems = []
     for i in included_partners(project, scenario):
         p = project.partners[i]
         for key in ("multiple_disadvantage", "back_office_capacity"):
             if getattr(p, key) is None:
-                problems.append((f"partners[{i}].{key}",
-                                 f"{p.name}: the score is blank; answer the needs questions or "
-                                 "enter a score from 0 to 1 (a blank is never read as no need)"))
+                problems.append(
+                    (
+                        f"partners[{i}].{key}",
+                        f"{p.name}: the score is blank; answer the needs questions or "
+                        "enter a score from 0 to 1 (a blank is never read as no need)",
+                    )
+                )
     return problems
 
 
@@ -105,13 +111,30 @@ def year_instances(project: Project, scenario: Scenario) -> list[YearInstance]:
                 if scenario.lead_cap * D < hi[i]:
                     hi[i] = scenario.lead_cap * D
                     hi_kind[i] = LEAD_CAP
-        out.append(YearInstance(
-            year=year, budget=budget, fee=fee, ids=[p.id for p in partners], index=idx,
-            need=needs, tau=tau, lo=lo, lo_kind=lo_kind, hi=hi, hi_kind=hi_kind,
-            floor=floor, cap=cap, bf=bf, lead=lead, ring=scenario.ring_fence * D,
-            rho=scenario.ring_fence, alpha=scenario.needs_floor, lam=scenario.lead_cap,
-            k=scenario.spread_limit,
-        ))
+        out.append(
+            YearInstance(
+                year=year,
+                budget=budget,
+                fee=fee,
+                ids=[p.id for p in partners],
+                index=idx,
+                need=needs,
+                tau=tau,
+                lo=lo,
+                lo_kind=lo_kind,
+                hi=hi,
+                hi_kind=hi_kind,
+                floor=floor,
+                cap=cap,
+                bf=bf,
+                lead=lead,
+                ring=scenario.ring_fence * D,
+                rho=scenario.ring_fence,
+                alpha=scenario.needs_floor,
+                lam=scenario.lead_cap,
+                k=scenario.spread_limit,
+            )
+        )
     return out
 
 
@@ -129,8 +152,9 @@ def _fix(prog: YearProgram, which: np.ndarray, values_scaled: np.ndarray) -> Non
     prog.set_row_bounds(lay.level + cols, np.full(len(cols), -INF), np.full(len(cols), INF))
 
 
-def leximin_guided(prog: YearProgram, x: np.ndarray,
-                   should_cancel: Callable[[], bool] | None = None) -> list[Round] | None:
+def leximin_guided(
+    prog: YearProgram, x: np.ndarray, should_cancel: Callable[[], bool] | None = None
+) -> list[Round] | None:
     """Re-derive each water level of the closed-form split with the program.
 
     One program per distinct level (usually one to three): partners below the level
@@ -174,8 +198,9 @@ def leximin_guided(prog: YearProgram, x: np.ndarray,
     return rounds
 
 
-def leximin_rounds(prog: YearProgram,
-                   should_cancel: Callable[[], bool] | None = None) -> tuple[np.ndarray, list[Round]] | None:
+def leximin_rounds(
+    prog: YearProgram, should_cancel: Callable[[], bool] | None = None
+) -> tuple[np.ndarray, list[Round]] | None:
     """The textbook leximin: maximise the smallest attainment, fix who cannot rise, repeat.
 
     A level row with a non-zero dual is tight in every optimum (complementary
@@ -198,7 +223,7 @@ def leximin_rounds(prog: YearProgram,
             if sol.status != "optimal":
                 return None
             t = sol.x[lay.t]
-            duals = np.abs(sol.row_dual[lay.level:lay.level + n])
+            duals = np.abs(sol.row_dual[lay.level : lay.level + n])
             newly = (~fixed) & (duals > 1e-9)
             if not newly.any():
                 slack = np.where(fixed, INF, sol.x[:n] - t * tau)
@@ -242,8 +267,12 @@ class Engine:
         self._programs[key] = prog
         return prog
 
-    def solve(self, project: Project, scenarios: Iterable[str] | None = None,
-              should_cancel: Callable[[], bool] | None = None) -> list[ScenarioResult]:
+    def solve(
+        self,
+        project: Project,
+        scenarios: Iterable[str] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> list[ScenarioResult]:
         wanted = None if scenarios is None else list(scenarios)
         if wanted is not None:
             for name in wanted:
@@ -255,13 +284,21 @@ class Engine:
             out.append(self.solve_scenario(project, j, should_cancel))
         return out
 
-    def solve_scenario(self, project: Project, j: int,
-                       should_cancel: Callable[[], bool] | None = None) -> ScenarioResult:
+    def solve_scenario(
+        self, project: Project, j: int, should_cancel: Callable[[], bool] | None = None
+    ) -> ScenarioResult:
         scenario = project.scenarios[j]
         result = ScenarioResult(
-            name=scenario.name, index=j, status="optimal", message="",
-            currency=project.currency, years=project.years, budget=project.budgets(),
-            fee=[0] * project.year_count, rule=scenario.rule, solver=self.solver,
+            name=scenario.name,
+            index=j,
+            status="optimal",
+            message="",
+            currency=project.currency,
+            years=project.years,
+            budget=project.budgets(),
+            fee=[0] * project.year_count,
+            rule=scenario.rule,
+            solver=self.solver,
         )
         problems = check_scores(project, scenario, j)
         if problems:
@@ -294,8 +331,9 @@ class Engine:
         self._fill(project, scenario, result, splits)
         return result
 
-    def _solve_year(self, scenario: Scenario, y: int, inst: YearInstance,
-                    should_cancel) -> YearSplit | None:
+    def _solve_year(
+        self, scenario: Scenario, y: int, inst: YearInstance, should_cancel
+    ) -> YearSplit | None:
         if scenario.rule == "closest":
             prog = self.program(scenario.name, y, inst, "closest")
             sol = prog.solve()
@@ -315,19 +353,30 @@ class Engine:
         return YearSplit(inst, got[0], got[1])
 
     # -- results -------------------------------------------------------------------
-    def _fill(self, project: Project, scenario: Scenario, result: ScenarioResult,
-              splits: list[YearSplit]) -> None:
+    def _fill(
+        self, project: Project, scenario: Scenario, result: ScenarioResult, splits: list[YearSplit]
+    ) -> None:
         n_years = len(splits)
         by_partner: dict[int, PartnerResult] = {}
         for i, p in enumerate(project.partners):
             by_partner[i] = PartnerResult(
-                id=p.id, name=p.name, index=i, lead=p.lead, by_and_for=p.by_and_for,
-                included=p.id not in scenario.excluded, need=0.0,
-                per_year=[0] * n_years, fair_share=[0.0] * n_years,
+                id=p.id,
+                name=p.name,
+                index=i,
+                lead=p.lead,
+                by_and_for=p.by_and_for,
+                included=p.id not in scenario.excluded,
+                need=0.0,
+                per_year=[0] * n_years,
+                fair_share=[0.0] * n_years,
                 attainment_per_year=[0.0] * n_years,
                 limited_by_per_year=[EXCLUDED] * n_years,
-                lines={k: [0] * n_years for k in ("delivery", "back_office", "management", "unrestricted")},
-                back_office_rate=0.0, size_proportional=[0] * n_years,
+                lines={
+                    k: [0] * n_years
+                    for k in ("delivery", "back_office", "management", "unrestricted")
+                },
+                back_office_rate=0.0,
+                size_proportional=[0] * n_years,
             )
         violations: list[str] = []
         for y, split in enumerate(splits):
@@ -336,13 +385,16 @@ class Engine:
                 ints = round_split(split.x, inst)
             except ValueError:
                 result.status = "error"
-                result.message = (f"{inst.year}: the limits leave no way to split the budget in "
-                                  "whole currency units; widen a floor or capacity by a unit.")
+                result.message = (
+                    f"{inst.year}: the limits leave no way to split the budget in "
+                    "whole currency units; widen a floor or capacity by a unit."
+                )
                 return
             violations += check_rounded(ints, inst, project)
             ref = size_proportional(inst.cap, float(inst.budget))
-            ref_ints = largest_remainder(ref, int(round(min(inst.budget, inst.cap.sum()))),
-                                         np.zeros_like(ref), inst.cap)
+            ref_ints = largest_remainder(
+                ref, int(round(min(inst.budget, inst.cap.sum()))), np.zeros_like(ref), inst.cap
+            )
             reasons = explain.limiting_reasons(inst, split)
             for k, i in enumerate(inst.index):
                 pr = by_partner[i]
@@ -354,12 +406,15 @@ class Engine:
                 pr.limited_by_per_year[y] = reasons[k]
                 pr.size_proportional[y] = int(ref_ints[k])
                 rate = scenario.back_office_rate.base + scenario.back_office_rate.uplift * (
-                    1.0 - (p.back_office_capacity or 0.0))
+                    1.0 - (p.back_office_capacity or 0.0)
+                )
                 pr.back_office_rate = rate
                 bo = int(math.floor(ints[k] * rate / (1 + rate) + 0.5))
                 pr.lines["back_office"][y] = bo
                 pr.lines["delivery"][y] = int(ints[k]) - bo
-                pr.lines["unrestricted"][y] = int(math.floor(ints[k] * scenario.unrestricted_share + 0.5))
+                pr.lines["unrestricted"][y] = int(
+                    math.floor(ints[k] * scenario.unrestricted_share + 0.5)
+                )
                 pr.lines["management"][y] = inst.fee if p.lead else 0
             result.binding += explain.binding_constraints(project, inst, split)
         result.partners = [by_partner[i] for i in range(len(project.partners))]
@@ -382,11 +437,13 @@ class Engine:
             result.relaxations = explain.relaxations(project, j, self.solver)
         except SolverError as exc:  # pragma: no cover - solver library failure
             result.checks.append(f"No suggestions could be computed: {exc}")
-        head = ("The rules of this scenario cannot all be met."
-                if not checks else checks[0])
-        tail = (" Suggested changes that together would make it solve: "
-                + "; ".join(r.explanation for r in result.relaxations)
-                if result.relaxations else "")
+        head = "The rules of this scenario cannot all be met." if not checks else checks[0]
+        tail = (
+            " Suggested changes that together would make it solve: "
+            + "; ".join(r.explanation for r in result.relaxations)
+            if result.relaxations
+            else ""
+        )
         result.message = head + tail
         return result
 
@@ -436,8 +493,12 @@ def check_rounded(ints: np.ndarray, inst: YearInstance, project: Project) -> lis
     return out
 
 
-def solve(project: Project, scenarios: Iterable[str] | None = None,
-          should_cancel: Callable[[], bool] | None = None, solver: str | None = None,
-          method: str = "fast") -> list[ScenarioResult]:
+def solve(
+    project: Project,
+    scenarios: Iterable[str] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    solver: str | None = None,
+    method: str = "fast",
+) -> list[ScenarioResult]:
     """Solve every scenario (or the named ones) of ``project``."""
     return Engine(solver=solver, method=method).solve(project, scenarios, should_cancel)

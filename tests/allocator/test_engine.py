@@ -13,8 +13,11 @@ from allocator.solve import Cancelled, Engine, solve, year_instances
 
 from .strategies import projects
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def assert_invariants(project, result):
@@ -209,8 +212,11 @@ def test_closest_rule_with_cbc(sample_project):
     c = solve(sample_project, ["Closest to fair shares, spread limit 2"], solver="cbc")[0]
     assert h.ok and c.ok
     assert_invariants(sample_project, c)
-    dist = [sum(abs(p.per_year[y] - p.fair_share[y]) / p.fair_share[y] for p in r.partners)
-            for r in (h, c) for y in range(3)]
+    dist = [
+        sum(abs(p.per_year[y] - p.fair_share[y]) / p.fair_share[y] for p in r.partners)
+        for r in (h, c)
+        for y in range(3)
+    ]
     assert dist[:3] == pytest.approx(dist[3:], rel=1e-6, abs=1e-4)
 
 
@@ -227,9 +233,11 @@ def test_warm_resolve_matches_a_fresh_solve(sample_project):
         warm = engine.solve(changed)
         cold = Engine().solve(changed)
         assert [p.per_year for r in warm for p in r.partners] == [
-            p.per_year for r in cold for p in r.partners]
+            p.per_year for r in cold for p in r.partners
+        ]
         assert [b.shadow_price for r in warm for b in r.binding] == pytest.approx(
-            [b.shadow_price for r in cold for b in r.binding], rel=1e-6, abs=1e-12)
+            [b.shadow_price for r in cold for b in r.binding], rel=1e-6, abs=1e-12
+        )
     # the same program objects were reused (changed in place, not rebuilt)
     assert all(engine._programs[k] is v for k, v in progs_before.items())
 

@@ -20,36 +20,83 @@ def test_sample_round_trips(sample_dict, sample_project):
 @pytest.mark.parametrize(
     "edit, path, words",
     [
-        (lambda d: d["partners"][2].update(capacity=-5), "partners[2].capacity",
-         "must be greater than 0, got -5"),
-        (lambda d: d["partners"][1].update(capacity="lots"), "partners[1].capacity",
-         "must be a number, got text 'lots'"),
-        (lambda d: d["partners"][0].update(multiple_disadvantage=None),
-         "partners[0].multiple_disadvantage", "never read as no need"),
-        (lambda d: d["partners"][0].pop("back_office_capacity"),
-         "partners[0].back_office_capacity", "is blank"),
-        (lambda d: d["partners"][3].update(multiple_disadvantage=1.5),
-         "partners[3].multiple_disadvantage", "must be at most 1, got 1.5"),
-        (lambda d: d["partners"][3].update(floor=10**9), "partners[3].floor",
-         "must not be above the capacity"),
-        (lambda d: d["partners"][4].update(id=d["partners"][1]["id"]), "partners[4].id",
-         "duplicates the id of partners[1]"),
-        (lambda d: d["scenarios"][0].update(excluded=["nobody"]), "scenarios[0].excluded[0]",
-         "no partner has the id 'nobody'"),
-        (lambda d: d["scenarios"][1].update(management_fee=0.4), "scenarios[1].management_fee",
-         "must be at most 0.25"),
-        (lambda d: d["scenarios"][1].update(rule="fastest"), "scenarios[1].rule",
-         "must be one of leximin, closest"),
-        (lambda d: d["scenarios"][1].update(spread_limit=0.5), "scenarios[1].spread_limit",
-         "must be at least 1"),
-        (lambda d: d["partners"][1].update(lead=True), "partners[1].lead",
-         "needs exactly one lead"),
-        (lambda d: d["partners"][1].update(by_and_for="yes"), "partners[1].by_and_for",
-         "must be true or false"),
+        (
+            lambda d: d["partners"][2].update(capacity=-5),
+            "partners[2].capacity",
+            "must be greater than 0, got -5",
+        ),
+        (
+            lambda d: d["partners"][1].update(capacity="lots"),
+            "partners[1].capacity",
+            "must be a number, got text 'lots'",
+        ),
+        (
+            lambda d: d["partners"][0].update(multiple_disadvantage=None),
+            "partners[0].multiple_disadvantage",
+            "never read as no need",
+        ),
+        (
+            lambda d: d["partners"][0].pop("back_office_capacity"),
+            "partners[0].back_office_capacity",
+            "is blank",
+        ),
+        (
+            lambda d: d["partners"][3].update(multiple_disadvantage=1.5),
+            "partners[3].multiple_disadvantage",
+            "must be at most 1, got 1.5",
+        ),
+        (
+            lambda d: d["partners"][3].update(floor=10**9),
+            "partners[3].floor",
+            "must not be above the capacity",
+        ),
+        (
+            lambda d: d["partners"][4].update(id=d["partners"][1]["id"]),
+            "partners[4].id",
+            "duplicates the id of partners[1]",
+        ),
+        (
+            lambda d: d["scenarios"][0].update(excluded=["nobody"]),
+            "scenarios[0].excluded[0]",
+            "no partner has the id 'nobody'",
+        ),
+        (
+            lambda d: d["scenarios"][1].update(management_fee=0.4),
+            "scenarios[1].management_fee",
+            "must be at most 0.25",
+        ),
+        (
+            lambda d: d["scenarios"][1].update(rule="fastest"),
+            "scenarios[1].rule",
+            "must be one of leximin, closest",
+        ),
+        (
+            lambda d: d["scenarios"][1].update(spread_limit=0.5),
+            "scenarios[1].spread_limit",
+            "must be at least 1",
+        ),
+        (
+            lambda d: d["partners"][1].update(lead=True),
+            "partners[1].lead",
+            "needs exactly one lead",
+        ),
+        (
+            lambda d: d["partners"][1].update(by_and_for="yes"),
+            "partners[1].by_and_for",
+            "must be true or false",
+        ),
         (lambda d: d["budget"].update(first_year=0), "budget.first_year", "greater than 0"),
         (lambda d: d["years"].update(count=11), "years.count", "at most 10"),
-        (lambda d: d["partners"][0].update(colour="red"), "partners[0].colour", "not a partner field"),
-        (lambda d: d.update(budget={"per_year": [1, 2]}), "budget.per_year", "one amount per year (3)"),
+        (
+            lambda d: d["partners"][0].update(colour="red"),
+            "partners[0].colour",
+            "not a partner field",
+        ),
+        (
+            lambda d: d.update(budget={"per_year": [1, 2]}),
+            "budget.per_year",
+            "one amount per year (3)",
+        ),
     ],
 )
 def test_bad_values_name_the_field(sample_dict, edit, path, words):
@@ -79,6 +126,12 @@ def test_scenario_defaults(sample_dict):
     data = copy.deepcopy(sample_dict)
     data["scenarios"] = [{"name": "Plain"}]
     s = project_from_dict(data).scenarios[0]
-    assert (s.basis, s.rule, s.management_fee, s.weights.multiple_disadvantage,
-            s.weights.back_office_gap, s.back_office_rate.base, s.back_office_rate.uplift) == (
-        "capacity", "leximin", 0.0, 1.0, 0.5, 0.10, 0.15)
+    assert (
+        s.basis,
+        s.rule,
+        s.management_fee,
+        s.weights.multiple_disadvantage,
+        s.weights.back_office_gap,
+        s.back_office_rate.base,
+        s.back_office_rate.uplift,
+    ) == ("capacity", "leximin", 0.0, 1.0, 0.5, 0.10, 0.15)
