@@ -378,7 +378,7 @@ class YearProgram:
         for j, nm in enumerate(names):
             lo = None if self.col_lo[j] == -INF else float(self.col_lo[j])
             hi = None if self.col_hi[j] == INF else float(self.col_hi[j])
-            xs.append(pulp.LpVariable(_safe(nm), lowBound=lo, upBound=hi))
+            xs.append(prob.add_variable(_safe(nm), lo, hi))
         prob += pulp.lpSum(float(c) * xs[j] for j, c in enumerate(self.cost) if c)
         a_idx, a_val = self.rows
         cons = []
@@ -398,8 +398,8 @@ class YearProgram:
                 cons.append(None)
                 continue
             prob += c, _safe(nm)
-            cons.append(prob.constraints[_safe(nm)])
-        status = prob.solve(pulp.PULP_CBC_CMD(msg=False))
+            cons.append(c)
+        status = prob.solve(_cbc())
         if pulp.LpStatus[status] == "Infeasible":
             return LPSolution(
                 "infeasible",
@@ -414,6 +414,20 @@ class YearProgram:
         rd = np.array([0.0 if c is None or c.pi is None else c.pi for c in cons])
         cd = np.array([v.dj or 0.0 for v in xs])
         return LPSolution("optimal", x, rd, cd, float(pulp.value(prob.objective) or 0.0))
+
+
+def _cbc():
+    """CBC on PATH when there is one, else the copy PuLP ships (its older interface)."""
+    import warnings
+
+    import pulp
+
+    solver = pulp.COIN_CMD(msg=False)
+    if solver.available():
+        return solver
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(msg=False)
 
 
 def _safe(name: str) -> str:
