@@ -532,6 +532,7 @@ def _elastic_edits(
         sol = prog.solve()
         if sol.status != "optimal":
             continue
+        sol = prog.even_out(sol)
         D = inst.D
         for col, (kind, k) in prog.elastic.items():
             s = float(sol.x[col])
@@ -565,7 +566,7 @@ def _elastic_edits(
     for f, v in lower.items():
         old = _get(project, f)
         if f.endswith(".floor"):
-            new = max(0.0, math.floor(v - 1e-6))
+            new = max(0.0, float(math.floor(v + 1e-3)))  # whole units, never more than needed
         else:
             new = max(0.0, math.floor(v * 10000 - 1e-6) / 10000)
         if new < old:
@@ -573,7 +574,7 @@ def _elastic_edits(
     for f, v in raise_.items():
         old = _get(project, f)
         if f.endswith(".capacity"):
-            new = float(math.ceil(v + 1e-6))
+            new = float(math.ceil(v - 1e-3))
         elif f.endswith(".spread_limit"):
             new = math.ceil(v * 100 + 1e-6) / 100
         else:

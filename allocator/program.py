@@ -332,6 +332,50 @@ class YearProgram:
                         h.changeCoeff(r, j, float(v))
         return True
 
+    def even_out(self, first: LPSolution) -> LPSolution:
+        """Second stage of the elastic program, so a suggestion shares the pain.
+
+        Many sets of relaxations cost the same total (cutting one floor to nothing, or
+        every floor by a quarter); among those cheapest ones, take the one whose largest
+        cut, as a share of the limit it cuts, is smallest.
+        """
+        assert self.mode == "elastic"
+        inst = self.inst
+        D = inst.D
+        old_cost = self.cost.copy()
+        total = float(old_cost @ first.x)
+        z = len(old_cost)
+        self.layout.col_names.append("relax_share")
+        self.col_lo = np.append(self.col_lo, 0.0)
+        self.col_hi = np.append(self.col_hi, INF)
+        self.cost = np.zeros(z + 1)
+        self.cost[z] = 1.0
+        a_idx, a_val = self.rows
+        cols = [j for j in range(z) if old_cost[j] != 0]
+        a_idx.append(cols)
+        a_val.append([float(old_cost[j]) for j in cols])
+        self.row_lo = np.append(self.row_lo, -INF)
+        self.row_hi = np.append(self.row_hi, total * (1 + 1e-7) + 1e-12)
+        self.layout.row_names.append("relax_total")
+        for j, (kind, i) in self.elastic.items():
+            if kind == "floor":
+                ref = inst.floor[i] / D
+            elif kind == "capacity":
+                ref = inst.cap[i] / D
+            elif kind == "needs_floor":
+                ref = inst.alpha * inst.tau[i] / D
+            else:
+                continue
+            a_idx.append([j, z])
+            a_val.append([1.0, -ref])
+            self.row_lo = np.append(self.row_lo, -INF)
+            self.row_hi = np.append(self.row_hi, 0.0)
+            self.layout.row_names.append(f"relax_share[{self.layout.col_names[j]}]")
+        if self._highs is not None:
+            self._pass()
+        second = self.solve()
+        return second if second.status == "optimal" else first
+
     # -- solving ---------------------------------------------------------------------
     def solve(self) -> LPSolution:
         if self._highs is not None:

@@ -12,8 +12,13 @@ SAMPLE = str(resources.files("resources").joinpath("sample.fairshare"))
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "allocator.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "allocator.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_solve_json_sample():
@@ -30,10 +35,18 @@ def test_solve_json_sample():
             assert p["limited_by"]
             assert p["total"] == sum(p["per_year"])
             assert set(p["lines"]) == {"delivery", "back_office", "management", "unrestricted"}
-        assert set(s["metrics"]) >= {"min_attainment", "max_attainment", "gini", "need_ratio",
-                                     "by_and_for_share", "lead_share"}
-        assert all({"constraint", "partner", "year", "shadow_price", "explanation"} <= set(b)
-                   for b in s["binding"])
+        assert set(s["metrics"]) >= {
+            "min_attainment",
+            "max_attainment",
+            "gini",
+            "need_ratio",
+            "by_and_for_share",
+            "lead_share",
+        }
+        assert all(
+            {"constraint", "partner", "year", "shadow_price", "explanation"} <= set(b)
+            for b in s["binding"]
+        )
 
 
 def test_solve_table_and_one_scenario():
@@ -61,8 +74,14 @@ def _write(tmp_path, data, name="p.fairshare"):
 
 BAD = [
     (lambda d: d["partners"][0].update(capacity="many"), "partners[0].capacity"),
-    (lambda d: d["partners"][2].update(capacity=-5), "partners[2].capacity: must be greater than 0"),
-    (lambda d: d["partners"][1].update(multiple_disadvantage=None), "partners[1].multiple_disadvantage"),
+    (
+        lambda d: d["partners"][2].update(capacity=-5),
+        "partners[2].capacity: must be greater than 0",
+    ),
+    (
+        lambda d: d["partners"][1].update(multiple_disadvantage=None),
+        "partners[1].multiple_disadvantage",
+    ),
     (lambda d: d["partners"][1].update(id="riverside"), "partners[1].id"),
     (lambda d: d["scenarios"][0].update(excluded=["ghost"]), "scenarios[0].excluded[0]"),
     (lambda d: d.update(version=7), "newer FairShare"),
@@ -131,10 +150,12 @@ def test_no_allocator_module_imports_qt():
     import allocator
 
     names = [m.name for m in pkgutil.iter_modules(allocator.__path__)]
-    code = ("import importlib, sys\n"
-            f"for n in {names!r}: importlib.import_module('allocator.' + n)\n"
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'ui'))]\n"
-            "assert not bad, bad\n")
+    code = (
+        "import importlib, sys\n"
+        f"for n in {names!r}: importlib.import_module('allocator.' + n)\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'ui'))]\n"
+        "assert not bad, bad\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
 

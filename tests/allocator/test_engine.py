@@ -264,3 +264,16 @@ def test_capacity_binding_has_a_reason_and_a_price(sample_dict):
     b = [b for b in r.binding if b.constraint == "capacity" and b.partner == "deafvoice"]
     assert len(b) == 3 and all(x.shadow_price > 0 for x in b)
     assert "£52,000" in b[0].explanation
+
+
+def test_relaxations_share_the_cut_between_floors(sample_dict):
+    """Among the cheapest fixes, every floor is cut by the same share, not one to nothing."""
+    sample_dict["budget"]["first_year"] = 150000
+    project = project_from_dict(sample_dict)
+    r = solve(project, ["Needs-weighted"])[0]
+    assert r.status == "infeasible"
+    assert r.checks[0].startswith("2027: Floors add up to £200,000")
+    shares = {x.field: x.to_value / x.from_value for x in r.relaxations}
+    assert len(shares) == 4
+    assert max(shares.values()) - min(shares.values()) < 0.001
+    assert solve(apply_relaxations(project, r.relaxations), ["Needs-weighted"])[0].ok
