@@ -299,19 +299,25 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
     capacity = r.number(d, "capacity", path, minimum=0, exclusive_min=True)
     floor = r.number(d, "floor", path, default=0.0, minimum=0)
     reach = r.number(d, "reach", path, default=None, minimum=0, allow_none=True)
+    answers = d.get("needs_answers")
+    answers = {} if answers is None else answers
+    scored = _scores_from_answers(r, answers, f"{path}.needs_answers")
     blank = "is blank: answer the needs questions or enter a score from 0 to 1 (a blank is never read as no need)"
-    md = r.number(d, "multiple_disadvantage", path, minimum=0, maximum=1, missing_message=blank)
-    bo = r.number(d, "back_office_capacity", path, minimum=0, maximum=1, missing_message=blank)
+    md = bo = None
+    for key in ("multiple_disadvantage", "back_office_capacity"):
+        if d.get(key) is None and scored.get(key) is not None:
+            value = scored[key]  # filled in from the needs assessment answers
+        else:
+            value = r.number(d, key, path, minimum=0, maximum=1, missing_message=blank)
+        if key == "multiple_disadvantage":
+            md = value
+        else:
+            bo = value
     if capacity is not None and floor is not None and floor > capacity:
         r.fail(
             f"{path}.floor", f"must not be above the capacity ({_fmt(capacity)}), got {_fmt(floor)}"
         )
-    answers = d.get("needs_answers")
-    answers = {} if answers is None else answers
-    if not isinstance(answers, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
-    ):
-        r.fail(f"{path}.needs_answers", "must map question ids to answer ids (text)")
+    if not isinstance(answers, dict):
         answers = {}
     notes = r.text(d, "notes", path, default="")
     lead = r.boolean(d, "lead", path)
@@ -331,6 +337,23 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
         notes=notes,
         needs_answers=dict(answers),
     )
+
+
+def _scores_from_answers(r: _Reader, answers: Any, path: str) -> dict[str, float | None]:
+    """The needs assessment's scores, when the answers are given (problems reported)."""
+    from . import needs
+
+    problems = needs.validate_answers(answers, path)
+    if problems:
+        r.problems.extend(problems)
+        return {}
+    if not answers:
+        return {}
+    result = needs.score(answers, path)
+    return {
+        "multiple_disadvantage": result.multiple_disadvantage,
+        "back_office_capacity": result.back_office_capacity,
+    }
 
 
 def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario | None:

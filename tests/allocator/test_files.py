@@ -31,6 +31,7 @@ from allocator.model import (
     Weights,
     project_to_dict,
 )
+from allocator.needs import QUESTIONS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
 
@@ -706,7 +707,11 @@ def projects(draw) -> Project:
                 lead=lead == i,
                 notes=draw(st.text(max_size=40)),
                 needs_answers=draw(
-                    st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3)
+                    st.lists(st.sampled_from(QUESTIONS), unique=True, max_size=4).flatmap(
+                        lambda qs: st.tuples(*[st.sampled_from(q.options) for q in qs]).map(
+                            lambda opts, qs=qs: {q.id: o.id for q, o in zip(qs, opts, strict=True)}
+                        )
+                    )
                 ),
             )
         )

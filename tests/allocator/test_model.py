@@ -135,3 +135,30 @@ def test_scenario_defaults(sample_dict):
         s.back_office_rate.base,
         s.back_office_rate.uplift,
     ) == ("capacity", "leximin", 0.0, 1.0, 0.5, 0.10, 0.15)
+
+
+def test_blank_scores_are_filled_from_needs_answers(sample_dict):
+    from allocator import needs
+
+    data = copy.deepcopy(sample_dict)
+    p = data["partners"][1]
+    p["multiple_disadvantage"] = None
+    p.pop("back_office_capacity")
+    answers = {q.id: q.options[-1].id for q in needs.QUESTIONS}
+    p["needs_answers"] = answers
+    project = project_from_dict(data)
+    got = project.partners[1]
+    expected = needs.score(answers)
+    assert got.multiple_disadvantage == expected.multiple_disadvantage
+    assert got.back_office_capacity == expected.back_office_capacity
+    assert got.needs_answers == answers
+    # typed scores are kept as typed
+    data["partners"][2]["needs_answers"] = answers
+    assert project_from_dict(data).partners[2].multiple_disadvantage == 0.8
+
+
+def test_unknown_needs_answer_names_the_field(sample_dict):
+    data = copy.deepcopy(sample_dict)
+    data["partners"][2]["needs_answers"] = {"cs_racism": "lots"}
+    probs = problems_of(data)
+    assert any(p == "partners[2].needs_answers.cs_racism" and "'lots'" in m for p, m in probs)
