@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fairshare: stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or less, which closed early
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     _parser().print_help()
     return 2
 
