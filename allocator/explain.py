@@ -205,11 +205,12 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
     D = inst.D
     y = inst.year
     closest = split.closest is not None
-    effect = (
-        "would cut the total distance from fair shares by"
-        if closest
-        else "would raise the attainment of the partners it holds back by"
-    )
+
+    def effect(whom: str) -> str:
+        if closest:
+            return "would bring the split closer to fair shares (total distance) by"
+        return f"would raise {whom} by"
+
     out: list[Binding] = []
 
     def per_thousand(price: float) -> str:
@@ -224,7 +225,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
             budget_price,
             f"{y}: the whole distributable budget of {money(D, cur)} is shared out"
             + (
-                f"; each extra {money(1000, cur)} {effect} {per_thousand(budget_price)}."
+                f"; each extra {money(1000, cur)} {effect('the lowest attainment level')} "
+                f"{per_thousand(budget_price)}."
                 if budget_price > 0
                 else "."
             ),
@@ -246,7 +248,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                     y,
                     price,
                     f"{y}: {name} is at its {limit} of {money(inst.hi[k], cur)}; each extra "
-                    f"{money(1000, cur)} of {limit} {effect} {per_thousand(price)}.",
+                    f"{money(1000, cur)} of {limit} {effect('its attainment')} "
+                    f"{per_thousand(price)}.",
                 )
             )
         elif inst.lo[k] > 0 and x[k] <= inst.lo[k] + TOL * D:
@@ -265,7 +268,9 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                     price,
                     f"{y}: {name} is held at its {what} of {money(inst.lo[k], cur)}"
                     + (
-                        f"; each {money(1000, cur)} less {effect} {per_thousand(price)}."
+                        f"; each {money(1000, cur)} less "
+                        f"{effect('the level of the partners at the common level')} "
+                        f"{per_thousand(price)}."
                         if price > 0
                         else ", above the level the rule alone would give it."
                     ),
@@ -283,7 +288,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                 f"{y}: the ring-fence binds: by-and-for partners get exactly their "
                 f"{pct(inst.rho, 0)} ({money(inst.ring, cur)})"
                 + (
-                    f"; each {money(1000, cur)} less ring-fence {effect} {per_thousand(price)}."
+                    f"; each {money(1000, cur)} less ring-fence "
+                    f"{effect('the level of the other partners')} {per_thousand(price)}."
                     if price > 0
                     else "."
                 ),
@@ -302,7 +308,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                 f"{y}: the spread limit binds: the best-funded partner gets {inst.k:g} times the "
                 "funding per unit of need of the least-funded"
                 + (
-                    f"; raising the limit by 0.1 {effect} {price * 0.1 * 100:.2f} percentage points."
+                    f"; raising the limit by 0.1 {effect('the lowest attainment level')} "
+                    f"{price * 0.1 * 100:.2f} percentage points."
                     if price > 0
                     else "."
                 ),
@@ -333,23 +340,21 @@ def _row_index(split: YearSplit, name: str) -> int | None:
 
 
 def need_words(project: Project, scenario: Scenario, index: int) -> str:
+    """``need is its capacity of £180,000 × (1 + 1 × 0.85 ... ) = 2.200 × its capacity``."""
     p = project.partners[index]
     w = scenario.weights
-    factor = (
-        1
-        + w.multiple_disadvantage * (p.multiple_disadvantage or 0)
-        + w.back_office_gap * (1 - (p.back_office_capacity or 0))
-    )
+    d = p.multiple_disadvantage or 0.0
+    gap = 1 - (p.back_office_capacity or 0.0)
+    factor = 1 + w.multiple_disadvantage * d + w.back_office_gap * gap
     if scenario.basis == "capacity":
-        base = f"its capacity of {money(p.capacity, project.currency)}"
+        base, short = f"its capacity of {money(p.capacity, project.currency)}", "its capacity"
     elif scenario.basis == "reach":
-        base = f"the {p.reach:,.0f} people it serves a year"
+        base, short = f"the {p.reach:,.0f} people it serves a year", "its reach"
     else:
-        base = "an equal base of 1"
+        base, short = "an equal base of 1", "the equal base"
     return (
-        f"need = {base} × (1 + {w.multiple_disadvantage:g} × multiple disadvantage "
-        f"{p.multiple_disadvantage:g} + {w.back_office_gap:g} × back-office gap "
-        f"{1 - p.back_office_capacity:.2f}) = {factor:.3f} × base"
+        f"need is {base} × (1 + {w.multiple_disadvantage:g} × {d:g} multiple disadvantage + "
+        f"{w.back_office_gap:g} × {gap:.2f} back-office gap) = {factor:.3f} × {short}"
     )
 
 
@@ -383,14 +388,18 @@ def partner_reason(
             if len(ys) == 1
             else ("In every year" if len(ys) == len(years) else f"In {ys[0]}–{ys[-1]}")
         )
-        parts.append(f"{when} {REASON_WORDS.get(reason, reason)}.")
+        words = REASON_WORDS.get(reason, reason)
+        if reason == LEVEL and scenario.rule == "closest":
+            words = "it gets as close to its fair share as the rules allow"
+        parts.append(f"{when} {words}.")
     diff = pr.vs_size_proportional
+    what = "With the fee that is" if pr.lead and sum(pr.lines["management"]) else "That is"
     if diff > 0:
-        parts.append(f"That is {money(diff, cur)} more than under a size-proportional split.")
+        parts.append(f"{what} {money(diff, cur)} more than under a size-proportional split.")
     elif diff < 0:
-        parts.append(f"That is {money(-diff, cur)} less than under a size-proportional split.")
+        parts.append(f"{what} {money(-diff, cur)} less than under a size-proportional split.")
     else:
-        parts.append("That is the same as under a size-proportional split.")
+        parts.append(f"{what} the same as under a size-proportional split.")
     return " ".join(parts)
 
 

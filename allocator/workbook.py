@@ -70,6 +70,8 @@ class Style:
     top_border: bool = False
     bottom_border: bool = False
     align: str | None = None
+    valign: str | None = None
+    indent: int = 0
     quote_prefix: bool = False
 
 
@@ -99,6 +101,10 @@ class SheetLayout:
     print_title_rows: tuple[int, int] | None = None
     charts: list[Chart] = field(default_factory=list)
     tab_color: str | None = None
+    fit_height: int = 0  # pages tall when printing fitted to one page wide (0: as many as needed)
+    scale: int | None = None  # a fixed print scale instead of fitting, so page breaks hold
+    row_breaks: list[int] = field(default_factory=list)  # a page break after each of these rows
+    col_breaks: list[int] = field(default_factory=list)  # and after each of these columns
 
 
 @dataclass
@@ -129,28 +135,71 @@ def money_words(amount: float, code: str) -> str:
 
 def _styles(currency: str) -> dict[str, Style]:
     money = currency_format(currency)
-    head = dict(bold=True, fill="DDE7F0", wrap=True, bottom_border=True)
+    head = dict(bold=True, fill="DDE7F0", wrap=True, bottom_border=True, valign="bottom")
+    top = dict(valign="top")  # rows grown for wrapped text read from the top
     return {
         "title": Style(bold=True, size=14, quote_prefix=True),
-        "subtitle": Style(italic=True, color="555555", quote_prefix=True),
+        "subtitle": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
         "header": Style(**head, quote_prefix=True),
+        "header_num": Style(**head, align="right", quote_prefix=True),
+        "reason_header": Style(**head, indent=1, quote_prefix=True),
         "header_year": Style(number_format="0", align="right", **head),
-        "text": Style(quote_prefix=True),
-        "wrap": Style(wrap=True, quote_prefix=True),
-        "label": Style(bold=True, quote_prefix=True),
-        "label_total": Style(bold=True, top_border=True, quote_prefix=True),
-        "memo": Style(italic=True, color="555555", quote_prefix=True),
-        "bad": Style(bold=True, color="9C0006", quote_prefix=True),
-        "money": Style(number_format=money),
-        "money_total": Style(number_format=money, bold=True, top_border=True),
-        "money_memo": Style(number_format=money, italic=True, color="555555"),
-        "percent": Style(number_format="0.0%"),
-        "percent_total": Style(number_format="0.0%", bold=True, top_border=True),
-        "count": Style(number_format="#,##0"),
-        "decimal": Style(number_format="#,##0.000"),
-        "score": Style(number_format="0.00"),
-        "plain": Style(),
+        "text": Style(**top, quote_prefix=True),
+        "text_right": Style(align="right", wrap=True, **top, quote_prefix=True),
+        "wrap": Style(wrap=True, **top, quote_prefix=True),
+        "reason": Style(wrap=True, indent=1, **top, quote_prefix=True),
+        "label": Style(bold=True, wrap=True, **top, quote_prefix=True),
+        "label_total": Style(bold=True, top_border=True, **top, quote_prefix=True),
+        "memo": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
+        "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
+        "money": Style(number_format=money, **top),
+        "money_total": Style(number_format=money, bold=True, top_border=True, **top),
+        "money_memo": Style(number_format=money, italic=True, color="555555", **top),
+        "percent": Style(number_format="0.0%", **top),
+        "percent_total": Style(number_format="0.0%", bold=True, top_border=True, **top),
+        "count": Style(number_format="#,##0", **top),
+        "decimal": Style(number_format="#,##0.000", **top),
+        "score": Style(number_format="0.00", **top),
+        "plain": Style(**top),
     }
+
+
+# How much text a column holds, for sizing rows of wrapped text. Widths are in Excel's
+# units (characters of the default font); these ratios are on the safe side for Calibri
+# and for the wider fonts LibreOffice substitutes when Calibri is missing.
+_CHARS_PER_UNIT = {False: 1.05, True: 0.95}  # regular, bold
+_LINE_PT = 15.0  # one line of 11-point text
+_MAX_ROW_PT = 409.0  # Excel's tallest row
+_DEFAULT_WIDTH = 8.43
+_PRINT_WIDTH_PX = 1000  # A4 landscape inside 0.5-inch side margins, at 96 pixels an inch
+_PRINT_HEIGHT_PT = 480.0  # and inside 0.75-inch top and bottom margins, in points
+_WRAPPING = {name: st for name, st in _styles("GBP").items() if st.wrap}
+
+
+def lines_needed(text: str, width: float, bold: bool = False, indent: int = 0) -> int:
+    """How many lines ``text`` takes when wrapped in a column ``width`` units wide."""
+    per_line = max(1, int((width - 1 - 2 * indent) * _CHARS_PER_UNIT[bold]))
+    lines = 0
+    for para in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in para.split():
+            n = len(word)
+            if used and used + 1 + n <= per_line:
+                used += 1 + n
+                continue
+            if used:
+                lines += 1
+            used = n
+            while used > per_line:
+                lines += 1
+                used -= per_line
+    return lines
+
+
+def column_px(width: float) -> int:
+    """A column's width on screen in pixels, as Excel draws it in Calibri 11."""
+    return int(width * 7 + 5)
 
 
 class _Sheet:
@@ -186,12 +235,71 @@ class _Sheet:
     def width(self, col: int, width: float) -> None:
         self.layout.widths[col] = width
 
+    def merge(self, row: int, first: int, last: int) -> None:
+        """Merge one row's cells from column ``first`` to ``last`` (the text sits in the first)."""
+        if last > first:
+            self.layout.merges.append((row, first, row, last))
+
     def finish(self) -> SheetLayout:
         if self.removed:
             self.warnings.append(
                 f"{self.layout.title}: removed {self.removed} control character(s) from text"
             )
+        self._fit_rows()
+        self._fit_print()
         return self.layout
+
+    def _span(self, col: int, last: int) -> float:
+        widths = self.layout.widths
+        return sum(widths.get(c, _DEFAULT_WIDTH) for c in range(col, last + 1))
+
+    def _fit_rows(self) -> None:
+        """Make each row with wrapped text tall enough for its longest cell."""
+        layout = self.layout
+        spans = {(r1, c1): c2 for r1, c1, r2, c2 in layout.merges if r1 == r2}
+        lines: dict[int, int] = {}
+        for row, col, value, style in layout.cells:
+            st = _WRAPPING.get(style)
+            if st is None or not isinstance(value, str) or not value:
+                continue
+            width = self._span(col, spans.get((row, col), col))
+            n = lines_needed(value, width, st.bold, st.indent)
+            if n > lines.get(row, 1):
+                lines[row] = n
+        for row, n in lines.items():
+            height = min(_MAX_ROW_PT, _LINE_PT * n + 3)
+            layout.heights[row] = max(layout.heights.get(row, 0.0), height)
+
+    def _fit_print(self) -> None:
+        """Print one page tall when that shrinks the sheet only a little more than its width does."""
+        layout = self.layout
+        if layout.scale is not None or not layout.cells:
+            return
+        wide, tall = printed_size(layout)
+        fitted = min(1.0, _PRINT_WIDTH_PX / wide)
+        one_page = min(fitted, _PRINT_HEIGHT_PT / tall)
+        if one_page >= 0.85 * fitted and one_page >= 0.6:
+            layout.fit_height = 1
+
+
+def printed_size(layout: SheetLayout) -> tuple[float, float]:
+    """The sheet's used width in pixels and height in points, charts included."""
+    widths, heights = layout.widths, layout.heights
+
+    def left(col: int) -> float:
+        return sum(column_px(widths.get(c, _DEFAULT_WIDTH)) for c in range(1, col))
+
+    def top(row: int) -> float:
+        return sum(heights.get(r, _LINE_PT) for r in range(1, row))
+
+    last_row = max((r for r, _, _, _ in layout.cells), default=1)
+    last_col = max((c for _, c, _, _ in layout.cells), default=1)
+    wide, tall = left(last_col + 1), top(last_row + 1)
+    for chart in layout.charts:
+        row, col = chart.anchor
+        wide = max(wide, left(col) + chart.width_cm / 2.54 * 96)
+        tall = max(tall, top(row) + chart.height_cm / 2.54 * 72)
+    return wide, tall
 
 
 def col_letter(col: int) -> str:
@@ -269,12 +377,10 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     sh.text(2, 1, "Scenario", "label")
     sh.text(2, 2, result.name)
     sh.text(3, 1, "Status", "label")
-    if result.ok:
-        sh.text(3, 2, result.message or _status_words(result))
-    else:
-        sh.text(3, 2, f"{_status_words(result)}: {result.message}", "bad")
-    sh.width(1, 38)
     if not result.ok:
+        sh.text(3, 2, f"{_status_words(result)}: {result.message}", "bad")
+        sh.merge(3, 2, 4)
+        sh.width(1, 38)
         _not_solved(sh, result, 5)
         sh.layout.tab_color = "C00000"
         return sh.finish()
@@ -282,10 +388,11 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     c_bf, c_y0 = 2, 3
     c_tot = c_y0 + ny
     c_share, c_fs, c_att, c_sp, c_chg, c_why = range(c_tot + 1, c_tot + 7)
+    sh.text(3, 2, result.message or _status_words(result), "wrap")
+    sh.merge(3, 2, c_why)
     head = 5
-    labels = ["Partner", "By and for"]
-    for c, label in enumerate(labels, start=1):
-        sh.text(head, c, label, "header")
+    sh.text(head, 1, "Partner", "header")
+    sh.text(head, c_bf, "By and for", "header")
     for i, y in enumerate(years):
         sh.num(head, c_y0 + i, y, "header_year")
     for c, label in (
@@ -295,9 +402,9 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         (c_att, "Attainment (total ÷ fair share)"),
         (c_sp, "Size-proportional split"),
         (c_chg, "Change against it"),
-        (c_why, "What limits it"),
     ):
-        sh.text(head, c, label, "header")
+        sh.text(head, c, label, "header_num")
+    sh.text(head, c_why, "What limits it", "reason_header")
 
     first = head + 1
     partners = result.partners
@@ -310,7 +417,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     lead_name = ""
     for k, p in enumerate(partners):
         r = first + k
-        sh.text(r, 1, p.name)
+        sh.text(r, 1, p.name, "wrap")
         sh.text(r, c_bf, "yes" if p.by_and_for else "no")
         for i, v in enumerate(p.per_year):
             sh.num(r, c_y0 + i, v)
@@ -333,11 +440,13 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         else:
             change = f"={_ref(r, c_tot)}-{_ref(r, c_sp)}"
         sh.formula(r, c_chg, change)
-        sh.text(r, c_why, _limit_words(p, years) if p.included else REASON_WORDS["excluded"])
+        why = _limit_words(p, years) if p.included else REASON_WORDS["excluded"]
+        sh.text(r, c_why, why, "reason")
     if lead_name:
-        sh.text(fee_row, 1, f"Management fee (kept by the lead, {lead_name})")
+        sh.text(fee_row, 1, f"Management fee (kept by the lead, {lead_name})", "wrap")
     else:
-        sh.text(fee_row, 1, "Management fee (kept by the lead)")
+        sh.text(fee_row, 1, "Management fee (kept by the lead)", "wrap")
+    sh.merge(fee_row, 1, c_bf)
     for i, v in enumerate(result.fee):
         sh.num(fee_row, c_y0 + i, v)
     sh.formula(fee_row, c_tot, f"=SUM({_ref(fee_row, c_y0)}:{_ref(fee_row, c_tot - 1)})")
@@ -361,6 +470,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     for c in (c_fs, c_sp, c_chg):
         sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(last, c)})", "money_total")
     sh.text(bf_row, 1, "of which by-and-for partners", "memo")
+    sh.merge(bf_row, 1, c_bf)
     bf_range = f"{_ref(first, c_bf, True)}:{_ref(last, c_bf, True)}"
     for c in range(c_y0, c_tot + 1):
         sh.formula(
@@ -374,14 +484,17 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         "percent",
     )
     sh.text(budget_row, 1, "Budget (the grant)")
+    sh.merge(budget_row, 1, c_bf)
     for i, b in enumerate(result.budget):
         sh.num(budget_row, c_y0 + i, b)
     sh.formula(budget_row, c_tot, f"=SUM({_ref(budget_row, c_y0)}:{_ref(budget_row, c_tot - 1)})")
     sh.text(check_row, 1, "Check: total minus budget (0 when it adds up)", "memo")
+    sh.merge(check_row, 1, c_bf)
     for c in range(c_y0, c_tot + 1):
         sh.formula(check_row, c, f"={_ref(total_row, c)}-{_ref(budget_row, c)}", "money_memo")
 
     row = check_row + 2
+    measures_head = row
     sh.text(row, 1, "Measures of the split", "header")
     sh.text(row, 2, "", "header")
     m = result.metrics
@@ -394,57 +507,64 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         ("Lead's share of the budget, fee included", m.lead_share, "percent"),
     ):
         row += 1
-        sh.text(row, 1, label)
+        sh.text(row, 1, label, "wrap")
         sh.num(row, 2, value, style)
 
-    for c, w in ((c_bf, 10), (c_share, 11), (c_att, 14), (c_chg, 14), (c_why, 60)):
+    sh.width(1, min(45, max(32, max((len(p.name) for p in partners), default=0) + 2)))
+    for c, w in ((c_bf, 10), (c_share, 11), (c_fs, 13), (c_att, 12), (c_sp, 15), (c_chg, 13)):
         sh.width(c, w)
     for c in range(c_y0, c_tot + 1):
         sh.width(c, 13)
-    for c in (c_fs, c_sp):
-        sh.width(c, 14)
-    sh.width(1, min(45, max(24, max((len(p.name) for p in partners), default=0) + 2)))
+    sh.width(c_why, 48)
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)
-    n = len(partners)
+    # the chart sits beside the measures, under the money columns, clear of both tables
+    beside = c_y0 + 1
+    room = sum(column_px(sh.layout.widths[c]) for c in range(beside, c_why + 1)) / 96 * 2.54
     sh.layout.charts.append(
         Chart(
             title="Grant against fair share, all years",
             categories=(1, first, last),
             series=[("Grant", c_tot, first, last), ("Fair share", c_fs, first, last)],
-            anchor=(row + 2, 1),
+            anchor=(measures_head, beside),
             horizontal=True,
             axis_title=project.currency,
             number_format=currency_format(project.currency),
-            width_cm=24,
-            height_cm=min(120.0, max(8.0, 1.0 * n + 3)),
+            width_cm=max(16.0, min(24.0, room - 0.5)),
+            height_cm=min(120.0, max(8.0, 0.9 * len(partners) + 4)),
         )
     )
     return sh.finish()
 
 
 def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
+    """Why there is no split and what would make one, in columns A to D."""
+    sh.width(2, 14)
+    sh.width(3, 14)
+    sh.width(4, 60)
     sh.text(row, 1, f"This scenario has no split: it {_status_words(result)}.", "bad")
+    sh.merge(row, 1, 4)
     row += 1
     if result.message:
         sh.text(row, 1, result.message, "wrap")
+        sh.merge(row, 1, 4)
         row += 1
     for check in result.checks:
         sh.text(row, 1, check, "wrap")
+        sh.merge(row, 1, 4)
         row += 1
     if result.relaxations:
         row += 1
         sh.text(row, 1, "Changes that together would make it solve", "header")
-        for c, label in ((2, "From"), (3, "To"), (4, "Why")):
-            sh.text(row, c, label, "header")
+        sh.text(row, 2, "From", "header_num")
+        sh.text(row, 3, "To", "header_num")
+        sh.text(row, 4, "Why", "reason_header")
         for rel in result.relaxations:
             row += 1
-            sh.text(row, 1, rel.field)
+            sh.text(row, 1, rel.field, "wrap")
             sh.num(row, 2, rel.from_value, "decimal")
             sh.num(row, 3, rel.to_value, "decimal")
-            sh.text(row, 4, rel.explanation)
-        sh.width(2, 14)
-        sh.width(3, 14)
+            sh.text(row, 4, rel.explanation, "reason")
     return row
 
 
