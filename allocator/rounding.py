@@ -49,7 +49,7 @@ def largest_remainder(
     pr = np.zeros(n) if priority is None else np.asarray(priority, float)
     left = int(total - base.sum())
     if left > 0:
-        order = sorted(range(n), key=lambda i: (-round(frac[i], 9), pr[i], i))
+        order = np.lexsort((np.arange(n), pr, -np.round(frac, 9))).tolist()
         while left > 0:
             moved = False
             for i in order:
@@ -62,7 +62,7 @@ def largest_remainder(
             if not moved:  # pragma: no cover - excluded by the check above
                 raise ValueError("no room to place the remaining units")
     elif left < 0:
-        order = sorted(range(n), key=lambda i: (round(frac[i], 9), -pr[i], i))
+        order = np.lexsort((np.arange(n), -pr, np.round(frac, 9))).tolist()
         while left < 0:
             moved = False
             for i in order:

@@ -27,7 +27,20 @@ from typing import Any
 
 import allocator
 from allocator.model import Project, Scenario, ValidationError
-from allocator.result import REASON_WORDS, PartnerResult, ScenarioResult
+from allocator.result import (
+    BUDGET,
+    CAPACITY,
+    EXCLUDED,
+    FLOOR,
+    LEAD_CAP,
+    LEVEL,
+    NEEDS_FLOOR,
+    REASON_WORDS,
+    RING_FENCE,
+    SPREAD,
+    PartnerResult,
+    ScenarioResult,
+)
 from allocator.tables import COLUMNS, clean_text, partner_row
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
@@ -102,9 +115,8 @@ class SheetLayout:
     charts: list[Chart] = field(default_factory=list)
     tab_color: str | None = None
     fit_height: int = 0  # pages tall when printing fitted to one page wide (0: as many as needed)
-    scale: int | None = None  # a fixed print scale instead of fitting, so page breaks hold
     row_breaks: list[int] = field(default_factory=list)  # a page break after each of these rows
-    col_breaks: list[int] = field(default_factory=list)  # and after each of these columns
+    print_areas: list[tuple[int, int, int, int]] = field(default_factory=list)  # each on new pages
 
 
 @dataclass
@@ -151,6 +163,7 @@ def _styles(currency: str) -> dict[str, Style]:
         "label": Style(bold=True, wrap=True, **top, quote_prefix=True),
         "label_total": Style(bold=True, top_border=True, **top, quote_prefix=True),
         "memo": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
+        "memo_right": Style(italic=True, color="555555", align="right", **top, quote_prefix=True),
         "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
         "money": Style(number_format=money, **top),
         "money_total": Style(number_format=money, bold=True, top_border=True, **top),
@@ -167,7 +180,7 @@ def _styles(currency: str) -> dict[str, Style]:
 # How much text a column holds, for sizing rows of wrapped text. Widths are in Excel's
 # units (characters of the default font); these ratios are on the safe side for Calibri
 # and for the wider fonts LibreOffice substitutes when Calibri is missing.
-_CHARS_PER_UNIT = {False: 1.05, True: 0.95}  # regular, bold
+_CHARS_PER_UNIT = {False: 1.2, True: 1.05}  # regular, bold
 _LINE_PT = 15.0  # one line of 11-point text
 _MAX_ROW_PT = 409.0  # Excel's tallest row
 _DEFAULT_WIDTH = 8.43
@@ -177,24 +190,31 @@ _WRAPPING = {name: st for name, st in _styles("GBP").items() if st.wrap}
 
 
 def lines_needed(text: str, width: float, bold: bool = False, indent: int = 0) -> int:
-    """How many lines ``text`` takes when wrapped in a column ``width`` units wide."""
-    per_line = max(1, int((width - 1 - 2 * indent) * _CHARS_PER_UNIT[bold]))
+    """How many lines ``text`` takes when wrapped in a column ``width`` units wide.
+
+    Lines break at spaces and after hyphens, as spreadsheet programs break them.
+    """
+    per_line = max(1, int((width - 0.5 - 2 * indent) * _CHARS_PER_UNIT[bold]))
     lines = 0
     for para in text.split("\n"):
         lines += 1
         used = 0
         for word in para.split():
-            n = len(word)
-            if used and used + 1 + n <= per_line:
-                used += 1 + n
-                continue
-            if used:
-                lines += 1
-            used = n
-            while used > per_line:
-                lines += 1
-                used -= per_line
+            for k, piece in enumerate(_PIECES.findall(word)):
+                n = len(piece) + (1 if k == 0 and used else 0)  # the space before a word
+                if used and used + n <= per_line:
+                    used += n
+                    continue
+                if used:
+                    lines += 1
+                used = len(piece)
+                while used > per_line:
+                    lines += 1
+                    used -= per_line
     return lines
+
+
+_PIECES = re.compile(r"[^-]*-|[^-]+")
 
 
 def column_px(width: float) -> int:
@@ -273,13 +293,61 @@ class _Sheet:
     def _fit_print(self) -> None:
         """Print one page tall when that shrinks the sheet only a little more than its width does."""
         layout = self.layout
-        if layout.scale is not None or not layout.cells:
+        if not layout.cells or layout.print_areas or layout.row_breaks:
             return
         wide, tall = printed_size(layout)
-        fitted = min(1.0, _PRINT_WIDTH_PX / wide)
+        fitted = fitted_scale(wide)
         one_page = min(fitted, _PRINT_HEIGHT_PT / tall)
         if one_page >= 0.85 * fitted and one_page >= 0.6:
             layout.fit_height = 1
+
+    def keep_together(self, blocks: Sequence[tuple[int, int]]) -> None:
+        """Start a block of rows (first, last) on a new page when it would straddle one.
+
+        Charts anchored in a block count towards its height. Call after finish(), once
+        row heights are known; a block taller than a page is left to break where it falls.
+        """
+        layout = self.layout
+        if layout.fit_height == 1:
+            return  # it prints on one page
+        page = _PRINT_HEIGHT_PT / fitted_scale(printed_size(layout)[0])
+        heights = layout.heights
+
+        def height(first: int, last: int) -> float:
+            return sum(heights.get(r, _LINE_PT) for r in range(first, last + 1))
+
+        titles = layout.print_title_rows
+        page_top = 1
+        for first, last in blocks:
+            tall = height(first, last)
+            for chart in layout.charts:
+                if first <= chart.anchor[0] <= last:
+                    below = height(first, chart.anchor[0] - 1) + chart.height_cm / 2.54 * 72
+                    tall = max(tall, below)
+            if titles and first <= titles[0] <= last and tall <= page:
+                layout.print_title_rows = None  # its table fits a page: no header over the next
+            used = height(page_top, first - 1)
+            while used > page:  # the page broke on its own somewhere before
+                used -= page
+            if first > page_top and used + tall > page and tall <= page:
+                layout.row_breaks.append(first - 1)
+                page_top = first
+            elif used + tall > page:
+                page_top = first  # roughly: pages now fall inside the block
+        if layout.row_breaks:
+            layout.fit_height = 0
+
+
+def fitted_scale(wide_px: float) -> float:
+    """The print scale that fits ``wide_px`` across an A4 landscape page (at most 1)."""
+    return min(1.0, _PRINT_WIDTH_PX / max(wide_px, 1.0))
+
+
+def page_cm(layout: SheetLayout) -> float:
+    """The height a chart may take and still print whole on one page, in centimetres."""
+    widths = layout.widths
+    wide = sum(column_px(widths.get(c, _DEFAULT_WIDTH)) for c in range(1, max(widths) + 1))
+    return _PRINT_HEIGHT_PT / fitted_scale(wide) / 72 * 2.54 - 1.0
 
 
 def printed_size(layout: SheetLayout) -> tuple[float, float]:
@@ -469,6 +537,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     )
     for c in (c_fs, c_sp, c_chg):
         sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(last, c)})", "money_total")
+    sh.text(total_row, c_att, "", "label_total")  # keeps the rule above the totals unbroken
     sh.text(bf_row, 1, "of which by-and-for partners", "memo")
     sh.merge(bf_row, 1, c_bf)
     bf_range = f"{_ref(first, c_bf, True)}:{_ref(last, c_bf, True)}"
@@ -510,12 +579,13 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.text(row, 1, label, "wrap")
         sh.num(row, 2, value, style)
 
-    sh.width(1, min(45, max(32, max((len(p.name) for p in partners), default=0) + 2)))
-    for c, w in ((c_bf, 10), (c_share, 11), (c_fs, 13), (c_att, 12), (c_sp, 15), (c_chg, 13)):
+    sh.width(1, min(45, max(30, max((len(p.name) for p in partners), default=0) + 2)))
+    # money columns as wide as the largest figure (the total budget) in bold, and a little
+    money = max(12, len(money_words(sum(result.budget), project.currency)) + 2)
+    for c in (*range(c_y0, c_tot + 1), c_fs, c_sp, c_chg):
+        sh.width(c, money)
+    for c, w in ((c_bf, 9), (c_share, 10), (c_att, 12), (c_sp, max(money, 13)), (c_why, 42)):
         sh.width(c, w)
-    for c in range(c_y0, c_tot + 1):
-        sh.width(c, 13)
-    sh.width(c_why, 48)
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)
     # the chart sits beside the measures, under the money columns, clear of both tables
@@ -526,15 +596,17 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
             title="Grant against fair share, all years",
             categories=(1, first, last),
             series=[("Grant", c_tot, first, last), ("Fair share", c_fs, first, last)],
-            anchor=(measures_head, beside),
+            anchor=(measures_head + 1, beside),  # a row down: no sliver on the page before
             horizontal=True,
             axis_title=project.currency,
             number_format=currency_format(project.currency),
             width_cm=max(16.0, min(24.0, room - 0.5)),
-            height_cm=min(120.0, max(8.0, 0.9 * len(partners) + 4)),
+            height_cm=min(page_cm(sh.layout), max(8.0, 0.9 * len(partners) + 4)),
         )
     )
-    return sh.finish()
+    sh.finish()
+    sh.keep_together([(1, check_row), (measures_head, row)])
+    return sh.layout
 
 
 def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
@@ -568,6 +640,21 @@ def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
     return row
 
 
+# A partner sheet's "What limits it" row names the reason per year in a word or two;
+# the paragraph under it says it in full.
+_REASON_SHORT = {
+    BUDGET: "the budget",
+    CAPACITY: "capacity",
+    FLOOR: "its floor",
+    NEEDS_FLOOR: "needs floor",
+    RING_FENCE: "ring-fence",
+    SPREAD: "spread limit",
+    LEAD_CAP: "lead cap",
+    LEVEL: "common level",
+    EXCLUDED: "left out",
+}
+
+
 def _roles(p: PartnerResult) -> str:
     roles = []
     if p.lead:
@@ -591,24 +678,26 @@ def _partner_sheet(
     sh.text(2, 2, result.name)
     sh.text(3, 1, "Role", "label")
     sh.text(3, 2, _roles(p))
-    sh.width(1, 46)
+    sh.width(1, 48)
+    money = max(14, len(money_words(sum(result.budget), project.currency)) + 2)
     for c in range(2, c_tot + 1):
-        sh.width(c, 14)
+        sh.width(c, money)
     if not p.included:
         sh.text(5, 1, "Left out of this scenario: no grant.", "bad")
         if info is not None and info.notes:
             sh.text(7, 1, "Notes", "label")
-            sh.text(7, 2, info.notes)
+            sh.text(7, 2, info.notes, "wrap")
+            sh.merge(7, 2, c_tot)
         return sh.finish()
 
     head = 5
     sh.text(head, 1, "Budget line", "header")
     for i, y in enumerate(years):
         sh.num(head, 2 + i, y, "header_year")
-    sh.text(head, c_tot, "Total", "header")
+    sh.text(head, c_tot, "Total", "header_num")
 
     def line(row: int, label: str, values: Sequence[float], style: str = "money") -> None:
-        sh.text(row, 1, label, "memo" if style == "money_memo" else "text")
+        sh.text(row, 1, label, "memo" if style == "money_memo" else "wrap")
         for i, v in enumerate(values):
             sh.num(row, 2 + i, v, style)
         sh.formula(row, c_tot, f"=SUM({_ref(row, 2)}:{_ref(row, c_tot - 1)})", style)
@@ -658,7 +747,7 @@ def _partner_sheet(
     r_lim = r_att + 1
     sh.text(r_lim, 1, "What limits it")
     for i, reason in enumerate(p.limited_by_per_year):
-        sh.text(r_lim, 2 + i, reason)
+        sh.text(r_lim, 2 + i, _REASON_SHORT.get(reason, reason), "text_right")
     r_sp = r_lim + 1
     line(r_sp, "Size-proportional split", p.size_proportional)
     r_chg = r_sp + 1
@@ -667,7 +756,6 @@ def _partner_sheet(
     for c in range(2, c_tot + 1):
         sh.formula(r_chg, c, f"={_ref(received, c)}-{_ref(r_sp, c)}")
     row = r_chg + 2
-    span_chars = 1.1 * sum(sh.layout.widths.get(c, 10) for c in range(2, c_tot + 1))
     for label, text in (
         ("Why", p.reason or _limit_words(p, years)),
         ("Notes", info.notes if info is not None else ""),
@@ -676,13 +764,10 @@ def _partner_sheet(
             continue
         sh.text(row, 1, label, "label")
         sh.text(row, 2, text, "wrap")
-        sh.layout.merges.append((row, 2, row, c_tot))
-        lines = sum(max(1, math.ceil(len(part) / max(span_chars, 20))) for part in text.split("\n"))
-        sh.layout.heights[row] = min(400.0, 15.0 * lines + 3)
-        row += 1
-    row += 1
+        sh.merge(row, 2, c_tot)
+        row += 2
     sh.text(row, 1, "Need score (n)")
-    sh.num(row, 2, p.need, "decimal")
+    sh.num(row, 2, p.need, "decimal" if abs(p.need) < 1000 else "count")
     sh.text(row + 1, 1, "Back-office rate")
     sh.num(row + 1, 2, rate, "percent")
     sh.layout.freeze = (head + 1, 2)
@@ -703,6 +788,7 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
         "Change is against the size-proportional split of the same budget.",
         "subtitle",
     )
+    sh.merge(2, 1, 1 + max(1, len(results)))
     head = 4
     ids: list[str] = []
     names: dict[str, str] = {}
@@ -713,11 +799,11 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
                 names[p.id] = p.name
     sh.text(head, 1, "Partner", "header")
     for j, res in enumerate(results):
-        sh.text(head, 2 + j, res.name, "header")
+        sh.text(head, 2 + j, res.name, "header_num")
     sh.text(head + 1, 1, "Status", "label")
     any_bad = any(not r.ok for r in results)
     for j, res in enumerate(results):
-        sh.text(head + 1, 2 + j, _status_words(res), "text" if res.ok else "bad")
+        sh.text(head + 1, 2 + j, _status_words(res), "text_right" if res.ok else "bad")
         if not res.ok and res.message:
             sh.text(head + 2, 2 + j, res.message, "wrap")
     if any_bad:
@@ -726,7 +812,7 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
     last = first + len(ids) - 1
     fee_row, total_row = last + 1, last + 2
     for k, pid in enumerate(ids):
-        sh.text(first + k, 1, names[pid])
+        sh.text(first + k, 1, names[pid], "wrap")
     sh.text(fee_row, 1, "Management fee")
     sh.text(total_row, 1, "Total", "label_total")
     for j, res in enumerate(results):
@@ -737,7 +823,7 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
         for k, pid in enumerate(ids):
             p = by_id.get(pid)
             if p is None or not p.included:
-                sh.text(first + k, c, "left out", "memo")
+                sh.text(first + k, c, "left out", "memo_right")
             else:
                 sh.num(first + k, c, p.total)
         sh.num(fee_row, c, sum(res.fee))
@@ -746,10 +832,10 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
     row = total_row + 2
     sh.text(row, 1, "Change against the size-proportional split (fee included)", "header")
     for j, res in enumerate(results):
-        sh.text(row, 2 + j, res.name, "header")
+        sh.text(row, 2 + j, res.name, "header_num")
     c_first = row + 1
     for k, pid in enumerate(ids):
-        sh.text(c_first + k, 1, names[pid])
+        sh.text(c_first + k, 1, names[pid], "wrap")
     for j, res in enumerate(results):
         if not res.ok:
             continue
@@ -759,9 +845,10 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
             if p is not None:
                 sh.num(c_first + k, 2 + j, p.vs_size_proportional)
     row = c_first + len(ids) + 1
+    measures_head = row
     sh.text(row, 1, "Measures", "header")
     for j, res in enumerate(results):
-        sh.text(row, 2 + j, res.name, "header")
+        sh.text(row, 2 + j, res.name, "header_num")
     measures = (
         ("Smallest attainment", "min_attainment", "percent"),
         ("Largest attainment", "max_attainment", "percent"),
@@ -772,31 +859,36 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
     )
     for label, attr, style in measures:
         row += 1
-        sh.text(row, 1, label)
+        sh.text(row, 1, label, "wrap")
         for j, res in enumerate(results):
             if res.ok:
                 sh.num(row, 2 + j, getattr(res.metrics, attr), style)
-    sh.width(1, min(50, max(30, max((len(n) for n in names.values()), default=0) + 2)))
+    sh.width(1, min(45, max(34, max((len(n) for n in names.values()), default=0) + 2)))
     for j in range(len(results)):
-        sh.width(2 + j, 18)
+        sh.width(2 + j, 17)
     sh.layout.freeze = (head + 1, 2)
-    sh.layout.print_title_rows = (head, head)
+    sh.layout.print_title_rows = (head, head)  # the scenario names head every table
     series = [(res.name, 2 + j, first, last) for j, res in enumerate(results) if res.ok]
+    blocks = [(1, total_row), (c_first - 1, c_first + len(ids) - 1), (measures_head, row)]
     if series and ids:
+        # under the tables, clear of them, starting a page of its own when it would straddle
+        blocks.append((row + 2, row + 3))
         sh.layout.charts.append(
             Chart(
                 title="Grant per partner in each scenario",
                 categories=(1, first, last),
                 series=series,
-                anchor=(row + 2, 1),
+                anchor=(row + 3, 1),
                 horizontal=True,
                 axis_title=project.currency,
                 number_format=currency_format(project.currency),
                 width_cm=24,
-                height_cm=min(120.0, max(8.0, 0.4 * len(ids) * len(series) + 3)),
+                height_cm=min(page_cm(sh.layout), max(9.0, 0.45 * len(ids) * len(series) + 4)),
             )
         )
-    return sh.finish()
+    sh.finish()
+    sh.keep_together(blocks)
+    return sh.layout
 
 
 def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
@@ -810,16 +902,20 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
         "back_office_capacity": "score",
     }
     for c, col in enumerate(COLUMNS, start=1):
-        sh.text(1, c, col.label, "header")
+        numeric = col.kind not in ("text", "bool")
+        style = "header_num" if numeric else "header"
+        sh.text(1, c, col.label, "reason_header" if col.field == "notes" else style)
     for r, p in enumerate(project.partners, start=2):
         for c, (col, value) in enumerate(zip(COLUMNS, partner_row(p), strict=True), start=1):
             if value is None or value == "":
                 continue
-            if col.kind in ("text", "bool"):
-                sh.text(r, c, value)
+            if col.field == "notes":
+                sh.text(r, c, value, "reason")  # indented, clear of the figure before it
+            elif col.kind in ("text", "bool"):
+                sh.text(r, c, value, "wrap" if col.kind == "text" else "text")
             else:
                 sh.num(r, c, value, styles.get(col.field, "plain"))
-    widths = {"id": 16, "name": 34, "notes": 50}
+    widths = {"id": 12, "name": 28, "notes": 56, "lead": 9, "by_and_for": 9}
     for c, col in enumerate(COLUMNS, start=1):
         sh.width(c, widths.get(col.field, 14))
     sh.layout.freeze = (2, 1)
@@ -827,6 +923,7 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
     c0 = len(COLUMNS) + 2  # one blank column ends the partner table
     sh.width(c0 - 1, 3)
     sh.width(c0, 34)
+    last = c0 + max(1, len(project.scenarios))
     sh.text(1, c0, "Project", "header")
     sh.text(1, c0 + 1, "", "header")
     rows: list[tuple[str, Any, str]] = [
@@ -848,26 +945,32 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
         r += 1
         sh.text(r, c0, label)
         if isinstance(value, str):
-            sh.text(r, c0 + 1, value)
+            sh.text(r, c0 + 1, value, "wrap")
+            sh.merge(r, c0 + 1, last)
         else:
             sh.num(r, c0 + 1, value, style)
     r += 2
     sh.text(r, c0, "Scenario settings", "header")
     for j, s in enumerate(project.scenarios):
-        sh.text(r, c0 + 1 + j, s.name, "header")
-        sh.width(c0 + 1 + j, 18)
-    sh.width(c0 + 1, 18)
+        sh.text(r, c0 + 1 + j, s.name, "header_num")
+        sh.width(c0 + 1 + j, 17)
+    sh.width(c0 + 1, 17)
     for label, getter, style in _SETTINGS:
         r += 1
-        sh.text(r, c0, label)
+        sh.text(r, c0, label, "wrap")
         for j, s in enumerate(project.scenarios):
             value = getter(s)
             if value is None:
-                sh.text(r, c0 + 1 + j, "none", "memo")
+                sh.text(r, c0 + 1 + j, "none", "memo_right")
             elif isinstance(value, str):
-                sh.text(r, c0 + 1 + j, value)
+                sh.text(r, c0 + 1 + j, value, "text_right")
             else:
                 sh.num(r, c0 + 1 + j, value, style)
+    # printed as two parts, each starting a page: the partner table, then the settings
+    sh.layout.print_areas = [
+        (1, 1, 1 + len(project.partners), c0 - 2),
+        (1, c0, r, last),
+    ]
     return sh.finish()
 
 
@@ -1028,8 +1131,8 @@ def _method(
 ) -> SheetLayout:
     """The rules in plain words, what binds, and which FairShare made the file."""
     sh = _Sheet("Method", warnings)
-    sh.width(1, 30)
-    sh.width(2, 110)
+    sh.width(1, 34)
+    sh.width(2, 92)
     sh.text(1, 1, "How the split was worked out", "title")
     sh.text(2, 1, "Scenario", "label")
     sh.text(2, 2, result.name)
@@ -1046,7 +1149,9 @@ def _method(
         row += 1
         sh.text(row, 1, topic, "label")
         sh.text(row, 2, sentence, "wrap")
+    blocks = [(1, row)]
     row += 2
+    start = row
     if result.ok:
         sh.text(row, 1, "What holds the split where it is", "header")
         sh.text(row, 2, "", "header")
@@ -1064,22 +1169,27 @@ def _method(
         sh.text(row, 2, f"This scenario has no split: {result.message}", "wrap")
         for rel in result.relaxations:
             row += 1
-            sh.text(row, 1, rel.field)
+            sh.text(row, 1, rel.field, "wrap")
             sh.text(row, 2, rel.explanation, "wrap")
+    blocks.append((start, row))
     if result.method:
         row += 2
+        start = row
         sh.text(row, 1, "As FairShare puts it", "header")
         sh.text(row, 2, "", "header")
         for part in result.method.split("\n"):
             if part.strip():
                 row += 1
                 sh.text(row, 2, part.strip(), "wrap")
+        blocks.append((start, row))
     row += 2
     sh.text(row, 1, "Made with", "label")
     solver = f" (solver: {result.solver})" if result.solver else ""
     sh.text(row, 2, f"FairShare {allocator.__version__} on {today.isoformat()}{solver}")
     sh.layout.print_title_rows = None
-    return sh.finish()
+    sh.finish()
+    sh.keep_together(blocks)
+    return sh.layout
 
 
 def layout_workbook(
@@ -1146,8 +1256,9 @@ def _style_arrays(wb: Any, styles: dict[str, Style]) -> dict[str, Any]:
         )
         named.alignment = Alignment(
             wrap_text=st.wrap or None,
-            vertical="top" if st.wrap else None,
-            horizontal=st.align,
+            vertical=st.valign or ("top" if st.wrap else None),
+            horizontal=st.align or ("left" if st.indent else None),
+            indent=st.indent,
         )
         named.number_format = st.number_format
         wb.add_named_style(named)
@@ -1171,9 +1282,16 @@ def _openpyxl_chart(ws: Any, chart: Chart) -> Any:
     ch.y_axis.number_format = chart.number_format
     ch.x_axis.delete = False
     ch.y_axis.delete = False
+    ch.y_axis.scaling.min = 0  # bars grow from zero
     if chart.horizontal:
-        ch.x_axis.scaling.orientation = "maxMin"  # first partner at the top, as in the table
-        ch.x_axis.crosses = "max"  # and the money axis at the bottom
+        # first partner at the top, as in the table; the money axis then crosses the
+        # partner axis at its last partner, which is at the bottom. (Crossing the partner
+        # axis at the money axis's maximum instead would draw the bars from the right.)
+        ch.x_axis.scaling.orientation = "maxMin"
+        ch.y_axis.crosses = "max"
+        ch.x_axis.axPos, ch.y_axis.axPos = "l", "b"
+    else:
+        ch.x_axis.axPos, ch.y_axis.axPos = "b", "l"
     col, r0, r1 = chart.categories
     names = str(Reference(ws, min_col=col, min_row=r0, max_row=r1))
     for name, c, s0, s1 in chart.series:
@@ -1320,6 +1438,8 @@ def _render_openpyxl(layout: WorkbookLayout, fast: bool | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.worksheet.properties import PageSetupProperties
 
     fast = FAST_PATH if fast is None else fast
@@ -1363,9 +1483,19 @@ def _render_openpyxl(layout: WorkbookLayout, fast: bool | None = None) -> bytes:
             ws.print_title_rows = f"{sheet.print_title_rows[0]}:{sheet.print_title_rows[1]}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_margins = PageMargins(
+            left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3
+        )
+        ws.oddFooter.center.text = "&A, page &P of &N"
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = sheet.fit_height
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        for r in sheet.row_breaks:
+            ws.row_breaks.append(Break(id=r))
+        if sheet.print_areas:
+            ws.print_area = [
+                f"{_ref(r1, c1)}:{_ref(r2, c2)}" for r1, c1, r2, c2 in sheet.print_areas
+            ]
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
         for chart in sheet.charts:
