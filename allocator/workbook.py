@@ -925,7 +925,8 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
     sh.width(c0, 34)
     last = c0 + max(1, len(project.scenarios))
     sh.text(1, c0, "Project", "header")
-    sh.text(1, c0 + 1, "", "header")
+    for c in range(c0 + 1, last + 1):
+        sh.text(1, c, "", "header")
     rows: list[tuple[str, Any, str]] = [
         ("Name", project.name, "text"),
         ("Currency", project.currency, "text"),

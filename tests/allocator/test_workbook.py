@@ -199,6 +199,102 @@ def test_charts_present(exported) -> None:  # noqa: ANN001
     assert len(wb["Scenarios"]._charts[0].series) == 4
 
 
+def test_bar_charts_grow_from_zero_on_the_left(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
+        charts = [zf.read(n).decode() for n in names]
+    for xml in charts:
+        cat = re.search(r"<catAx>(.*?)</catAx>", xml, re.S).group(1)
+        val = re.search(r"<valAx>(.*?)</valAx>", xml, re.S).group(1)
+        assert '<orientation val="maxMin"' in cat  # partners top to bottom, as in the table
+        assert "<crosses" not in cat  # crossing at the money maximum draws bars from the right
+        assert '<crosses val="max"' in val  # the money axis along the bottom
+        assert '<orientation val="minMax"' in val and '<min val="0"' in val
+
+
+def test_charts_sit_clear_of_the_tables(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, results = sample
+    layout = wbmod.layout_workbook(project, results, results[2].name)
+    for sheet in layout.sheets:
+        for chart in sheet.charts:
+            assert chart.width_cm >= 16 and chart.height_cm >= 8, sheet.title
+    wb = openpyxl.load_workbook(path)
+    for title in ("Summary", "Scenarios"):
+        ws = wb[title]
+        (chart,) = ws._charts
+        marker = chart.anchor._from
+        row, col = marker.row + 1, marker.col + 1
+        taken = {(c.row, c.column) for r in ws.iter_rows() for c in r if c.value is not None}
+        below = [(r, c) for r, c in taken if r >= row and c >= col]
+        assert below == [], (title, below)
+
+
+def test_wrapped_text_gets_rows_tall_enough(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Summary"]
+    header = [c for c in ws[5] if c.value is not None]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "bottom" for c in header)
+    assert ws.row_dimensions[5].height >= 45  # "Attainment (total ÷ fair share)" takes 3 lines
+    why = [c.value for c in ws[5]].index("What limits it") + 1
+    assert ws.cell(6, why).alignment.wrap_text
+    assert ws.column_dimensions[ws.cell(6, why).column_letter].width <= 60
+    measures = [c.value for c in ws["A"]].index("Measures of the split") + 1
+    gini = ws.cell(measures + 3, 1)
+    assert gini.value.startswith("Gini") and gini.alignment.wrap_text
+    assert ws.row_dimensions[measures + 3].height >= 30
+    method = wb["Method"]
+    for row in method.iter_rows(min_row=5, min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, str) and len(cell.value) > 150:
+            assert (method.row_dimensions[cell.row].height or 0) >= 30, cell.value
+
+
+def test_partner_sheet_names_what_limits_it_in_words(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    _, results = sample
+    lead = next(p for p in results[2].partners if p.lead)
+    ws = openpyxl.load_workbook(path)[lead.name]
+    labels = [c.value for c in ws["A"]]
+    row = labels.index("What limits it") + 1
+    words = [ws.cell(row, 2 + i).value for i in range(3)]
+    assert words == [wbmod._REASON_SHORT[r] for r in lead.limited_by_per_year]
+
+
+def test_print_setup(exported) -> None:  # noqa: ANN001
+    path, _ = exported
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True, ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        assert "&P" in ws.oddFooter.center.text
+    assert wb["Summary"].page_setup.fitToHeight in (0, 1)
+    # the partner table and the settings beside it print as two parts
+    assert str(wb["Inputs"].print_area).count("!") == 2
+    # the scenarios chart starts a page of its own
+    scenarios = wb["Scenarios"]
+    (chart,) = scenarios._charts
+    assert chart.anchor._from.row - 1 in [b.id for b in scenarios.row_breaks.brk]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("", 10, 1),
+        ("Total", 10, 1),
+        ("Attainment (total ÷ fair share)", 12, 3),
+        ("Size-proportional split", 13, 3),  # breaks after the hyphen
+        ("one\ntwo", 40, 2),
+        ("x" * 45, 10, 5),
+    ],
+)
+def test_lines_needed(text: str, width: float, lines: int) -> None:
+    assert wbmod.lines_needed(text, width, bold=True) == lines
+
+
 def test_inputs_sheet_imports_back_unchanged(exported, sample) -> None:  # noqa: ANN001
     path, _ = exported
     project, _ = sample
