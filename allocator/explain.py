@@ -374,7 +374,7 @@ def partner_reason(
     parts[0] += "."
     parts.append(
         f"Its {need_words(project, scenario, pr.index)}, so its fair share is "
-        f"{money(pr.fair_share_total, cur)} and it gets {pct(pr.attainment, 0)} of it."
+        f"{money(pr.fair_share_total, cur)} and it gets {pct(pr.attainment)} of it."
     )
     groups: list[tuple[str, list[int]]] = []
     for y, r in zip(years, pr.limited_by_per_year, strict=True):

@@ -30,6 +30,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from .atomic import current_umask, sync_folder
 from .model import (
     FORMAT,
     VERSION,
@@ -440,7 +441,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
             old_mode = stat.S_IMODE(st.st_mode)
 
         tmp = _write_temporary(folder, target.name, data, temporaries)
-        os.chmod(tmp, old_mode if old_mode is not None else 0o666 & ~_umask())
+        os.chmod(tmp, old_mode if old_mode is not None else 0o666 & ~current_umask())
 
         if old_mode is not None:
             bak_tmp = _temporary_in(folder, backup.name, temporaries)
@@ -450,7 +451,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
 
         os.replace(tmp, target)
         temporaries.remove(tmp)
-        _sync_folder(folder)
+        sync_folder(folder)
     except ProjectFileError:
         _remove(temporaries)
         raise
@@ -479,26 +480,6 @@ def _write_temporary(folder: Path, name: str, data: bytes, temporaries: list[str
         f.flush()
         os.fsync(f.fileno())
     return f.name
-
-
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the system allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove(paths: list[str]) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import allocator
+from allocator.atomic import current_umask, sync_folder
 from allocator.model import Project, Scenario, ValidationError
 from allocator.result import (
     BUDGET,
@@ -1581,7 +1582,7 @@ def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        mode = 0o666 & ~_umask()
+        mode = 0o666 & ~current_umask()
         if target.exists():
             mode = target.stat().st_mode & 0o777
         os.chmod(tmp, mode)
@@ -1603,28 +1604,7 @@ def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
         except OSError:
             pass
         raise
-    _sync_folder(folder)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    sync_folder(folder)
 
 
 def write_workbook(
