@@ -71,15 +71,21 @@ def level_for(
     if low_sum > target * (1 + 1e-12) + 1e-9:
         return -INF
     # g(bps[i]) is increasing in i; find the first i with g > target (largest) or >= (smallest).
-    lo_i, hi_i = 0, len(bps)
-    while lo_i < hi_i:
-        mid = (lo_i + hi_i) // 2
-        v = _g(bps[mid], tau, lo, hi)
-        if (v > target) if largest else (v >= target):
-            hi_i = mid
-        else:
-            lo_i = mid + 1
-    i = lo_i
+    if len(bps) * len(tau) <= 200_000:
+        # small enough to evaluate the curve at every breakpoint in one step
+        g_all = np.clip(bps[:, None] * tau[None, :], lo, hi).sum(axis=1)
+        over = g_all > target if largest else g_all >= target
+        i = int(np.argmax(over)) if over.any() else len(bps)
+    else:
+        lo_i, hi_i = 0, len(bps)
+        while lo_i < hi_i:
+            mid = (lo_i + hi_i) // 2
+            v = _g(bps[mid], tau, lo, hi)
+            if (v > target) if largest else (v >= target):
+                hi_i = mid
+            else:
+                lo_i = mid + 1
+        i = lo_i
     if i == len(bps):
         if largest:
             return INF if _g(bps[-1], tau, lo, hi) <= target else float(bps[-1])
