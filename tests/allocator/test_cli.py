@@ -177,3 +177,47 @@ def test_export_and_import_partners(tmp_path):
     r = run("import-partners", template, str(project))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert project.read_bytes() == before
+
+
+def test_hostile_tables_are_refused_by_the_command(tmp_path):
+    """Entity bomb, zip bomb (1 MB inflating to 400 MB) and a csv named .xlsx: exit 2,
+    no traceback, within the promised 5 s and 400 MB, and the project is not created."""
+    import resource
+    import time
+
+    from .test_tables import (
+        BILLION_LAUGHS,
+        bomb_member,
+        deflated,
+        handmade_zip,
+        with_bomb_strings,
+    )
+
+    zip_bomb = tmp_path / "zip-bomb.xlsx"
+    zip_bomb.write_bytes(
+        handmade_zip(
+            [
+                (
+                    "[Content_Types].xml",
+                    *deflated(b'<?xml version="1.0"?><Types xmlns="x"></Types>'),
+                ),
+                ("xl/workbook.xml", *deflated(b"<workbook/>")),
+                ("xl/worksheets/sheet1.xml", *bomb_member(400 * 1024 * 1024)),
+            ]
+        )
+    )
+    assert zip_bomb.stat().st_size < 2 * 1024 * 1024
+    entity = with_bomb_strings(tmp_path, BILLION_LAUGHS)
+    renamed = tmp_path / "partners.xlsx"
+    renamed.write_text("Name,Capacity\nA,100\n", encoding="utf-8")
+    for table in (zip_bomb, entity, renamed):
+        project = tmp_path / f"{table.stem}.fairshare"
+        start = time.perf_counter()
+        r = run("import-partners", str(table), str(project))
+        elapsed = time.perf_counter() - start
+        assert r.returncode == 2, (table.name, r.stderr)
+        assert "Traceback" not in r.stderr and r.stderr.strip()
+        assert elapsed < 5, (table.name, elapsed)
+        assert not project.exists()
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kb < 400 * 1024

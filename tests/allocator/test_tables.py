@@ -518,7 +518,7 @@ def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
     start = time.perf_counter()
     with pytest.raises(ValidationError, match="refused.*entit"):
         read_partner_table(path)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 5
 
 
 def test_entity_bomb_beyond_the_quick_scan_is_refused_by_defusedxml(tmp_path: Path) -> None:
@@ -594,7 +594,7 @@ def test_zip_bomb_is_refused_quickly_with_little_memory(tmp_path: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 1.0
+    assert elapsed < 5.0  # the promise is a refusal within 5 s; it takes well under 1 s
     assert peak < 20 * 1024 * 1024
 
 
