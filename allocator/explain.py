@@ -58,7 +58,9 @@ def pct(value: float, digits: int = 1) -> str:
 # ----------------------------------------------------------------------------------
 
 
-def feasibility_checks(project: Project, scenario: Scenario, inst: YearInstance) -> list[str]:
+def feasibility_checks(
+    project: Project, scenario: Scenario, inst: YearInstance, spread: bool = True
+) -> list[str]:
     """Plain arithmetic that shows a scenario cannot be met, one sentence per finding.
 
     Together these are exactly the conditions for a split to exist (boxes, budget,
@@ -112,7 +114,7 @@ def feasibility_checks(project: Project, scenario: Scenario, inst: YearInstance)
                     f"{money(D - nb_lo, cur)} for by-and-for partners, less than the "
                     f"ring-fence of {money(inst.ring, cur)}."
                 )
-    if inst.k is not None and not out:
+    if spread and inst.k is not None and not out:
         out += _spread_checks(inst, names, cur)
     return out
 

@@ -311,7 +311,8 @@ class Engine:
         result.fee = [inst.fee for inst in insts]
         checks = []
         for inst in insts:
-            checks += explain.feasibility_checks(project, scenario, inst)
+            # the spread band's check costs a little more; it runs only when needed
+            checks += explain.feasibility_checks(project, scenario, inst, spread=False)
         if checks:
             return self._infeasible(project, j, insts, result, checks, should_cancel)
         try:
@@ -445,6 +446,10 @@ class Engine:
 
     def _infeasible(self, project, j, insts, result, checks, should_cancel) -> ScenarioResult:
         result.status = "infeasible"
+        if not checks:
+            scenario = project.scenarios[j]
+            for inst in insts:
+                checks += explain.feasibility_checks(project, scenario, inst)
         result.checks = checks
         if should_cancel is not None and should_cancel():
             raise Cancelled()
