@@ -8,7 +8,6 @@ smallest edits to the project that would make it solve.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,11 +18,8 @@ from .program import INF, YearInstance, YearProgram
 from .result import (
     BUDGET,
     CAPACITY,
-    EXCLUDED,
     FLOOR,
-    LEAD_CAP,
     LEVEL,
-    NEEDS_FLOOR,
     REASON_WORDS,
     RING_FENCE,
     SPREAD,
@@ -321,19 +317,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
 
 
 def _row_index(split: YearSplit, name: str) -> int | None:
-    prog: YearProgram | None = getattr(split, "program", None)
-    if prog is not None:
-        names = prog.layout.row_names
-        return names.index(name) if name in names else None
-    # rows are laid out budget, ring_fence (if any), spread rows (if any)
-    inst = split.inst
-    if name == "ring_fence":
-        return 1 if inst.ring > 0 else None
-    if name == "spread":
-        if inst.k is None:
-            return None
-        return (2 if inst.ring > 0 else 1) + 2 * len(inst.ids)
-    return None
+    names = split.row_names
+    return names.index(name) if name in names else None
 
 
 # ----------------------------------------------------------------------------------
@@ -633,18 +618,3 @@ def apply_relaxations(project: Project, edits: list[Relaxation]) -> Project:
         else:
             project = project.with_scenario(i, **{key: float(r.to_value)})
     return project
-
-
-__all__ = [
-    "EXCLUDED",
-    "LEAD_CAP",
-    "NEEDS_FLOOR",
-    "apply_relaxations",
-    "binding_constraints",
-    "feasibility_checks",
-    "limiting_reasons",
-    "money",
-    "partner_reason",
-    "relaxations",
-    "replace",
-]

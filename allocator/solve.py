@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,7 @@ class YearSplit:
     x: np.ndarray  # continuous, currency
     rounds: list[Round]
     closest: LPSolution | None = None
+    row_names: list[str] = field(default_factory=list)  # the program's rows, for duals
 
 
 # ----------------------------------------------------------------------------------
@@ -356,17 +357,17 @@ class Engine:
             if sol.status != "optimal":
                 return None
             x = np.clip(sol.x[: len(inst.ids)] * inst.D, inst.lo, inst.hi)
-            return YearSplit(inst, x, [], closest=sol)
+            return YearSplit(inst, x, [], closest=sol, row_names=prog.layout.row_names)
         prog = self.program(scenario.name, y, inst, "leximin")
         if self.method == "fast":
             x = leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, inst.k)
             rounds = leximin_guided(prog, x, should_cancel)
             if rounds is not None:
-                return YearSplit(inst, x, rounds)
+                return YearSplit(inst, x, rounds, row_names=prog.layout.row_names)
         got = leximin_rounds(prog, should_cancel)
         if got is None:
             return None
-        return YearSplit(inst, got[0], got[1])
+        return YearSplit(inst, got[0], got[1], row_names=prog.layout.row_names)
 
     # -- results -------------------------------------------------------------------
     def _fill(

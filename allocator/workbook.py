@@ -133,7 +133,7 @@ def currency_format(code: str) -> str:
     known = {"GBP": "£#,##0", "EUR": "€#,##0", "USD": "$#,##0"}
     if code in known:
         return known[code]
-    safe = re.sub(r"[^A-Za-z]", "", code)[:3] or "XXX"
+    safe = re.sub(r"[^A-Za-z]", "", code)[:3] or "¤"  # the generic currency sign
     return f'#,##0 "{safe}"'
 
 
