@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from .explain import money, pct
-from .model import Project, ValidationError
-from .result import ScenarioResult
+from allocator.domain.model import Project, ValidationError
+from allocator.engine.result import ScenarioResult
+from allocator.report.render import json_safe, render_results, results_json
 
 SUBCOMMANDS = ("solve", "compare", "export", "import-partners")
 
@@ -100,7 +100,7 @@ def _open_app(argv: list[str]) -> int:
 
 
 def _load(path: str) -> Project:
-    from .files import load_project
+    from allocator.formats.files import load_project
 
     return load_project(Path(path))
 
@@ -109,28 +109,8 @@ def _exit_code(results: list[ScenarioResult]) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def results_json(project: Project, results: list[ScenarioResult]) -> dict:
-    return {
-        "project": project.name,
-        "currency": project.currency,
-        "years": project.years,
-        "scenarios": [_clean(r.to_json()) for r in results],
-    }
-
-
-def _clean(obj):
-    """JSON has no Infinity: an unbounded ratio is written as null."""
-    if isinstance(obj, float) and obj != obj or obj in (float("inf"), float("-inf")):
-        return None
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    return obj
-
-
 def _solve(args) -> int:
-    from .solve import solve
+    from allocator.engine.solve import solve
 
     project = _load(args.path)
     results = solve(project, [args.scenario] if args.scenario else None)
@@ -145,20 +125,20 @@ def _solve(args) -> int:
 
 
 def _compare(args) -> int:
-    from .compare import compare, render_compare
+    from allocator.report.compare import compare, render_compare
 
     project = _load(args.path)
     table = compare(project)
     if args.json:
-        print(json.dumps(_clean(table), indent=2, ensure_ascii=False))
+        print(json.dumps(json_safe(table), indent=2, ensure_ascii=False))
     else:
         print(render_compare(project, table))
     return 0 if all(s["status"] == "optimal" for s in table["scenarios"]) else 1
 
 
 def _export(args) -> int:
-    from .solve import solve
-    from .workbook import write_workbook
+    from allocator.engine.solve import solve
+    from allocator.formats.workbook import write_workbook
 
     project = _load(args.path)
     if args.scenario:
@@ -173,8 +153,8 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from .files import load_project, save_project
-    from .tables import import_partners
+    from allocator.formats.files import load_project, save_project
+    from allocator.formats.tables import import_partners
 
     target = Path(args.path)
     existing = load_project(target) if target.exists() else None
@@ -185,96 +165,6 @@ def _import(args) -> int:
     added = len(project.partners) - (len(existing.partners) if existing else 0)
     print(f"Added {added} partner{'s' if added != 1 else ''} to {target}")
     return 0
-
-
-# ----------------------------------------------------------------------------------
-# Readable tables
-# ----------------------------------------------------------------------------------
-
-
-def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
-    widths = [
-        max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)
-    ]
-
-    def line(cells):
-        return "  ".join(
-            c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(cells)
-        ).rstrip()
-
-    out = [line(headers), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
-
-
-def render_results(project: Project, results: list[ScenarioResult]) -> str:
-    cur = project.currency
-    blocks = []
-    for r in results:
-        head = f"{r.name}  [{r.status}]"
-        lines = [head, "=" * len(head), r.message]
-        if not r.ok:
-            for c in r.checks:
-                lines.append(f"  - {c}")
-            if r.relaxations:
-                lines.append("Suggested changes (together they make it solve):")
-                for x in r.relaxations:
-                    lines.append(f"  - {x.field}: {x.explanation}")
-            blocks.append("\n".join(lines))
-            continue
-        headers = [
-            "Partner",
-            *[str(y) for y in r.years],
-            "Total",
-            "Fair share",
-            "Attainment",
-            "Limited by",
-            "vs bigger slice",
-        ]
-        rows = []
-        for p in r.partners:
-            if not p.included:
-                rows.append([p.name, *["-"] * len(r.years), "-", "-", "-", "left out", "-"])
-                continue
-            tag = " (lead)" if p.lead else (" (by and for)" if p.by_and_for else "")
-            rows.append(
-                [
-                    p.name + tag,
-                    *[money(v, cur) for v in p.per_year],
-                    money(p.total, cur),
-                    money(p.fair_share_total, cur),
-                    pct(p.attainment),
-                    ", ".join(p.limited_by),
-                    money(p.vs_size_proportional, cur),
-                ]
-            )
-        if any(r.fee):
-            rows.append(
-                [
-                    "Management fee (lead)",
-                    *[money(v, cur) for v in r.fee],
-                    money(sum(r.fee), cur),
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
-        rows.append(
-            ["Total", *[money(v, cur) for v in r.budget], money(sum(r.budget), cur), "", "", "", ""]
-        )
-        lines.append("")
-        lines.append(_table(headers, rows, left=1))
-        m = r.metrics
-        lines.append("")
-        lines.append(
-            f"Attainment {pct(m.min_attainment)} to {pct(m.max_attainment)}; Gini of funding per "
-            f"unit of need {m.gini:.3f}; largest/smallest funding per unit of need "
-            f"{m.need_ratio:.2f}; by-and-for share {pct(m.by_and_for_share)}; lead share "
-            f"(fee included) {pct(m.lead_share)}."
-        )
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
 
 
 if __name__ == "__main__":  # pragma: no cover

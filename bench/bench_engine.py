@@ -10,7 +10,7 @@ Parts:
 
 A. For each rule (leximin, closest), N partners and Y years, on the synthetic
    instances of ``bench/instances.py`` (every rule on):
-   - engine: ``allocator.solve.solve(project)`` in process, project already parsed
+   - engine: ``allocator.engine.solve.solve(project)`` in process, project already parsed
      (a fresh Engine each call, so every program is built cold; includes rounding,
      explanations and metrics);
    - raw LP: ``bench/raw_highs_lp.solve_raw`` on the same data: fair shares and
@@ -60,8 +60,8 @@ import pulp  # noqa: E402
 from instances import limits_summary, make_project  # noqa: E402
 from raw_highs_lp import solve_raw  # noqa: E402
 
-from allocator.model import project_from_dict  # noqa: E402
-from allocator.solve import Engine, solve  # noqa: E402
+from allocator.domain.model import project_from_dict  # noqa: E402
+from allocator.engine.solve import Engine, solve  # noqa: E402
 
 PY = sys.executable
 RESULTS = HERE / "RESULTS.md"
@@ -291,7 +291,7 @@ def runs_for(n: int, years: int, quick: bool) -> int:
 def solve_counting(project) -> tuple[object, int, float]:
     """One engine solve, untimed by the medians: its result, the number of programs it
     solved (``YearProgram.solve`` calls, CBC fallback included) and its wall seconds."""
-    import allocator.program as program
+    import allocator.engine.program as program
 
     original = program.YearProgram.solve
     count = [0]
@@ -510,8 +510,8 @@ STAGES = {
 # Stage name -> (module or class, attribute) of the engine function that does it. The
 # engine's own calls go through these attributes, so wrapping them times the real path.
 def _stage_targets() -> dict[str, tuple[object, str]]:
-    from allocator import explain
-    from allocator import solve as solve_module
+    from allocator.engine import explain
+    from allocator.engine import solve as solve_module
 
     return {
         "year instances (fair shares, limits)": (solve_module, "year_instances"),
@@ -802,7 +802,7 @@ def write_results(state: dict, final: bool) -> None:
     )
     out.append("")
     out.append(
-        "- **engine**: `allocator.solve.solve(project)` in process, project parsed, "
+        "- **engine**: `allocator.engine.solve.solve(project)` in process, project parsed, "
         "fresh Engine (cold programs); includes rounding, explanations, metrics."
     )
     out.append(

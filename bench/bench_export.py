@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from allocator.model import Budget, Partner, Project, Scenario, Weights  # noqa: E402
-from allocator.solve import solve  # noqa: E402
-from allocator.workbook import (  # noqa: E402
+from allocator.domain.model import Budget, Partner, Project, Scenario, Weights  # noqa: E402
+from allocator.engine.solve import solve  # noqa: E402
+from allocator.formats.workbook import (  # noqa: E402
     Formula,
     Style,
     WorkbookLayout,

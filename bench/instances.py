@@ -1,7 +1,7 @@
 """Synthetic FairShare projects for the benchmarks, with every rule switched on.
 
 ``make_project(n, years, rule)`` returns a plain dict that
-``allocator.model.project_from_dict`` accepts (and that can be written as a
+``allocator.domain.model.project_from_dict`` accepts (and that can be written as a
 ``.fairshare`` file). The same ``(n, years, seed)`` always gives the same partners,
 whichever rule is asked for, so the two rules are timed on the same consortium.
 
@@ -108,7 +108,7 @@ def make_project(n: int, years: int, rule: str = "leximin", seed: int = 2027) ->
 
 
 def parsed(n: int, years: int, rule: str = "leximin", seed: int = 2027):
-    from allocator.model import project_from_dict
+    from allocator.domain.model import project_from_dict
 
     return project_from_dict(make_project(n, years, rule, seed))
 
@@ -123,7 +123,7 @@ def limits_summary(result) -> dict[str, int]:
 
 
 def check(n: int, years: int, rule: str, seed: int = 2027) -> tuple[str, dict[str, int]]:
-    from allocator.solve import solve
+    from allocator.engine.solve import solve
 
     res = solve(parsed(n, years, rule, seed))[0]
     return res.status, limits_summary(res) if res.ok else {}

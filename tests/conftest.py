@@ -16,6 +16,6 @@ def sample_dict() -> dict:
 
 @pytest.fixture
 def sample_project(sample_dict):
-    from allocator.model import project_from_dict
+    from allocator.domain.model import project_from_dict
 
     return project_from_dict(sample_dict)

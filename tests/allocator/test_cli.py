@@ -149,10 +149,10 @@ def test_no_allocator_module_imports_qt():
 
     import allocator
 
-    names = [m.name for m in pkgutil.iter_modules(allocator.__path__)]
+    names = [m.name for m in pkgutil.walk_packages(allocator.__path__, "allocator.")]
     code = (
         "import importlib, sys\n"
-        f"for n in {names!r}: importlib.import_module('allocator.' + n)\n"
+        f"for n in {names!r}: importlib.import_module(n)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'ui'))]\n"
         "assert not bad, bad\n"
     )

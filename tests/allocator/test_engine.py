@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from allocator.explain import apply_relaxations
-from allocator.fairness import need
-from allocator.model import project_from_dict
-from allocator.solve import Cancelled, Engine, solve, year_instances
+from allocator.domain.model import project_from_dict
+from allocator.engine.explain import apply_relaxations
+from allocator.engine.fairness import need
+from allocator.engine.solve import Cancelled, Engine, solve, year_instances
 
 from .strategies import projects
 

@@ -12,16 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocator import files
-from allocator.files import (
-    MAX_BYTES,
-    ProjectFileError,
-    dumps_project,
-    load_project,
-    loads_project,
-    save_project,
-)
-from allocator.model import (
+from allocator.domain.model import (
     BackOfficeRate,
     Budget,
     Partner,
@@ -31,7 +22,16 @@ from allocator.model import (
     Weights,
     project_to_dict,
 )
-from allocator.needs import QUESTIONS
+from allocator.domain.needs import QUESTIONS
+from allocator.formats import files
+from allocator.formats.files import (
+    MAX_BYTES,
+    ProjectFileError,
+    dumps_project,
+    load_project,
+    loads_project,
+    save_project,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from allocator.files import load_project
-from allocator.solve import solve
-from allocator.workbook import ERROR_CODES, write_workbook
+from allocator.engine.solve import solve
+from allocator.formats.files import load_project
+from allocator.formats.workbook import ERROR_CODES, write_workbook
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

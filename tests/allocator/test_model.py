@@ -2,7 +2,7 @@ import copy
 
 import pytest
 
-from allocator.model import ValidationError, project_from_dict, project_to_dict
+from allocator.domain.model import ValidationError, project_from_dict, project_to_dict
 
 
 def problems_of(data):
@@ -138,7 +138,7 @@ def test_scenario_defaults(sample_dict):
 
 
 def test_blank_scores_are_filled_from_needs_answers(sample_dict):
-    from allocator import needs
+    from allocator.domain import needs
 
     data = copy.deepcopy(sample_dict)
     p = data["partners"][1]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allocator import needs
-from allocator.model import ValidationError
-from allocator.needs import (
+from allocator.domain import needs
+from allocator.domain.model import ValidationError
+from allocator.domain.needs import (
     BACK_OFFICE_CAPACITY,
     MULTIPLE_DISADVANTAGE,
     QUESTIONS,

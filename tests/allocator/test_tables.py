@@ -14,8 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from allocator import tables
-from allocator.model import (
+from allocator.domain.model import (
     Budget,
     Partner,
     Project,
@@ -24,7 +23,8 @@ from allocator.model import (
     project_from_dict,
     project_to_dict,
 )
-from allocator.tables import import_partners, read_partner_table
+from allocator.formats import tables
+from allocator.formats.tables import import_partners, read_partner_table
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 HEADER = "Name,Capacity,Multiple disadvantage,Back-office capacity"

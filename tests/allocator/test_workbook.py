@@ -14,9 +14,7 @@ import openpyxl
 import pytest
 
 import allocator
-from allocator import workbook as wbmod
-from allocator.files import load_project
-from allocator.model import (
+from allocator.domain.model import (
     Budget,
     Partner,
     Project,
@@ -24,9 +22,11 @@ from allocator.model import (
     ValidationError,
     partner_to_dict,
 )
-from allocator.solve import solve
-from allocator.tables import import_partners, read_partner_table
-from allocator.workbook import (
+from allocator.engine.solve import solve
+from allocator.formats import workbook as wbmod
+from allocator.formats.files import load_project
+from allocator.formats.tables import import_partners, read_partner_table
+from allocator.formats.workbook import (
     WorkbookError,
     currency_format,
     sheet_title,

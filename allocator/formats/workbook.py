@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import allocator
-from allocator.atomic import current_umask, sync_folder
-from allocator.model import Project, Scenario, ValidationError
-from allocator.result import (
+from allocator.domain.model import Project, Scenario, ValidationError
+from allocator.engine.result import (
     BUDGET,
     CAPACITY,
     EXCLUDED,
@@ -42,7 +41,8 @@ from allocator.result import (
     PartnerResult,
     ScenarioResult,
 )
-from allocator.tables import COLUMNS, clean_text, partner_row
+from allocator.formats.atomic import current_umask, sync_folder
+from allocator.formats.tables import COLUMNS, clean_text, partner_row
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 MAX_TITLE = 31

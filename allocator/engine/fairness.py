@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import Partner, Scenario
+from allocator.domain.model import Partner, Scenario
 
 INF = float("inf")
 

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from allocator.errors import ValidationError
+
 FORMAT = "fairshare-project"
 VERSION = 1
 
@@ -21,14 +23,6 @@ MAX_PARTNERS = 5000
 MAX_YEARS = 10
 MAX_SCENARIOS = 100
 MAX_TEXT = 2000
-
-
-class ValidationError(ValueError):
-    """Bad input. ``problems`` holds ``(field path, message)`` pairs, first one first."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("\n".join(f"{p}: {m}" if p else m for p, m in problems))
 
 
 @dataclass(frozen=True)
@@ -341,7 +335,7 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
 
 def _scores_from_answers(r: _Reader, answers: Any, path: str) -> dict[str, float | None]:
     """The needs assessment's scores, when the answers are given (problems reported)."""
-    from . import needs
+    from allocator.domain import needs
 
     problems = needs.validate_answers(answers, path)
     if problems:

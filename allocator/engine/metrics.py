@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .result import Metrics, ScenarioResult
+from allocator.engine.result import Metrics, ScenarioResult
 
 
 def gini(values: np.ndarray) -> float:

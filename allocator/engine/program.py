@@ -25,11 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from allocator.errors import SolverError
+
 INF = float("inf")
-
-
-class SolverError(RuntimeError):
-    """The solver failed or stopped early; never reported as an optimum."""
 
 
 @dataclass

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import explain, metrics
-from .fairness import leximin_split, need, size_proportional
-from .model import Project, Scenario, ValidationError
-from .program import INF, LPSolution, SolverError, YearInstance, YearProgram, highs_available
-from .result import (
+from allocator.domain.model import Project, Scenario, ValidationError
+from allocator.engine import explain, metrics
+from allocator.engine.fairness import leximin_split, need, size_proportional
+from allocator.engine.program import (
+    INF,
+    LPSolution,
+    SolverError,
+    YearInstance,
+    YearProgram,
+    highs_available,
+)
+from allocator.engine.result import (
     CAPACITY,
     EXCLUDED,
     FLOOR,
@@ -27,13 +34,10 @@ from .result import (
     PartnerResult,
     ScenarioResult,
 )
-from .rounding import largest_remainder, shift_for_group
+from allocator.engine.rounding import largest_remainder, shift_for_group
+from allocator.errors import Cancelled
 
 TOL = 1e-7  # share of the distributable budget treated as "at a limit"
-
-
-class Cancelled(Exception):
-    """The caller asked to stop; no partial result is reported."""
 
 
 @dataclass

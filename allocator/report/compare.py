@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from .explain import money, pct
-from .model import Project
-from .result import ScenarioResult
+from allocator.domain.model import Project
+from allocator.engine.explain import money, pct
+from allocator.engine.result import ScenarioResult
+from allocator.report.render import text_table
 
 
 def compare(project: Project, results: list[ScenarioResult] | None = None) -> dict:
     """Partner x scenario totals, changes against the size-proportional split, metrics."""
     if results is None:
-        from .solve import solve
+        from allocator.engine.solve import solve
 
         results = solve(project)
     partners = []
@@ -84,13 +85,12 @@ def render_compare(project: Project, table: dict) -> str:
     ]
     for label, key, fmt in metric_rows:
         rows.append([label, *[fmt(s["metrics"][key]) if s["metrics"] else "-" for s in scen]])
-    from .cli import _table
 
     lines = [
         "Each cell: what the partner receives over all years (the lead's fee included) "
         "and its attainment (share of its fair share).",
         "",
-        _table(headers, rows),
+        text_table(headers, rows),
     ]
     for s in scen:
         if s["status"] != "optimal":

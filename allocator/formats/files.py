@@ -4,9 +4,9 @@ A project file is never trusted: it may be hand-edited, truncated, produced by a
 FairShare, or not a project at all. Reading checks, in order, that the file is of a
 sane size, is UTF-8 text, is JSON without NaN, infinities, duplicate keys or absurd
 nesting, says it is a FairShare project of a version this FairShare understands
-(upgrading older versions), and then hands it to :func:`allocator.model.project_from_dict`
+(upgrading older versions), and then hands it to :func:`allocator.domain.model.project_from_dict`
 for the field-by-field checks. Every refusal is a :class:`ProjectFileError` (or, for
-the fields themselves, a :class:`~allocator.model.ValidationError`), so callers catch
+the fields themselves, a :class:`~allocator.domain.model.ValidationError`), so callers catch
 one type and keep whatever they had open.
 
 Saving is atomic: the new content is written and synced to a temporary file next to
@@ -30,8 +30,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .atomic import current_umask, sync_folder
-from .model import (
+from allocator.domain.model import (
     FORMAT,
     VERSION,
     Project,
@@ -39,6 +38,7 @@ from .model import (
     project_from_dict,
     project_to_dict,
 )
+from allocator.formats.atomic import current_umask, sync_folder
 
 MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are refused before they are parsed."""
@@ -59,7 +59,7 @@ _BOM = b"\xef\xbb\xbf"
 class ProjectFileError(ValidationError):
     """A project file that cannot be read or written at all (as opposed to bad fields).
 
-    A subclass of :class:`~allocator.model.ValidationError` with the same
+    A subclass of :class:`~allocator.domain.model.ValidationError` with the same
     ``problems`` list of ``(field path, message)`` pairs, so one ``except`` covers both.
     """
 
@@ -86,7 +86,7 @@ def loads_project(text: str | bytes) -> Project:
 
     Raises :class:`ProjectFileError` when the text is not a readable FairShare project
     of a version this FairShare understands, and
-    :class:`~allocator.model.ValidationError` when a field is wrong.
+    :class:`~allocator.domain.model.ValidationError` when a field is wrong.
     """
     if isinstance(text, (bytes, bytearray, memoryview)):
         raw = bytes(text)

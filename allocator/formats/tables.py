@@ -33,7 +33,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from allocator.model import (
+from allocator.domain.model import (
     MAX_PARTNERS,
     MAX_TEXT,
     Budget,

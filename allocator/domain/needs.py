@@ -536,7 +536,7 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
     problems = validate_answers(answers, path)
     if problems:
         # Imported here so that the model may import this module to check answers.
-        from allocator.model import ValidationError
+        from allocator.domain.model import ValidationError
 
         raise ValidationError(problems)
     chosen: dict[str, Option] = {}

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fairness import level_for, spread_band
-from .model import Project, Scenario, check_project
-from .program import INF, YearInstance, YearProgram
-from .result import (
+from allocator.domain.model import Project, Scenario, check_project
+from allocator.engine.fairness import level_for, spread_band
+from allocator.engine.program import INF, YearInstance, YearProgram
+from allocator.engine.result import (
     BUDGET,
     CAPACITY,
     FLOOR,
@@ -30,7 +30,7 @@ from .result import (
 )
 
 if TYPE_CHECKING:
-    from .solve import YearSplit
+    from allocator.engine.solve import YearSplit
 
 TOL = 1e-7
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -486,7 +486,7 @@ def relaxations(project: Project, j: int, solver: str = "highs") -> list[Relaxat
     fields (a partner's floor or capacity is one figure for all years, so it moves by
     the largest slack any year needs). The edits are then applied and checked.
     """
-    from .solve import year_instances
+    from allocator.engine.solve import year_instances
 
     edits: dict[str, Relaxation] = {}
     current = project
