@@ -57,6 +57,7 @@ class Scenario:
     name: str
     basis: str = "capacity"
     weights: Weights = Weights()
+    core_share: float = 0.0
     rule: str = "leximin"
     management_fee: float = 0.0
     ring_fence: float = 0.0
@@ -96,6 +97,15 @@ class Project:
     budget: Budget
     partners: tuple[Partner, ...]
     scenarios: tuple[Scenario, ...]
+    chosen: str | None = None  # the scenario that goes into the bid; None: the first
+
+    @property
+    def chosen_scenario(self) -> Scenario | None:
+        """The scenario that goes into the bid (the export's default)."""
+        for s in self.scenarios:
+            if s.name == self.chosen:
+                return s
+        return self.scenarios[0] if self.scenarios else None
 
     @property
     def years(self) -> list[int]:
@@ -268,6 +278,7 @@ _SCENARIO_KEYS = {
     "name",
     "basis",
     "weights",
+    "core_share",
     "rule",
     "management_fee",
     "ring_fence",
@@ -397,6 +408,7 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
             )
             if base is not None and up is not None:
                 rate = BackOfficeRate(float(base), float(up))
+    core = r.number(d, "core_share", path, default=0.0, minimum=0, maximum=1)
     fee = r.number(d, "management_fee", path, default=0.0, minimum=0, maximum=0.25)
     ring = r.number(d, "ring_fence", path, default=0.0, minimum=0, maximum=1)
     alpha = r.number(d, "needs_floor", path, default=0.0, minimum=0, maximum=1)
@@ -422,6 +434,7 @@ def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario |
         name=name,
         basis=basis,
         weights=weights,
+        core_share=float(core),
         rule=rule,
         management_fee=float(fee),
         ring_fence=float(ring),
@@ -521,8 +534,12 @@ def project_from_dict(data: Any) -> Project:
             "budget",
             "partners",
             "scenarios",
+            "chosen",
         }:
             r.fail(key, "is not a project field FairShare knows")
+    chosen = r.text(d, "chosen", "", default=None)
+    if chosen is not None and scenarios and chosen not in names:
+        r.fail("chosen", f"no scenario is called {chosen!r}")
     if r.problems:
         raise ValidationError(r.problems)
     project = Project(
@@ -533,6 +550,7 @@ def project_from_dict(data: Any) -> Project:
         budget=budget,
         partners=tuple(partners),
         scenarios=tuple(scenarios),
+        chosen=chosen,
     )
     problems = check_project(project)
     if problems:
@@ -649,6 +667,7 @@ def scenario_to_dict(s: Scenario) -> dict:
             "multiple_disadvantage": s.weights.multiple_disadvantage,
             "back_office_gap": s.weights.back_office_gap,
         },
+        "core_share": s.core_share,
         "rule": s.rule,
         "management_fee": s.management_fee,
         "ring_fence": s.ring_fence,
@@ -668,7 +687,7 @@ def project_to_dict(project: Project) -> dict:
         if b.per_year is not None
         else {"first_year": _num(b.first_year), "annual_uplift": b.annual_uplift}
     )
-    return {
+    out = {
         "format": FORMAT,
         "version": VERSION,
         "name": project.name,
@@ -678,6 +697,9 @@ def project_to_dict(project: Project) -> dict:
         "partners": [partner_to_dict(p) for p in project.partners],
         "scenarios": [scenario_to_dict(s) for s in project.scenarios],
     }
+    if project.chosen is not None:
+        out["chosen"] = project.chosen
+    return out
 
 
 def _num(v: float | None) -> float | int | None:

@@ -100,7 +100,10 @@ def year_instances(project: Project, scenario: Scenario) -> list[YearInstance]:
         del y
         fee = int(math.floor(scenario.management_fee * budget + 0.5)) if lead.any() else 0
         D = float(budget - fee)
-        tau = D * needs / total_need if total_need > 0 else np.zeros_like(needs)
+        # core_share of the budget as equal core fair shares, the rest by need
+        kappa = scenario.core_share
+        share = needs / total_need if total_need > 0 else np.zeros_like(needs)
+        tau = D * (kappa / len(partners) + (1 - kappa) * share) if partners else share
         lo = floor.copy()
         lo_kind = [FLOOR] * len(partners)
         if scenario.needs_floor > 0:
