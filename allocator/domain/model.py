@@ -1,28 +1,79 @@
-"""The domain as plain data: Project, Partner, Scenario, and their validation.
+"""The domain as plain data: Project, Partner, Scenario, and reading and writing them.
 
-Validation is hand-written rather than delegated to a schema library so that every
+Reading is hand-written rather than delegated to a schema library so that every
 message reads exactly as a consortium lead needs it (``partners[2].capacity: must be
 greater than 0, got -5``) and the field paths match the project file one-to-one, which
-the infeasibility suggestions and the desktop app rely on.
+the suggested changes and the desktop app rely on. Bounds and messages come from the
+field descriptions in :mod:`allocator.domain.fields`, the one place they live.
+
+The reader refuses what cannot be a project (a wrong type, a value out of range, an
+unknown partner in ``excluded``, a duplicate id). It loads states that a person passes
+through while filling a project in (a blank capacity or score, a floor above the
+capacity, no lead yet where a fee is set): :func:`check_project` reports those, so
+nothing typed is lost between saving and opening again.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from allocator.errors import ValidationError
+from allocator.domain import needs
+from allocator.domain.fields import (
+    BASES,
+    CHOSEN,
+    MAX_TEXT,
+    PARTNER_COLUMNS,
+    PROJECT_FIELDS,
+    SCENARIO_FIELDS,
+    SCENARIO_NAME,
+    SCORE_SOURCES,
+    FieldSpec,
+    check_value,
+    show,
+)
+from allocator.errors import Problem, ValidationError
+
+__all__ = [
+    "BASES",
+    "FORMAT",
+    "MAX_PARTNERS",
+    "MAX_SCENARIOS",
+    "MAX_TEXT",
+    "MAX_YEARS",
+    "SCORE_KEYS",
+    "VERSION",
+    "BackOfficeRate",
+    "Budget",
+    "Partner",
+    "Project",
+    "Scenario",
+    "ValidationError",
+    "Weights",
+    "check_project",
+    "partner_to_dict",
+    "project_from_dict",
+    "project_to_dict",
+    "read_project",
+    "round_half_up",
+    "scenario_to_dict",
+    "strict_problems",
+]
 
 FORMAT = "fairshare-project"
 VERSION = 1
 
-BASES = ("equal", "capacity", "reach")
-RULES = ("leximin", "closest")
 MAX_PARTNERS = 5000
 MAX_YEARS = 10
 MAX_SCENARIOS = 100
-MAX_TEXT = 2000
+
+SCORE_KEYS = (needs.MULTIPLE_DISADVANTAGE, needs.BACK_OFFICE_CAPACITY)
+"""The two needs scores; each is either typed or filled by the needs questions."""
+
+TYPED = "typed"
+QUESTIONNAIRE = "questionnaire"
 
 
 @dataclass(frozen=True)
@@ -37,11 +88,23 @@ class BackOfficeRate:
     uplift: float = 0.15
 
 
+def _typed_sources() -> dict[str, str]:
+    return dict.fromkeys(SCORE_KEYS, TYPED)
+
+
 @dataclass(frozen=True)
 class Partner:
+    """One partner organisation.
+
+    ``capacity`` and the two scores may be blank (``None``) while a person fills the
+    project in; a solve refuses them (``check_project``), never reading a blank as 0.
+    ``score_source`` says, for each score, whether it was ``"typed"`` or comes from the
+    needs questions (``"questionnaire"``); a questionnaire score follows the answers.
+    """
+
     id: str
     name: str
-    capacity: float
+    capacity: float | None
     multiple_disadvantage: float | None
     back_office_capacity: float | None
     floor: float = 0.0
@@ -50,6 +113,19 @@ class Partner:
     lead: bool = False
     notes: str = ""
     needs_answers: dict[str, str] = field(default_factory=dict)
+    score_source: dict[str, str] = field(default_factory=_typed_sources)
+
+    def __post_init__(self) -> None:
+        # Always both keys, so that equal partners compare equal however they were made.
+        given = self.score_source if isinstance(self.score_source, Mapping) else {}
+        object.__setattr__(self, "score_source", {key: given.get(key, TYPED) for key in SCORE_KEYS})
+
+        if isinstance(self.needs_answers, Mapping) and not isinstance(self.needs_answers, dict):
+            object.__setattr__(self, "needs_answers", dict(self.needs_answers))
+
+    def source(self, key: str) -> str:
+        """Where a score comes from: "typed" or "questionnaire"."""
+        return self.score_source[key]
 
 
 @dataclass(frozen=True)
@@ -58,7 +134,6 @@ class Scenario:
     basis: str = "capacity"
     weights: Weights = Weights()
     core_share: float = 0.0
-    rule: str = "leximin"
     management_fee: float = 0.0
     ring_fence: float = 0.0
     needs_floor: float = 0.0
@@ -68,20 +143,36 @@ class Scenario:
     unrestricted_share: float = 0.0
     excluded: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if isinstance(self.excluded, list):
+            object.__setattr__(self, "excluded", tuple(self.excluded))
+
 
 @dataclass(frozen=True)
 class Budget:
-    """Either ``first_year`` with ``annual_uplift``, or ``per_year`` figures."""
+    """Either ``first_year`` with ``annual_uplift``, or ``per_year`` figures.
+
+    A figure may be blank (``None``) while a project is being filled in; ``amounts``
+    then refuses, naming it.
+    """
 
     first_year: float | None = None
     annual_uplift: float = 0.0
-    per_year: tuple[float, ...] | None = None
+    per_year: tuple[float | None, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.per_year, list):
+            object.__setattr__(self, "per_year", tuple(self.per_year))
 
     def amounts(self, count: int) -> list[int]:
         """Whole-currency budget per year: every split must add up to exactly these."""
         if self.per_year is not None:
-            return [int(round_half_up(b)) for b in self.per_year[:count]]
-        assert self.first_year is not None
+            blank = [i for i, b in enumerate(self.per_year[:count]) if b is None]
+            if blank:
+                raise ValidationError([Problem(f"budget.per_year[{i}]", "is blank") for i in blank])
+            return [int(round_half_up(b)) for b in self.per_year[:count]]  # type: ignore[arg-type]
+        if self.first_year is None:
+            raise ValidationError([Problem("budget.first_year", "is blank")])
         return [
             int(round_half_up(self.first_year * (1 + self.annual_uplift) ** y))
             for y in range(count)
@@ -120,11 +211,17 @@ class Project:
                 return i
         raise KeyError(pid)
 
+    def scenario_index(self, name: str) -> int:
+        for j, s in enumerate(self.scenarios):
+            if s.name == name:
+                return j
+        raise KeyError(name)
+
     def scenario(self, name: str) -> Scenario:
         for s in self.scenarios:
             if s.name == name:
                 return s
-        names = ", ".join(s.name for s in self.scenarios)
+        names = ", ".join(repr(s.name) for s in self.scenarios)
         raise ValidationError([("scenario", f"no scenario called {name!r}; there are: {names}")])
 
     def with_partner(self, index: int, **changes: Any) -> Project:
@@ -146,149 +243,59 @@ def round_half_up(x: float) -> float:
 # Reading plain data (already parsed JSON) into the domain, with field paths.
 # ----------------------------------------------------------------------------------
 
+_SPECS = {spec.pattern: spec for spec in (*PROJECT_FIELDS, CHOSEN, *PARTNER_COLUMNS)}
+_SPECS.update({spec.pattern: spec for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)})
+_ID = FieldSpec("partners[].id", "id", "text", "Id", "The partner's id in the file.", words="id")
+
+_PARTNER_KEYS = {spec.key for spec in PARTNER_COLUMNS} | {"id", "needs_answers", "score_source"}
+_SCENARIO_KEYS = {"name", "basis", "weights", "core_share", "management_fee", "ring_fence"}
+_SCENARIO_KEYS |= {"needs_floor", "spread_limit", "lead_cap", "back_office_rate"}
+_SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule"}
+_PROJECT_KEYS = {"format", "version", "name", "currency", "years", "budget", "partners"}
+_PROJECT_KEYS |= {"scenarios", "chosen"}
+_OLD_RULES = ("leximin", "closest")
+
 
 class _Reader:
     def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append((path, message))
+        self.problems.append(Problem(path, message))
 
-    def number(
-        self,
-        obj: dict,
-        key: str,
-        path: str,
-        *,
-        default: Any = ...,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        exclusive_min: bool = False,
-        allow_none: bool = False,
-        missing_message: str | None = None,
-    ) -> Any:
-        full = f"{path}.{key}" if path else key
-        if key not in obj:
-            if default is ...:
-                self.fail(full, missing_message or "is required: enter a number")
-                return None
-            return default
-        v = obj[key]
+    def value(self, obj: Mapping, key: str, path: str, spec: FieldSpec) -> Any:
+        """The checked value of ``obj[key]`` (a missing key or null takes the default)."""
+        return self.item(obj.get(key), f"{path}.{key}" if path else key, spec)
+
+    def item(self, v: Any, full: str, spec: FieldSpec) -> Any:
+        """A value checked against its description; None (and a problem) if refused."""
         if v is None:
-            if allow_none:
-                return None
-            if default is not ... and missing_message is None:
-                return default
-            self.fail(full, missing_message or "is required: enter a number")
+            if spec.default is not None:
+                return spec.default
+            if spec.optional:
+                return "" if spec.kind == "text" else None
+            self.fail(full, check_value(spec, None) or "is required")
             return None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self.fail(full, f"must be a number, got {_show(v)}")
+        problem = check_value(spec, v)
+        if problem:
+            self.fail(full, problem)
             return None
-        try:
-            fv = float(v)
-        except OverflowError:
-            self.fail(full, f"is far too large, got a number with {len(str(abs(v)))} digits")
-            return None
-        if not math.isfinite(fv):
-            self.fail(full, f"must be a finite number, got {v}")
-            return None
-        if minimum is not None:
-            if exclusive_min and v <= minimum:
-                self.fail(full, f"must be greater than {_fmt(minimum)}, got {_fmt(v)}")
-                return None
-            if not exclusive_min and v < minimum:
-                self.fail(full, f"must be at least {_fmt(minimum)}, got {_fmt(v)}")
-                return None
-        if maximum is not None and v > maximum:
-            self.fail(full, f"must be at most {_fmt(maximum)}, got {_fmt(v)}")
-            return None
-        return v
-
-    def text(self, obj: dict, key: str, path: str, *, default: Any = ..., nonempty=False) -> Any:
-        full = f"{path}.{key}" if path else key
-        if key not in obj or obj[key] is None:
-            if default is ...:
-                self.fail(full, "is required: enter some text")
-                return None
-            return default
-        v = obj[key]
-        if not isinstance(v, str):
-            self.fail(full, f"must be text, got {_show(v)}")
-            return None
-        if len(v) > MAX_TEXT:
-            self.fail(full, f"is too long ({len(v)} characters; at most {MAX_TEXT})")
-            return None
-        if nonempty and not v.strip():
-            self.fail(full, "must not be blank")
-            return None
-        return v
-
-    def boolean(self, obj: dict, key: str, path: str, default: bool = False) -> bool:
-        full = f"{path}.{key}" if path else key
-        v = obj.get(key, default)
-        if v is None:
-            return default
-        if not isinstance(v, bool):
-            self.fail(full, f"must be true or false, got {_show(v)}")
-            return default
+        if spec.is_number:
+            return int(v) if spec.whole else float(v)
         return v
 
     def obj(self, value: Any, path: str) -> dict | None:
         if not isinstance(value, dict):
-            self.fail(path, f"must be an object ({{...}}), got {_show(value)}")
+            self.fail(path, f"must be an object ({{...}}), got {show(value)}")
             return None
         return value
 
-
-def _fmt(v: float) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v}"
-
-
-def _show(v: Any) -> str:
-    if isinstance(v, str):
-        s = v if len(v) <= 40 else v[:37] + "..."
-        return f"text {s!r}"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "nothing"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "an object"
-    return repr(v)
-
-
-_PARTNER_KEYS = {
-    "id",
-    "name",
-    "lead",
-    "by_and_for",
-    "capacity",
-    "floor",
-    "reach",
-    "multiple_disadvantage",
-    "back_office_capacity",
-    "notes",
-    "needs_answers",
-}
-_SCENARIO_KEYS = {
-    "name",
-    "basis",
-    "weights",
-    "core_share",
-    "rule",
-    "management_fee",
-    "ring_fence",
-    "needs_floor",
-    "spread_limit",
-    "lead_cap",
-    "back_office_rate",
-    "unrestricted_share",
-    "excluded",
-}
+    def unknown_keys(self, d: Mapping, known: set[str], path: str, what: str) -> None:
+        for key in d:
+            if key not in known:
+                where = f"{path}.{key}" if path else str(key)
+                self.fail(where, f"is not {what} FairShare knows")
 
 
 def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
@@ -296,179 +303,162 @@ def _read_partner(r: _Reader, raw: Any, path: str) -> Partner | None:
     if d is None:
         return None
     before = len(r.problems)
-    for key in d:
-        if key not in _PARTNER_KEYS:
-            r.fail(f"{path}.{key}", "is not a partner field FairShare knows")
-    pid = r.text(d, "id", path, nonempty=True)
-    name = r.text(d, "name", path, nonempty=True)
-    capacity = r.number(d, "capacity", path, minimum=0, exclusive_min=True)
-    floor = r.number(d, "floor", path, default=0.0, minimum=0)
-    reach = r.number(d, "reach", path, default=None, minimum=0, allow_none=True)
+    r.unknown_keys(d, _PARTNER_KEYS, path, "a partner field")
+    values = {"id": r.value(d, "id", path, _ID)}
+    for spec in PARTNER_COLUMNS:
+        values[spec.key] = r.value(d, spec.key, path, spec)
     answers = d.get("needs_answers")
     answers = {} if answers is None else answers
-    scored = _scores_from_answers(r, answers, f"{path}.needs_answers")
-    blank = "is blank: answer the needs questions or enter a score from 0 to 1 (a blank is never read as no need)"
-    md = bo = None
-    for key in ("multiple_disadvantage", "back_office_capacity"):
-        if d.get(key) is None and scored.get(key) is not None:
-            value = scored[key]  # filled in from the needs assessment answers
-        else:
-            value = r.number(d, key, path, minimum=0, maximum=1, missing_message=blank)
-        if key == "multiple_disadvantage":
-            md = value
-        else:
-            bo = value
-    if capacity is not None and floor is not None and floor > capacity:
-        r.fail(
-            f"{path}.floor", f"must not be above the capacity ({_fmt(capacity)}), got {_fmt(floor)}"
-        )
-    if not isinstance(answers, dict):
-        answers = {}
-    notes = r.text(d, "notes", path, default="")
-    lead = r.boolean(d, "lead", path)
-    bf = r.boolean(d, "by_and_for", path)
+    problems = needs.validate_answers(answers, f"{path}.needs_answers")
+    for where, message in problems:
+        r.fail(where, message)
+    sources = _read_sources(r, d, path, answers if not problems else {})
     if len(r.problems) > before:
         return None
-    return Partner(
-        id=pid,
-        name=name,
-        capacity=float(capacity),
-        floor=float(floor),
-        reach=None if reach is None else float(reach),
-        multiple_disadvantage=float(md),
-        back_office_capacity=float(bo),
-        by_and_for=bf,
-        lead=lead,
-        notes=notes,
-        needs_answers=dict(answers),
-    )
+    scored = _scores(answers)
+    for key in SCORE_KEYS:
+        if sources[key] == QUESTIONNAIRE:
+            values[key] = scored.get(key)  # the answers decide a questionnaire score
+    return Partner(**values, needs_answers=dict(answers), score_source=sources)
 
 
-def _scores_from_answers(r: _Reader, answers: Any, path: str) -> dict[str, float | None]:
-    """The needs assessment's scores, when the answers are given (problems reported)."""
-    from allocator.domain import needs
-
-    problems = needs.validate_answers(answers, path)
-    if problems:
-        r.problems.extend(problems)
-        return {}
+def _scores(answers: Mapping[str, str]) -> dict[str, float | None]:
+    """The needs questions' two scores for these answers (none without answers)."""
     if not answers:
         return {}
-    result = needs.score(answers, path)
+    result = needs.score(answers)
+    return {key: result.group_score(key) for key in SCORE_KEYS}
+
+
+def _default_sources(d: Mapping, answers: Mapping[str, str]) -> dict[str, str]:
+    """Where the scores come from when a file does not say: a blank score that the
+    answers can fill comes from the questionnaire, any other score was typed."""
+    scored = _scores(answers) if answers else {}
     return {
-        "multiple_disadvantage": result.multiple_disadvantage,
-        "back_office_capacity": result.back_office_capacity,
+        key: QUESTIONNAIRE if d.get(key) is None and scored.get(key) is not None else TYPED
+        for key in SCORE_KEYS
     }
 
 
-def _read_scenario(r: _Reader, raw: Any, path: str, ids: set[str]) -> Scenario | None:
+def _read_sources(r: _Reader, d: Mapping, path: str, answers: Mapping) -> dict[str, str]:
+    raw = d.get("score_source")
+    sources = _default_sources(d, answers)
+    if raw is None:
+        return sources
+    where = f"{path}.score_source"
+    if not isinstance(raw, dict):
+        r.fail(where, f"must be an object ({{...}}), got {show(raw)}")
+        return sources
+    for key, value in raw.items():
+        if key not in SCORE_KEYS:
+            r.fail(f"{where}.{key}", f"is not a needs score; known: {', '.join(SCORE_KEYS)}")
+        elif value not in SCORE_SOURCES:
+            r.fail(
+                f"{where}.{key}",
+                f"must be one of {', '.join(SCORE_SOURCES)}, got {show(value)}",
+            )
+        else:
+            sources[key] = value
+    return sources
+
+
+def _read_group(
+    r: _Reader, d: Mapping, key: str, path: str, prefix: str, what: str
+) -> dict[str, Any] | None:
+    """A nested setting such as ``weights``: each value checked by its own description."""
+    specs = [s for s in SCENARIO_FIELDS if s.pattern.startswith(f"scenarios[].{prefix}.")]
+    out = {s.key: s.default for s in specs}
+    raw = d.get(key)
+    if raw is None:
+        return out
+    where = f"{path}.{key}"
+    w = r.obj(raw, where)
+    if w is None:
+        return None
+    r.unknown_keys(w, {s.key for s in specs}, where, what)
+    ok = True
+    for s in specs:
+        v = r.value(w, s.key, where, s)
+        ok = ok and v is not None
+        out[s.key] = v
+    return out if ok else None
+
+
+def _read_scenario(
+    r: _Reader, raw: Any, path: str, ids: set[str], old_rules: list[str]
+) -> Scenario | None:
     d = r.obj(raw, path)
     if d is None:
         return None
     before = len(r.problems)
-    for key in d:
-        if key not in _SCENARIO_KEYS:
-            r.fail(f"{path}.{key}", "is not a scenario setting FairShare knows")
-    name = r.text(d, "name", path, nonempty=True)
-    basis = r.text(d, "basis", path, default="capacity")
-    if basis is not None and basis not in BASES:
-        r.fail(f"{path}.basis", f"must be one of {', '.join(BASES)}, got {basis!r}")
-    rule = r.text(d, "rule", path, default="leximin")
-    if rule is not None and rule not in RULES:
-        r.fail(f"{path}.rule", f"must be one of {', '.join(RULES)}, got {rule!r}")
-    weights = Weights()
-    if "weights" in d and d["weights"] is not None:
-        w = r.obj(d["weights"], f"{path}.weights")
-        if w is not None:
-            for key in w:
-                if key not in ("multiple_disadvantage", "back_office_gap"):
-                    r.fail(f"{path}.weights.{key}", "is not a weight FairShare knows")
-            wd = r.number(
-                w, "multiple_disadvantage", f"{path}.weights", default=1.0, minimum=0, maximum=10
-            )
-            wb = r.number(
-                w, "back_office_gap", f"{path}.weights", default=0.5, minimum=0, maximum=10
-            )
-            if wd is not None and wb is not None:
-                weights = Weights(float(wd), float(wb))
-    rate = BackOfficeRate()
-    if "back_office_rate" in d and d["back_office_rate"] is not None:
-        w = r.obj(d["back_office_rate"], f"{path}.back_office_rate")
-        if w is not None:
-            for key in w:
-                if key not in ("base", "uplift"):
-                    r.fail(
-                        f"{path}.back_office_rate.{key}", "is not a rate setting FairShare knows"
-                    )
-            base = r.number(
-                w, "base", f"{path}.back_office_rate", default=0.10, minimum=0, maximum=1
-            )
-            up = r.number(
-                w, "uplift", f"{path}.back_office_rate", default=0.15, minimum=0, maximum=1
-            )
-            if base is not None and up is not None:
-                rate = BackOfficeRate(float(base), float(up))
-    core = r.number(d, "core_share", path, default=0.0, minimum=0, maximum=1)
-    fee = r.number(d, "management_fee", path, default=0.0, minimum=0, maximum=0.25)
-    ring = r.number(d, "ring_fence", path, default=0.0, minimum=0, maximum=1)
-    alpha = r.number(d, "needs_floor", path, default=0.0, minimum=0, maximum=1)
-    k = r.number(d, "spread_limit", path, default=None, minimum=1, allow_none=True)
-    lam = r.number(d, "lead_cap", path, default=None, minimum=0, maximum=1, allow_none=True)
-    u = r.number(d, "unrestricted_share", path, default=0.0, minimum=0, maximum=1)
+    r.unknown_keys(d, _SCENARIO_KEYS, path, "a scenario setting")
+    name = r.value(d, "name", path, SCENARIO_NAME)
+    rule = d.get("rule")
+    if rule is not None and rule not in _OLD_RULES:
+        r.fail(
+            f"{path}.rule",
+            f"must be leximin (the only rule; older files may say closest), got {show(rule)}",
+        )
+    weights = _read_group(r, d, "weights", path, "weights", "a weight")
+    rate = _read_group(r, d, "back_office_rate", path, "back_office_rate", "a rate setting")
+    values: dict[str, Any] = {}
+    for spec in SCENARIO_FIELDS:
+        if "." in spec.pattern.removeprefix("scenarios[].") or spec.kind == "ids":
+            continue
+        values[spec.key] = r.value(d, spec.key, path, spec)
     excluded_raw = d.get("excluded")
     excluded_raw = [] if excluded_raw is None else excluded_raw
     excluded: list[str] = []
     if not isinstance(excluded_raw, list):
-        r.fail(f"{path}.excluded", f"must be a list of partner ids, got {_show(excluded_raw)}")
+        r.fail(f"{path}.excluded", f"must be a list of partner ids, got {show(excluded_raw)}")
     else:
-        for j, e in enumerate(excluded_raw):
+        for k, e in enumerate(excluded_raw):
             if not isinstance(e, str):
-                r.fail(f"{path}.excluded[{j}]", f"must be a partner id, got {_show(e)}")
+                r.fail(f"{path}.excluded[{k}]", f"must be a partner id, got {show(e)}")
             elif e not in ids:
-                r.fail(f"{path}.excluded[{j}]", f"no partner has the id {e!r}")
+                r.fail(f"{path}.excluded[{k}]", f"no partner has the id {e!r}")
             else:
                 excluded.append(e)
-    if len(r.problems) > before:
+    if len(r.problems) > before or weights is None or rate is None:
         return None
+    if rule == "closest":
+        old_rules.append(name)
     return Scenario(
         name=name,
-        basis=basis,
-        weights=weights,
-        core_share=float(core),
-        rule=rule,
-        management_fee=float(fee),
-        ring_fence=float(ring),
-        needs_floor=float(alpha),
-        spread_limit=None if k is None else float(k),
-        lead_cap=None if lam is None else float(lam),
-        back_office_rate=rate,
-        unrestricted_share=float(u),
+        weights=Weights(**weights),
+        back_office_rate=BackOfficeRate(**rate),
         excluded=tuple(excluded),
+        **values,
     )
 
 
-def project_from_dict(data: Any) -> Project:
-    """Build a Project from parsed JSON (current version), or raise ValidationError."""
+def read_project(data: Any) -> tuple[Project, list[str]]:
+    """Build a Project from parsed JSON (current version) with notes for the person.
+
+    Notes say what was read differently from what the file says (a retired rule);
+    raises ValidationError listing every problem the file has, each with its path.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError(
+            [Problem("", f"a project must be an object ({{...}}), got {show(data)}")]
+        )
     r = _Reader()
-    d = r.obj(data, "project")
-    if d is None:
-        raise ValidationError(r.problems)
-    name = r.text(d, "name", "", nonempty=True)
-    currency = r.text(d, "currency", "", default="GBP")
-    if currency is not None and not (
-        len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()
-    ):
-        r.fail("currency", f"must be a three-letter code such as GBP or EUR, got {currency!r}")
+    d = data
+    r.unknown_keys(d, _PROJECT_KEYS, "", "a project field")
+    name = r.value(d, "name", "", _SPECS["name"])
+    currency = r.value(d, "currency", "", _SPECS["currency"])
     start = count = None
-    yrs = r.obj(d.get("years"), "years") if "years" in d else None
     if "years" not in d:
         r.fail("years", 'is required: {"start": 2027, "count": 3}')
-    if yrs is not None:
-        start = r.number(yrs, "start", "years", minimum=1900, maximum=2200)
-        count = r.number(yrs, "count", "years", minimum=1, maximum=MAX_YEARS)
-        for key, v in (("start", start), ("count", count)):
-            if v is not None and not float(v).is_integer():
-                r.fail(f"years.{key}", f"must be a whole number, got {_fmt(v)}")
+    else:
+        yrs = r.obj(d["years"], "years")
+        if yrs is not None:
+            r.unknown_keys(yrs, {"start", "count"}, "years", "a years field")
+            start = r.value(yrs, "start", "years", _SPECS["years.start"])
+            if "count" not in yrs or yrs["count"] is None:
+                r.fail("years.count", "is required: enter a number")
+            else:
+                count = r.value(yrs, "count", "years", _SPECS["years.count"])
     budget = None
     if "budget" not in d:
         r.fail(
@@ -478,162 +468,293 @@ def project_from_dict(data: Any) -> Project:
     else:
         b = r.obj(d["budget"], "budget")
         if b is not None:
-            budget = _read_budget(r, b, None if count is None else int(count))
-    partners_raw = d.get("partners", [])
-    partners: list[Partner] = []
-    if not isinstance(partners_raw, list):
-        r.fail("partners", f"must be a list, got {_show(partners_raw)}")
-        partners_raw = []
-    if len(partners_raw) > MAX_PARTNERS:
-        r.fail("partners", f"has {len(partners_raw)} partners; at most {MAX_PARTNERS}")
-        partners_raw = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(partners_raw):
-        p = _read_partner(r, raw, f"partners[{i}]")
-        if p is None:
-            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                seen.setdefault(raw["id"], i)
-            continue
-        if p.id in seen:
-            r.fail(
-                f"partners[{i}].id",
-                f"duplicates the id of partners[{seen[p.id]}] ({p.id!r}); each partner needs its own id",
-            )
-            continue
-        seen[p.id] = i
-        partners.append(p)
-    ids = set(seen)
-    scen_raw = d.get("scenarios", [])
-    scenarios: list[Scenario] = []
-    if not isinstance(scen_raw, list):
-        r.fail("scenarios", f"must be a list, got {_show(scen_raw)}")
-        scen_raw = []
-    if len(scen_raw) > MAX_SCENARIOS:
-        r.fail("scenarios", f"has {len(scen_raw)} scenarios; at most {MAX_SCENARIOS}")
-        scen_raw = []
-    names: dict[str, int] = {}
-    for j, raw in enumerate(scen_raw):
-        s = _read_scenario(r, raw, f"scenarios[{j}]", ids)
-        if s is None:
-            continue
-        if s.name in names:
-            r.fail(
-                f"scenarios[{j}].name",
-                f"duplicates the name of scenarios[{names[s.name]}] ({s.name!r})",
-            )
-            continue
-        names[s.name] = j
-        scenarios.append(s)
-    for key in d:
-        if key not in {
-            "format",
-            "version",
-            "name",
-            "currency",
-            "years",
-            "budget",
-            "partners",
-            "scenarios",
-            "chosen",
-        }:
-            r.fail(key, "is not a project field FairShare knows")
-    chosen = r.text(d, "chosen", "", default=None)
-    if chosen is not None and scenarios and chosen not in names:
-        r.fail("chosen", f"no scenario is called {chosen!r}")
+            budget = _read_budget(r, b, count)
+    partners = _read_partners(r, d.get("partners", []))
+    ids = {p.id for p in partners if p is not None}
+    ids |= _raw_ids(d.get("partners"))
+    scenarios, old_rules = _read_scenarios(r, d.get("scenarios", []), ids)
+    chosen = r.value(d, "chosen", "", _SPECS["chosen"]) if "chosen" in d else None
+    if chosen is not None:
+        raw_names = _raw_names(d.get("scenarios"))
+        if chosen not in raw_names:
+            r.fail("chosen", f"no scenario is called {chosen!r}")
     if r.problems:
         raise ValidationError(r.problems)
     project = Project(
         name=name,
         currency=currency,
-        start_year=int(start),
-        year_count=int(count),
+        start_year=start,
+        year_count=count,
         budget=budget,
         partners=tuple(partners),
         scenarios=tuple(scenarios),
         chosen=chosen,
     )
-    problems = check_project(project)
-    if problems:
-        raise ValidationError(problems)
-    return project
+    notes = [
+        f"Scenario {n!r} used the closest rule, which FairShare no longer has: it is read "
+        "with the leximin rule. (The closest rule always put any surplus on the partner "
+        "with the largest fair share.) Save the project to keep this."
+        for n in old_rules
+    ]
+    return project, notes
+
+
+def project_from_dict(data: Any) -> Project:
+    """Build a Project from parsed JSON (current version), or raise ValidationError."""
+    return read_project(data)[0]
+
+
+def _raw_ids(raw: Any) -> set[str]:
+    if not isinstance(raw, list):
+        return set()
+    return {p["id"] for p in raw if isinstance(p, dict) and isinstance(p.get("id"), str)}
+
+
+def _raw_names(raw: Any) -> set[str]:
+    if not isinstance(raw, list):
+        return set()
+    return {s["name"] for s in raw if isinstance(s, dict) and isinstance(s.get("name"), str)}
+
+
+def _read_partners(r: _Reader, raw: Any) -> list[Partner]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        r.fail("partners", f"must be a list, got {show(raw)}")
+        return []
+    if len(raw) > MAX_PARTNERS:
+        r.fail("partners", f"has {len(raw)} partners; at most {MAX_PARTNERS}")
+        return []
+    partners: list[Partner] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        p = _read_partner(r, item, f"partners[{i}]")
+        pid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(pid, str):
+            if pid in seen:
+                first = raw[seen[pid]].get("name")
+                who = (
+                    f"{first} (partner {seen[pid] + 1})"
+                    if isinstance(first, str)
+                    else (f"partner {seen[pid] + 1}")
+                )
+                r.fail(
+                    f"partners[{i}].id",
+                    f"{pid!r} is already the id of {who}; each partner needs its own id",
+                )
+                continue
+            seen[pid] = i
+        if p is not None:
+            partners.append(p)
+    return partners
+
+
+def _read_scenarios(r: _Reader, raw: Any, ids: set[str]) -> tuple[list[Scenario], list[str]]:
+    old_rules: list[str] = []
+    if raw is None:
+        return [], old_rules
+    if not isinstance(raw, list):
+        r.fail("scenarios", f"must be a list, got {show(raw)}")
+        return [], old_rules
+    if len(raw) > MAX_SCENARIOS:
+        r.fail("scenarios", f"has {len(raw)} scenarios; at most {MAX_SCENARIOS}")
+        return [], old_rules
+    scenarios: list[Scenario] = []
+    names: dict[str, int] = {}
+    for j, item in enumerate(raw):
+        s = _read_scenario(r, item, f"scenarios[{j}]", ids, old_rules)
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            if name in names:
+                r.fail(
+                    f"scenarios[{j}].name",
+                    f"{name!r} is already the name of scenario {names[name] + 1}; "
+                    "each scenario needs its own name",
+                )
+                continue
+            names[name] = j
+        if s is not None:
+            scenarios.append(s)
+    return scenarios, old_rules
 
 
 def _read_budget(r: _Reader, b: dict, count: int | None) -> Budget | None:
-    for key in b:
-        if key not in ("first_year", "annual_uplift", "per_year"):
-            r.fail(f"budget.{key}", "is not a budget field FairShare knows")
+    r.unknown_keys(b, {"first_year", "annual_uplift", "per_year"}, "budget", "a budget field")
     if "per_year" in b and b["per_year"] is not None:
-        if "first_year" in b:
+        if b.get("first_year") is not None:
             r.fail("budget", "give either first_year (with annual_uplift) or per_year, not both")
             return None
         py = b["per_year"]
         if not isinstance(py, list):
-            r.fail("budget.per_year", f"must be a list of amounts, got {_show(py)}")
+            r.fail("budget.per_year", f"must be a list of amounts, got {show(py)}")
             return None
-        vals = []
-        for i, v in enumerate(py):
-            x = r.number({"v": v}, "v", "", minimum=0, exclusive_min=True)
-            if x is None:
-                r.problems[-1] = (f"budget.per_year[{i}]", r.problems[-1][1])
-            else:
-                vals.append(float(x))
+        spec = _SPECS["budget.per_year[]"]
+        before = len(r.problems)
+        values = [r.item(v, f"budget.per_year[{i}]", spec) for i, v in enumerate(py)]
         if count is not None and len(py) != count:
             r.fail("budget.per_year", f"must have one amount per year ({count}), got {len(py)}")
-        if len(vals) != len(py):
+        if len(r.problems) > before:
             return None
-        return Budget(per_year=tuple(vals))
-    first = r.number(b, "first_year", "budget", minimum=0, exclusive_min=True)
-    g = r.number(b, "annual_uplift", "budget", default=0.0, minimum=-0.5, maximum=1.0)
-    if first is None or g is None:
+        return Budget(per_year=tuple(values))
+    first = r.value(b, "first_year", "budget", _SPECS["budget.first_year"])
+    uplift = r.value(b, "annual_uplift", "budget", _SPECS["budget.annual_uplift"])
+    if uplift is None or (first is None and b.get("first_year") is not None):
         return None
-    return Budget(first_year=float(first), annual_uplift=float(g))
+    return Budget(first_year=first, annual_uplift=uplift)
 
 
-def check_project(project: Project) -> list[tuple[str, str]]:
-    """Cross-field rules that hold for a whole project (also used after in-app edits)."""
-    problems: list[tuple[str, str]] = []
-    leads = [i for i, p in enumerate(project.partners) if p.lead]
+# ----------------------------------------------------------------------------------
+# Checking a whole project
+# ----------------------------------------------------------------------------------
+
+
+def strict_problems(project: Project) -> list[Problem]:
+    """What the file reader would refuse in this project: exactly, by reading it.
+
+    Saving refuses these (nothing is written that could not be opened again); the
+    desktop app never produces them, because ``set_field`` refuses the same values.
+    """
+    try:
+        read_project(project_to_dict(project))
+    except ValidationError as e:
+        return e.problems + _blanks_not_allowed(project)
+    return _blanks_not_allowed(project)
+
+
+def _blanks_not_allowed(project: Project) -> list[Problem]:
+    """Blanks where the file has none: the reader would read a default for them (a
+    floor of 0 nobody entered), so they are refused before they are written."""
+    found: list[Problem] = []
+
+    def check(spec: FieldSpec, value: Any, path: str) -> None:
+        if value is None:
+            problem = check_value(spec, None)
+            if problem:
+                found.append(Problem(path, problem))
+
+    for spec in PROJECT_FIELDS:
+        if "[]" in spec.pattern:
+            continue
+        owner: Any = project
+        key = spec.key
+        if spec.pattern.startswith("years."):
+            key = {"start": "start_year", "count": "year_count"}[key]
+        elif spec.pattern.startswith("budget."):
+            owner = project.budget
+            if project.budget.per_year is not None:
+                continue
+        check(spec, getattr(owner, key), spec.pattern)
+    for i, p in enumerate(project.partners):
+        for spec in (_ID, *PARTNER_COLUMNS):
+            check(spec, getattr(p, spec.key), f"partners[{i}].{spec.key}")
     for j, s in enumerate(project.scenarios):
-        included = [i for i, p in enumerate(project.partners) if p.id not in s.excluded]
-        inc_leads = [i for i in leads if i in included]
-        if s.management_fee > 0 or s.lead_cap is not None:
-            what = "a management fee" if s.management_fee > 0 else "a lead cap"
-            if len(inc_leads) == 0:
-                problems.append(
-                    (
-                        f"scenarios[{j}].management_fee"
-                        if s.management_fee > 0
-                        else f"scenarios[{j}].lead_cap",
-                        f"{what} needs exactly one partner marked as lead; none is",
-                    )
-                )
-            elif len(inc_leads) > 1:
-                names = " and ".join(project.partners[i].name for i in inc_leads)
-                problems.append(
-                    (
-                        f"partners[{inc_leads[1]}].lead",
-                        f"{what} (scenario {s.name!r}) needs exactly one lead; {names} are both marked as lead",
-                    )
-                )
-        if s.basis == "reach":
-            for i in included:
-                p = project.partners[i]
-                if p.reach is None or p.reach <= 0:
-                    problems.append(
-                        (
-                            f"partners[{i}].reach",
-                            f"scenario {s.name!r} shares by reach, so people served must be greater than 0"
-                            + (" (it is blank)" if p.reach is None else f", got {_fmt(p.reach)}"),
-                        )
-                    )
-        if not included and project.partners:
-            problems.append(
-                (
-                    f"scenarios[{j}].excluded",
-                    "leaves out every partner; at least one must take part",
+        for spec in (SCENARIO_NAME, *SCENARIO_FIELDS):
+            owner = s
+            rest = spec.pattern.removeprefix("scenarios[].")
+            for attr in rest.split(".")[:-1]:
+                owner = getattr(owner, attr)
+            check(spec, getattr(owner, spec.key), f"scenarios[{j}].{rest}")
+    return found
+
+
+def check_project(project: Project) -> list[Problem]:
+    """What stops a solve although the file reader accepts it, each with its path.
+
+    Blanks that a solve needs, a floor above the capacity, a missing or second lead
+    where a fee or lead cap is set, missing reach under the reach basis, and a project
+    with no partners, no scenarios, or a scenario that leaves every partner out.
+    """
+    problems: list[Problem] = []
+    add = problems.append
+    budget = project.budget
+    if budget.per_year is not None:
+        if budget.first_year is not None:
+            add(
+                Problem("budget", "give either a first-year figure with an uplift, or one per year")
+            )
+        spec = _SPECS["budget.per_year[]"]
+        for i, v in enumerate(budget.per_year):
+            if v is None:
+                add(Problem(f"budget.per_year[{i}]", spec.blank_problem))
+    elif budget.first_year is None:
+        add(Problem("budget.first_year", _SPECS["budget.first_year"].blank_problem))
+    if not project.partners:
+        add(Problem("partners", "there are no partners yet: add at least one"))
+    for i, p in enumerate(project.partners):
+        path = f"partners[{i}]"
+        for spec in PARTNER_COLUMNS:
+            if spec.blank_problem and getattr(p, spec.key) is None:
+                add(Problem(f"{path}.{spec.key}", spec.blank_problem))
+        if _number(p.capacity) and _number(p.floor) and 0 < p.capacity < p.floor:
+            add(
+                Problem(
+                    f"{path}.floor",
+                    f"must not be above the capacity ({_fmt(p.capacity)}), got {_fmt(p.floor)}",
                 )
             )
+    if not project.scenarios:
+        add(Problem("scenarios", "there are no scenarios yet: add at least one"))
+    leads = [i for i, p in enumerate(project.partners) if p.lead is True]
+    for j, s in enumerate(project.scenarios):
+        problems.extend(_scenario_problems(project, j, s, leads))
     return problems
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _scenario_problems(project: Project, j: int, s: Scenario, leads: list[int]) -> list[Problem]:
+    problems: list[Problem] = []
+    excluded = set(s.excluded) if isinstance(s.excluded, (tuple, list)) else set()
+    included = [i for i, p in enumerate(project.partners) if p.id not in excluded]
+    if not included and project.partners:
+        problems.append(
+            Problem(
+                f"scenarios[{j}].excluded", "leaves out every partner; at least one must take part"
+            )
+        )
+    inc_leads = [i for i in leads if i in included]
+    fee = _number(s.management_fee) and s.management_fee > 0
+    if (fee or s.lead_cap is not None) and included:
+        what = "a management fee" if fee else "a lead cap"
+        where = f"scenarios[{j}].management_fee" if fee else f"scenarios[{j}].lead_cap"
+        if not inc_leads:
+            problems.append(
+                Problem(
+                    where,
+                    f"{what} needs exactly one partner marked as lead; none taking part is",
+                )
+            )
+        elif len(inc_leads) > 1:
+            names = " and ".join(project.partners[i].name for i in inc_leads)
+            for i in inc_leads[1:]:
+                problems.append(
+                    Problem(
+                        f"partners[{i}].lead",
+                        f"{what} (scenario {s.name!r}) needs exactly one lead; "
+                        f"{names} are all marked as lead",
+                    )
+                )
+    if s.basis == "reach":
+        for i in included:
+            p = project.partners[i]
+            if p.reach is None or (_number(p.reach) and p.reach <= 0):
+                problems.append(
+                    Problem(
+                        f"partners[{i}].reach",
+                        f"scenario {s.name!r} shares by reach, so people served must be "
+                        "greater than 0"
+                        + (" (it is blank)" if p.reach is None else f", got {_fmt(p.reach)}"),
+                    )
+                )
+    return problems
+
+
+def _fmt(v: float) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
+        v = int(v)
+    return f"{v}"
 
 
 # ----------------------------------------------------------------------------------
@@ -654,8 +775,13 @@ def partner_to_dict(p: Partner) -> dict:
         "back_office_capacity": p.back_office_capacity,
         "notes": p.notes,
     }
-    if p.needs_answers:
-        d["needs_answers"] = dict(p.needs_answers)
+    answers = p.needs_answers
+    if answers:
+        d["needs_answers"] = dict(answers) if isinstance(answers, Mapping) else answers
+    sources = dict(p.score_source)
+    valid = isinstance(answers, Mapping) and not needs.validate_answers(answers)
+    if not valid or sources != _default_sources(d, answers):
+        d["score_source"] = sources
     return d
 
 
@@ -668,7 +794,6 @@ def scenario_to_dict(s: Scenario) -> dict:
             "back_office_gap": s.weights.back_office_gap,
         },
         "core_share": s.core_share,
-        "rule": s.rule,
         "management_fee": s.management_fee,
         "ring_fence": s.ring_fence,
         "needs_floor": s.needs_floor,
@@ -676,7 +801,7 @@ def scenario_to_dict(s: Scenario) -> dict:
         "lead_cap": s.lead_cap,
         "back_office_rate": {"base": s.back_office_rate.base, "uplift": s.back_office_rate.uplift},
         "unrestricted_share": s.unrestricted_share,
-        "excluded": list(s.excluded),
+        "excluded": list(s.excluded) if isinstance(s.excluded, (tuple, list)) else s.excluded,
     }
 
 
@@ -702,7 +827,8 @@ def project_to_dict(project: Project) -> dict:
     return out
 
 
-def _num(v: float | None) -> float | int | None:
-    if v is None:
-        return None
-    return int(v) if float(v).is_integer() else v
+def _num(v: Any) -> Any:
+    """Whole amounts as integers in the file (120000, not 120000.0); anything else as is."""
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from allocator.errors import ValidationError
+
 MULTIPLE_DISADVANTAGE = "multiple_disadvantage"
 BACK_OFFICE_CAPACITY = "back_office_capacity"
 GROUPS = (MULTIPLE_DISADVANTAGE, BACK_OFFICE_CAPACITY)
@@ -535,9 +537,6 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
     """
     problems = validate_answers(answers, path)
     if problems:
-        # Imported here so that the model may import this module to check answers.
-        from allocator.domain.model import ValidationError
-
         raise ValidationError(problems)
     chosen: dict[str, Option] = {}
     for qid, aid in answers.items():

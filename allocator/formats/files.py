@@ -4,10 +4,16 @@ A project file is never trusted: it may be hand-edited, truncated, produced by a
 FairShare, or not a project at all. Reading checks, in order, that the file is of a
 sane size, is UTF-8 text, is JSON without NaN, infinities, duplicate keys or absurd
 nesting, says it is a FairShare project of a version this FairShare understands
-(upgrading older versions), and then hands it to :func:`allocator.domain.model.project_from_dict`
-for the field-by-field checks. Every refusal is a :class:`ProjectFileError` (or, for
-the fields themselves, a :class:`~allocator.domain.model.ValidationError`), so callers catch
-one type and keep whatever they had open.
+(upgrading older versions), and then hands it to :func:`allocator.domain.model.read_project`
+for the field-by-field checks. Every refusal is a :class:`ProjectFileError` naming the
+file (a kind of :class:`~allocator.errors.ValidationError`), so callers catch one type
+and keep whatever they had open. NaN, infinities and numbers too large for a float are
+refused naming the field they are in.
+
+Saving refuses, as a ValidationError, only what opening the file would refuse: states
+a person passes through while filling a project in (a blank score, a floor above the
+capacity) are saved and read back as they are. A file that cannot be written raises
+:class:`~allocator.errors.SaveError` (an OSError, not a ValueError).
 
 Saving is atomic: the new content is written and synced to a temporary file next to
 the target, the previous file is kept as ``<name>.bak``, and only then is the
@@ -34,11 +40,26 @@ from allocator.domain.model import (
     FORMAT,
     VERSION,
     Project,
-    ValidationError,
-    project_from_dict,
     project_to_dict,
+    read_project,
+    strict_problems,
 )
-from allocator.formats.atomic import current_umask, sync_folder
+from allocator.errors import Problem, ProjectFileError, SaveError, ValidationError
+from allocator.formats.atomic import new_file_mode, sync_folder
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MIGRATIONS",
+    "ProjectFileError",
+    "SaveError",
+    "dumps_project",
+    "load_project",
+    "load_project_with_notes",
+    "loads_project",
+    "loads_project_with_notes",
+    "save_project",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are refused before they are parsed."""
@@ -52,28 +73,27 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 Loading an older file applies them one after another up to :data:`VERSION`.
 """
 
-_NOT_PROJECT = "not a FairShare project: "
 _BOM = b"\xef\xbb\xbf"
 
 
-class ProjectFileError(ValidationError):
-    """A project file that cannot be read or written at all (as opposed to bad fields).
-
-    A subclass of :class:`~allocator.domain.model.ValidationError` with the same
-    ``problems`` list of ``(field path, message)`` pairs, so one ``except`` covers both.
-    """
-
-    @classmethod
-    def single(cls, message: str, path: str = "") -> ProjectFileError:
-        return cls([(path, message)])
+def _not_project(file: str, what: str) -> str:
+    """The message for text that is no project at all, naming the file when known."""
+    if file:
+        return f"{file} is not a FairShare project: {what}"
+    return f"not a FairShare project: {what}"
 
 
-class _Refused(Exception):
-    """Raised from inside the JSON parser's hooks; turned into a ProjectFileError."""
+class _NotFinite:
+    """Stands in for NaN, an infinity or a number too large for a float while parsing,
+    so that the refusal can name the field it was found in."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: str):
+        self.text = text
+
+    def message(self) -> str:
+        if self.text in ("NaN", "Infinity", "-Infinity"):
+            return f"is {self.text}, which is not a number: enter an ordinary number"
+        return f"is too large to be an amount ({_clip(self.text)}): enter an ordinary number"
 
 
 # ----------------------------------------------------------------------------------
@@ -81,80 +101,112 @@ class _Refused(Exception):
 # ----------------------------------------------------------------------------------
 
 
-def loads_project(text: str | bytes) -> Project:
+def loads_project(text: str | bytes, file: str = "") -> Project:
     """Build a Project from the contents of a project file.
 
     Raises :class:`ProjectFileError` when the text is not a readable FairShare project
     of a version this FairShare understands, and
-    :class:`~allocator.domain.model.ValidationError` when a field is wrong.
+    :class:`~allocator.errors.ValidationError` when a field is wrong. ``file`` is
+    the name to give in messages, if the text came from a file.
     """
+    return loads_project_with_notes(text, file)[0]
+
+
+def loads_project_with_notes(text: str | bytes, file: str = "") -> tuple[Project, list[str]]:
+    """:func:`loads_project`, and notes on what was read differently from the text
+    (an older file's retired rule, read as leximin), for the person to see."""
     if isinstance(text, (bytes, bytearray, memoryview)):
         raw = bytes(text)
-        _check_size(len(raw))
+        _check_size(len(raw), file)
         if raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ProjectFileError.single(
-                f"{_NOT_PROJECT}the file is not UTF-8 text (unexpected byte at position {e.start})"
+                _not_project(
+                    file, f"the file is not UTF-8 text (unexpected byte at position {e.start})"
+                ),
+                file=file,
             ) from None
     elif isinstance(text, str):
-        _check_size(len(text))
+        _check_size(len(text), file)
         if text.startswith("\ufeff"):
             text = text[1:]
     else:
         raise TypeError(f"expected the file's text or bytes, got {type(text).__name__}")
-    data = _parse_json(text)
-    data = _check_header(data)
-    return project_from_dict(data)
+    data = _parse_json(text, file)
+    data = _check_header(data, file)
+    try:
+        return read_project(data)
+    except ValidationError as e:
+        if not file:
+            raise
+        raise ProjectFileError(e.problems, file=file) from None
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
-    """Read the project file at ``path``; see :func:`loads_project` for what is checked."""
+    """Read the project file at ``path``; see :func:`loads_project` for what is checked.
+
+    Every refusal is a :class:`ProjectFileError` whose ``file`` is ``path``.
+    """
+    return load_project_with_notes(path)[0]
+
+
+def load_project_with_notes(path: str | os.PathLike[str]) -> tuple[Project, list[str]]:
+    """:func:`load_project`, and notes on what was read differently from the file."""
     shown = os.fspath(path)
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
             raise ProjectFileError.single(
-                f"cannot open {shown}: it is a folder, not a project file"
+                f"cannot open {shown}: it is a folder, not a project file", file=shown
             )
         if not stat.S_ISREG(st.st_mode):
-            raise ProjectFileError.single(f"cannot open {shown}: it is not an ordinary file")
-        _check_size(st.st_size)
+            raise ProjectFileError.single(
+                f"cannot open {shown}: it is not an ordinary file", file=shown
+            )
+        _check_size(st.st_size, shown)
         with open(path, "rb") as f:
             # Read one byte past the limit in case the file grew since the stat.
             raw = f.read(MAX_BYTES + 1)
     except ProjectFileError:
         raise
     except FileNotFoundError:
-        raise ProjectFileError.single(f"cannot open {shown}: there is no such file") from None
+        raise ProjectFileError.single(
+            f"cannot open {shown}: there is no such file", file=shown
+        ) from None
     except IsADirectoryError:
         raise ProjectFileError.single(
-            f"cannot open {shown}: it is a folder, not a project file"
+            f"cannot open {shown}: it is a folder, not a project file", file=shown
         ) from None
     except PermissionError:
         raise ProjectFileError.single(
-            f"cannot open {shown}: permission denied (you are not allowed to read it)"
+            f"cannot open {shown}: permission denied (you are not allowed to read it)",
+            file=shown,
         ) from None
     except OSError as e:
-        raise ProjectFileError.single(f"cannot open {shown}: {_os_reason(e)}") from None
-    return loads_project(raw)
+        raise ProjectFileError.single(f"cannot open {shown}: {_os_reason(e)}", file=shown) from None
+    return loads_project_with_notes(raw, shown)
 
 
-def _check_size(size: int) -> None:
+def _check_size(size: int, file: str) -> None:
     if size > MAX_BYTES:
         raise ProjectFileError.single(
-            f"{_NOT_PROJECT}the file is {size / (1024 * 1024):.1f} MB, an absurd size for a "
-            f"project (at most {MAX_BYTES // (1024 * 1024)} MB)"
+            _not_project(
+                file,
+                f"the file is {size / (1024 * 1024):.1f} MB, an absurd size for a "
+                f"project (at most {MAX_BYTES // (1024 * 1024)} MB)",
+            ),
+            file=file,
         )
 
 
-def _parse_json(text: str) -> Any:
+def _parse_json(text: str, file: str) -> Any:
     if not text.strip():
-        raise ProjectFileError.single(f"{_NOT_PROJECT}the file is empty")
+        raise ProjectFileError.single(_not_project(file, "the file is empty"), file=file)
     if _too_deep(text):
-        raise _too_deep_error()
+        raise _too_deep_error(file)
     found_duplicates = False
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
@@ -175,37 +227,48 @@ def _parse_json(text: str) -> Any:
         data = json.loads(
             text,
             object_pairs_hook=pairs_hook,
-            parse_constant=_refuse_constant,
+            parse_constant=_NotFinite,
             parse_float=_parse_float,
             parse_int=_parse_int,
         )
-    except _Refused as e:
-        raise ProjectFileError.single(_NOT_PROJECT + e.message) from None
     except json.JSONDecodeError as e:
         raise ProjectFileError.single(
-            f"{_NOT_PROJECT}the file is not valid JSON (line {e.lineno}, column {e.colno})"
+            _not_project(file, f"the file is not valid JSON (line {e.lineno}, column {e.colno})"),
+            file=file,
         ) from None
     except RecursionError:
-        raise _too_deep_error() from None
+        raise _too_deep_error(file) from None
     if found_duplicates:
         raise ProjectFileError(
             [
-                (where, "is given more than once; each field may appear only once")
+                Problem(where, "is given more than once; each field may appear only once")
                 for where in _repeated_keys(data)
-            ]
+            ],
+            file=file,
         )
+    not_finite = [
+        Problem(where, value.message())
+        for where, value in _walk(data)
+        if isinstance(value, _NotFinite)
+    ]
+    if not_finite:
+        raise ProjectFileError(not_finite, file=file)
     if _LONE_SURROGATE_ESCAPE.search(text) or not _encodable(text):
         bad = _unencodable_text(data)
         if bad:
             raise ProjectFileError(
-                [(where, "holds a broken character (an unpaired \\u escape)") for where in bad]
+                [
+                    Problem(where, "holds a broken character (an unpaired \\u escape)")
+                    for where in bad
+                ],
+                file=file,
             )
     return data
 
 
-def _too_deep_error() -> ProjectFileError:
+def _too_deep_error(file: str) -> ProjectFileError:
     return ProjectFileError.single(
-        f"{_NOT_PROJECT}the data is nested more than {MAX_DEPTH} levels deep"
+        _not_project(file, f"the data is nested more than {MAX_DEPTH} levels deep"), file=file
     )
 
 
@@ -247,27 +310,21 @@ def _too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
         pos = string.end()
 
 
-def _refuse_constant(name: str) -> Any:
-    raise _Refused(
-        f"the file contains {name}, which is not a number; every amount must be an ordinary number"
-    )
-
-
-def _parse_float(s: str) -> float:
+def _parse_float(s: str) -> float | _NotFinite:
     v = float(s)
     if not math.isfinite(v):
-        raise _Refused(f"the number {_clip(s)} is too large")
+        return _NotFinite(s)
     return v
 
 
-def _parse_int(s: str) -> int:
+def _parse_int(s: str) -> int | _NotFinite:
     # Check the length first: converting thousands of digits is slow (and Python refuses
     # more than a few thousand), and such a number is never a real amount.
     if len(s.lstrip("-")) > 310:
-        raise _Refused(f"the number {_clip(s)} is too large")
+        return _NotFinite(s)
     v = int(s)
     if abs(v) > sys.float_info.max:
-        raise _Refused(f"the number {_clip(s)} is too large")
+        return _NotFinite(s)
     return v
 
 
@@ -330,29 +387,28 @@ def _encodable(s: str) -> bool:
     return True
 
 
-def _check_header(data: Any) -> dict:
+def _check_header(data: Any, file: str) -> dict:
     """Check ``format`` and ``version`` and bring older versions up to date."""
+
+    def refuse(message: str, path: str = "") -> ProjectFileError:
+        return ProjectFileError.single(message, path, file=file)
+
     if not isinstance(data, dict):
-        raise ProjectFileError.single(
-            f"{_NOT_PROJECT}the file holds {_describe(data)}, not a project object"
-        )
+        raise refuse(_not_project(file, f"the file holds {_describe(data)}, not a project object"))
     if "format" not in data:
-        raise ProjectFileError.single(
-            f'{_NOT_PROJECT}there is no "format": "{FORMAT}" entry', "format"
-        )
+        raise refuse(_not_project(file, f'there is no "format": "{FORMAT}" entry'), "format")
     if data["format"] != FORMAT:
-        raise ProjectFileError.single(
-            f'{_NOT_PROJECT}the format is {_describe(data["format"])}, not "{FORMAT}"', "format"
+        raise refuse(
+            _not_project(file, f'the format is {_describe(data["format"])}, not "{FORMAT}"'),
+            "format",
         )
     if "version" not in data:
-        raise ProjectFileError.single("is required: the file format version, such as 1", "version")
+        raise refuse("is required: the file format version, such as 1", "version")
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ProjectFileError.single(
-            f"must be a whole number, got {_describe(version)}", "version"
-        )
+        raise refuse(f"must be a whole number, got {_describe(version)}", "version")
     if version > VERSION:
-        raise ProjectFileError.single(
+        raise refuse(
             f"this project was saved by a newer FairShare (format version {version}); "
             f"this version reads up to {VERSION}. Update FairShare to open it.",
             "version",
@@ -360,21 +416,19 @@ def _check_header(data: Any) -> dict:
     while version < VERSION:
         migrate = MIGRATIONS.get(version)
         if migrate is None:
-            raise ProjectFileError.single(
+            raise refuse(
                 f"format version {version} is too old for this FairShare to upgrade", "version"
             )
         try:
             data = migrate(data)
-        except ValidationError:
-            raise
+        except ValidationError as e:
+            raise ProjectFileError(e.problems, file=file) from None
         except Exception as e:
-            raise ProjectFileError.single(
+            raise refuse(
                 f"could not upgrade this project from format version {version}: {e}"
             ) from e
         if not isinstance(data, dict):
-            raise ProjectFileError.single(
-                f"could not upgrade this project from format version {version}"
-            )
+            raise refuse(f"could not upgrade this project from format version {version}")
         version += 1
         data["version"] = version
     return data
@@ -409,17 +463,17 @@ def dumps_project(project: Project) -> str:
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
     """Write ``project`` to ``path`` atomically, keeping the previous file as ``.bak``.
 
-    Raises :class:`ProjectFileError` if it cannot be saved; the existing file is then
-    left exactly as it was.
+    Raises :class:`~allocator.errors.ValidationError` for a project that opening the
+    file would refuse (and writes nothing), and :class:`~allocator.errors.SaveError` if
+    the file cannot be written; the existing file is then left exactly as it was.
+    Problems that only stop a solve (a blank score, a floor above the capacity) are
+    saved as they are, to be put right later.
     """
     shown = os.fspath(path)
-    try:
-        data = dumps_project(project).encode("utf-8")
-    except (ValueError, UnicodeEncodeError):
-        raise ProjectFileError.single(
-            f"cannot save to {shown}: the project holds a value that cannot be written "
-            "(a number that is not finite, or broken text)"
-        ) from None
+    problems = strict_problems(project)
+    if problems:
+        raise ValidationError(problems)
+    data = dumps_project(project).encode("utf-8")
     target = Path(path)
     if target.is_symlink():
         # Write through the link so it keeps pointing at the saved file.
@@ -435,13 +489,13 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
             pass
         else:
             if stat.S_ISDIR(st.st_mode):
-                raise ProjectFileError.single(
-                    f"cannot save to {shown}: it is a folder, not a project file"
+                raise SaveError(
+                    f"cannot save to {shown}: it is a folder, not a project file", shown
                 )
             old_mode = stat.S_IMODE(st.st_mode)
 
         tmp = _write_temporary(folder, target.name, data, temporaries)
-        os.chmod(tmp, old_mode if old_mode is not None else 0o666 & ~current_umask())
+        os.chmod(tmp, old_mode if old_mode is not None else new_file_mode())
 
         if old_mode is not None:
             bak_tmp = _temporary_in(folder, backup.name, temporaries)
@@ -452,12 +506,12 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
         os.replace(tmp, target)
         temporaries.remove(tmp)
         sync_folder(folder)
-    except ProjectFileError:
+    except SaveError:
         _remove(temporaries)
         raise
     except OSError as e:
         _remove(temporaries)
-        raise ProjectFileError.single(_save_reason(shown, folder, e)) from None
+        raise SaveError(_save_reason(shown, folder, e), shown) from None
     except BaseException:
         _remove(temporaries)
         raise
