@@ -1,170 +1,1001 @@
 """The ``fairshare`` command.
 
 ``fairshare`` alone opens the desktop app (``fairshare PATH`` opens a project); the
-subcommands below are headless and never import Qt. Exit status: 0 when every
-requested scenario solved, 1 when any is infeasible (or the solver failed), 2 on bad
-input, with the reason on stderr and never a traceback.
+subcommands are headless and never import Qt. A person can set up a whole partnership
+without touching JSON: ``new``, ``import-partners``, ``set``, then ``solve`` and
+``export``. Exit status: 0 when every requested scenario solved, 1 when any cannot be
+met (or the solver failed), 2 on bad input, with the reason on stderr in words and
+never a traceback. ``--json`` output keeps field paths for scripts; text names every
+place in words.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import os
+import re
 import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-from allocator.domain.model import Project, ValidationError
+from allocator import __version__
+from allocator.domain.model import Project
 from allocator.engine.result import ScenarioResult
-from allocator.report.render import json_safe, render_results, results_json
+from allocator.errors import (
+    Cancelled,
+    FairShareError,
+    Problem,
+    SaveError,
+    SolverError,
+    ValidationError,
+)
+from allocator.report.render import (
+    STATUS_WORDS,
+    allowed_text,
+    json_safe,
+    problem_text,
+    problems_text,
+    render_results,
+    results_json,
+    status_of,
+    where,
+)
 
-SUBCOMMANDS = ("solve", "compare", "export", "import-partners")
+PROJECT_SUFFIX = ".fairshare"
+
+
+class _Refused(Exception):
+    """Bad input: each line is printed after ``fairshare:`` on stderr; exit status 2."""
+
+    def __init__(self, *lines: str):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _say(*lines: str) -> None:
+    for line in lines:
+        print(f"fairshare: {line}", file=sys.stderr)
+
+
+def _quoted(names: Sequence[str]) -> str:
+    """Names in quotes, so that names with commas in them stay readable."""
+    return ", ".join(f"'{n}'" for n in names)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # exit 2 with a plain message, as argparse does, no usage spam
+    def error(self, message: str):  # exit 2 with the usage and a plain message
         self.print_usage(sys.stderr)
-        print(f"fairshare: {message}", file=sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
         raise SystemExit(2)
 
 
-def _parser() -> argparse.ArgumentParser:
+# ----------------------------------------------------------------------------------
+# The commands: what each does, its arguments, and the function that runs it
+# ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    summary: str
+    description: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    epilog: str = ""
+
+
+def _solve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument(
+        "--scenario", metavar="NAME", help="solve only this scenario (capitals do not matter)"
+    )
+    p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+
+
+def _compare_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument("out", metavar="OUT.xlsx", help="the workbook to write (must end in .xlsx)")
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="the scenario for the Summary and partner sheets "
+        "(default: the project's chosen scenario)",
+    )
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "table", metavar="TABLE", help="an .xlsx or .csv table laid out like the template"
+    )
+    p.add_argument("path", help="project file (.fairshare); created if it does not exist")
+
+
+def _method_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", help="project file (.fairshare): quote its figures")
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="the scenario whose rules to state, with their values (default: the chosen one)",
+    )
+
+
+def _new_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="the project file to create (ends in .fairshare)")
+    p.add_argument("--name", help="the partnership's name (default: from the file name)")
+    p.add_argument("--currency", help="three-letter currency code (default: GBP)")
+    p.add_argument(
+        "--start-year", metavar="YEAR", help="the first year of the grant (default: next year)"
+    )
+    p.add_argument("--years", metavar="N", help="how many years the grant runs, 1 to 10")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument(
+        "--budget",
+        metavar="AMOUNT",
+        help="the grant in the first year, such as 1200000, £1,200,000 or 1.2m",
+    )
+    budget.add_argument(
+        "--budget-per-year",
+        metavar="AMOUNTS",
+        nargs="+",
+        help="the grant for each year: 1200000,1224000,1248480 (without thousands "
+        "separators), or one amount per argument; sets the number of years",
+    )
+    p.add_argument(
+        "--uplift", metavar="SHARE", help="yearly growth of the grant after the first, such as 2%%"
+    )
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+
+def _set_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument(
+        "assignments",
+        metavar="FIELD=VALUE",
+        nargs="*",
+        help="a field and its new value, as you would type it: budget.first_year=£1.2m, "
+        "years.count=3, scenarios[0].ring_fence=30%%, partners[2].floor=40,000",
+    )
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="the scenario to change: its settings may then be given by their own name "
+        "(ring_fence=30%%, weights.back_office_gap=0.5)",
+    )
+    p.add_argument(
+        "--partner",
+        metavar="NAME",
+        help="the partner to change (name or id): its fields may then be given by their "
+        "own name (capacity=£180,000, floor=0)",
+    )
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="print every field with its current value, unit and what it allows",
+    )
+    p.add_argument("--json", action="store_true", help="with --list: print the fields as JSON")
+
+
+_SET_EPILOG = """\
+Every assignment is checked before anything is written: if one is refused, the file
+is left exactly as it was. Values are read as a person types them: money as 120000,
+120,000, £120k or 1.2m; shares as 30% or 0.3; yes or no; an empty value (FIELD=)
+leaves an optional field blank.
+
+Scenarios and partners are addressed in one of two ways:
+  by name     fairshare set p.fairshare --scenario "Needs-weighted" ring_fence=30%
+              fairshare set p.fairshare --partner "Amani Collective" floor=£40,000
+  by position fairshare set p.fairshare scenarios[0].ring_fence=30% partners[1].floor=40000
+Names match regardless of capitals. `fairshare set p.fairshare --list` shows every
+field's path, its value and what it allows.
+
+examples:
+  fairshare set p.fairshare budget.first_year=£1,200,000 budget.annual_uplift=2%
+  fairshare set p.fairshare years.start=2027 years.count=3
+  fairshare set p.fairshare --scenario needs-weighted management_fee=8% lead_cap=35%
+  fairshare set p.fairshare chosen="Needs-weighted"
+"""
+
+_NEW_EPILOG = """\
+The project gets one needs-weighted scenario, chosen for the bid. Then add partners
+and set what is left:
+  fairshare new consortium.fairshare --name "Eastbridge Partnership" --budget £1.2m --uplift 2%
+  fairshare import-partners partners.xlsx consortium.fairshare
+  fairshare set consortium.fairshare --scenario needs-weighted ring_fence=30%
+  fairshare solve consortium.fairshare
+"""
+
+
+def _commands() -> dict[str, Command]:
+    return {
+        "new": Command(
+            "create a project file with one needs-weighted scenario",
+            "Create a new project file: the partnership's name, currency, years and grant, "
+            "with one needs-weighted scenario chosen for the bid. An existing file is "
+            "never replaced unless --force is given.",
+            _new_arguments,
+            _new,
+            _NEW_EPILOG,
+        ),
+        "import-partners": Command(
+            "add partners from an .xlsx or .csv table",
+            "Add the partners in a table (laid out like the template in FairShare's "
+            "resources) to a project file, creating the project if the file does not "
+            "exist. Nothing changes unless the whole table is good.",
+            _import_arguments,
+            _import,
+        ),
+        "set": Command(
+            "change fields of a project: the grant, years, scenario settings, partners",
+            "Change one or more fields of a project file, or list every field with "
+            "--list. All the changes are made together or none is.",
+            _set_arguments,
+            _set,
+            _SET_EPILOG,
+        ),
+        "solve": Command(
+            "solve every scenario (or one) and print the split",
+            "Solve every scenario of a project (or the one named) and print each "
+            "partner's grant per year, fair share, attainment, what limits it and the "
+            "change against the size-proportional split; with --json, the full result.",
+            _solve_arguments,
+            _solve,
+        ),
+        "compare": Command(
+            "every scenario side by side",
+            "Print every scenario side by side: what each partner receives and the "
+            "measures of each split.",
+            _compare_arguments,
+            _compare,
+        ),
+        "method": Command(
+            "how FairShare decides, in plain words",
+            "Print how FairShare decides: need, fair shares, the rule that raises the "
+            "worst-off first, every rule a scenario may set, rounding and the "
+            "size-proportional comparison; the same text as the workbook's Method sheet. "
+            "With a project, for its chosen scenario (or --scenario) and its figures.",
+            _method_arguments,
+            _method,
+        ),
+        "export": Command(
+            "write the Excel budget workbook",
+            "Write the budget workbook for the bid: the project's chosen scenario, or "
+            "the one named with --scenario, with every scenario side by side.",
+            _export_arguments,
+            _export,
+        ),
+    }
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one subcommand (its ``--help`` says what it does)."""
+    c = COMMANDS[name]
     p = _Parser(
-        prog="fairshare", description="Fair, explained budget splits for charity partnerships."
+        prog=f"fairshare {name}",
+        description=textwrap.fill(c.description, width=88, break_on_hyphens=False),
+        epilog=c.epilog or None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    s = sub.add_parser("solve", help="solve every scenario (or one) and print the split")
-    s.add_argument("path", help="project file (.fairshare)")
-    s.add_argument("--scenario", help="solve only this scenario")
-    s.add_argument("--json", action="store_true", help="print the result as JSON")
-    c = sub.add_parser("compare", help="scenarios side by side")
-    c.add_argument("path")
-    c.add_argument("--json", action="store_true")
-    e = sub.add_parser("export", help="write the Excel budget workbook")
-    e.add_argument("path")
-    e.add_argument("out", help="workbook to write (.xlsx)")
-    e.add_argument(
-        "--scenario", help="scenario for the Summary and partner sheets (default: the first)"
-    )
-    i = sub.add_parser(
-        "import-partners", help="add partners from an xlsx or csv table to a project"
-    )
-    i.add_argument("table", help="table laid out like the template in FairShare's resources")
-    i.add_argument("path", help="project file (created if absent)")
+    c.arguments(p)
     return p
+
+
+def top_parser() -> argparse.ArgumentParser:
+    width = max(len(n) for n in COMMANDS)
+    listing = "\n".join(f"  {n.ljust(width)}  {c.summary}" for n, c in COMMANDS.items())
+    p = _Parser(
+        prog="fairshare",
+        usage="fairshare [PROJECT.fairshare] | fairshare COMMAND ... | fairshare --version",
+        description=textwrap.fill(
+            "Fair, explained budget splits for charity partnerships. Without a command, "
+            "opens the desktop app (on PROJECT when given).",
+            width=88,
+            break_on_hyphens=False,
+        ),
+        epilog=f"commands:\n{listing}\n\n`fairshare COMMAND --help` says more about each.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"fairshare {__version__}")
+    return p
+
+
+# ----------------------------------------------------------------------------------
+# Running
+# ----------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        typo = _mistyped_command(argv[0])
+        if typo:
+            _say(f"there is no command {argv[0]!r}; did you mean {typo!r}?")
+            return 2
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_app(argv)
-    args = _parser().parse_args(argv)
     try:
-        if args.command == "solve":
-            return _solve(args)
-        if args.command == "compare":
-            return _compare(args)
-        if args.command == "export":
-            return _export(args)
-        if args.command == "import-partners":
-            return _import(args)
-    except ValidationError as exc:
-        for path, message in exc.problems:
-            print(
-                f"fairshare: {path}: {message}" if path else f"fairshare: {message}",
-                file=sys.stderr,
-            )
+        if argv[0] not in COMMANDS:
+            top_parser().parse_args(argv)  # --help or --version exit; anything else errs
+            return 2
+        args = command_parser(argv[0]).parse_intermixed_args(argv[1:])
+        return COMMANDS[argv[0]].run(args)
+    except _Refused as exc:
+        _say(*exc.lines)
         return 2
-    except KeyboardInterrupt:
-        print("fairshare: stopped", file=sys.stderr)
+    except ValidationError as exc:
+        _say(*_file_lines(getattr(exc, "file", ""), problems_text(None, exc.problems)))
+        return 2
+    except SaveError as exc:
+        _say(str(exc))
+        return 2
+    except SolverError as exc:
+        _say(f"the solver could not finish: {exc}")
+        return 1
+    except (KeyboardInterrupt, Cancelled):
+        _say("stopped")
         return 130
     except BrokenPipeError:  # output piped into head or less, which closed early
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    _parser().print_help()
-    return 2
+    except (FairShareError, OSError) as exc:
+        _say(str(exc) or type(exc).__name__)
+        return 2
+    except Exception as exc:  # never a traceback for a person; FAIRSHARE_DEBUG shows one
+        if os.environ.get("FAIRSHARE_DEBUG"):
+            raise
+        _say(
+            f"could not finish ({type(exc).__name__}: {exc}); "
+            "run again with FAIRSHARE_DEBUG=1 to see where"
+        )
+        return 2
+
+
+def _mistyped_command(word: str) -> str | None:
+    """A close command name when ``word`` is no file: 'solv' -> 'solve'."""
+    if os.path.exists(word) or "." in word or os.sep in word:
+        return None
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _open_app(argv: list[str]) -> int:
     try:
-        from ui.app import run  # noqa: PLC0415 - Qt only when the app is wanted
+        from ui.app import main as run_app  # Qt only when the app is wanted
     except ImportError as exc:
         print(
             "fairshare: the desktop app is not available in this installation "
-            f"({exc}); use the subcommands: {', '.join(SUBCOMMANDS)}",
+            f"({exc}); use the commands: {', '.join(COMMANDS)}",
             file=sys.stderr,
         )
         return 2
-    return run(argv)
+    return run_app(argv)
+
+
+# ----------------------------------------------------------------------------------
+# Projects: reading, finding scenarios and partners by name
+# ----------------------------------------------------------------------------------
+
+
+def _file_lines(file: str, lines: Sequence[str]) -> list[str]:
+    """Each line names the file it is about (unless it already does)."""
+    if not file:
+        return list(lines)
+    name = str(file)
+    return [line if name in line else f"{name}: {line}" for line in lines]
+
+
+def _names_in_file(path: str) -> Any:
+    """Partner and scenario names read loosely from a file the reader refused, so that
+    its problems can still be told in words ("Amani Collective's floor")."""
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def named(items: Any) -> list[SimpleNamespace]:
+        out = []
+        for item in items if isinstance(items, list) else []:
+            d = item if isinstance(item, dict) else {}
+            name = d.get("name") if isinstance(d.get("name"), str) else ""
+            excluded = d.get("excluded") if isinstance(d.get("excluded"), list) else []
+            out.append(SimpleNamespace(name=name, excluded=tuple(excluded)))
+        return out
+
+    years = data.get("years") if isinstance(data.get("years"), dict) else {}
+    start = years.get("start")
+    return SimpleNamespace(
+        partners=named(data.get("partners")),
+        scenarios=named(data.get("scenarios")),
+        start_year=start if isinstance(start, int) and not isinstance(start, bool) else None,
+    )
 
 
 def _load(path: str) -> Project:
     from allocator.formats.files import load_project
 
-    return load_project(Path(path))
+    try:
+        return load_project(Path(path))
+    except ValidationError as exc:
+        names = _names_in_file(path) if any(p.path for p in exc.problems) else None
+        raise _Refused(*_file_lines(path, problems_text(names, exc.problems))) from None
 
 
-def _exit_code(results: list[ScenarioResult]) -> int:
-    return 0 if all(r.ok for r in results) else 1
+def _require_contents(project: Project, path: str) -> None:
+    """A project with no partners or no scenarios has nothing to split: say what to do."""
+    lines = []
+    if not project.partners:
+        lines.append(
+            f"{path} has no partners yet: add them with "
+            f"`fairshare import-partners TABLE.xlsx {path}`"
+        )
+    if not project.scenarios:
+        lines.append(
+            f"{path} has no scenarios: add one in the FairShare app, or start again with "
+            f"`fairshare new`"
+        )
+    if lines:
+        raise _Refused(*lines)
 
 
-def _solve(args) -> int:
-    from allocator.engine.solve import solve
+def find_scenario(project: Project, name: str) -> int:
+    """The scenario called ``name``: exactly, or ignoring capitals when only one matches."""
+    names = [s.name for s in project.scenarios]
+    if name in names:
+        return names.index(name)
+    folded = [j for j, n in enumerate(names) if n.casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    if folded:
+        raise _Refused(
+            f"{len(folded)} scenarios are called {name!r} apart from capitals: "
+            f"{_quoted([names[j] for j in folded])}; give the name exactly"
+        )
+    if not names:
+        raise _Refused(f"no scenario called '{name}'; the project has no scenarios")
+    raise _Refused(f"no scenario called '{name}'; the scenarios are: {_quoted(names)}")
 
+
+def find_partner(project: Project, name: str) -> int:
+    """The partner with this id or name (capitals do not matter when only one matches)."""
+    for i, p in enumerate(project.partners):
+        if p.id == name or p.name == name:
+            return i
+    key = name.strip().casefold()
+    folded = [
+        i
+        for i, p in enumerate(project.partners)
+        if p.name.strip().casefold() == key or p.id.casefold() == key
+    ]
+    if len(folded) == 1:
+        return folded[0]
+    names = [p.name for p in project.partners]
+    if folded:
+        raise _Refused(
+            f"{len(folded)} partners are called {name!r} apart from capitals; give the name "
+            "exactly or the partner's id"
+        )
+    if not names:
+        raise _Refused(f"no partner called '{name}'; the project has no partners")
+    raise _Refused(f"no partner called '{name}'; the partners are: {_quoted(names)}")
+
+
+def _solve_all(project: Project, names: list[str] | None = None) -> list[ScenarioResult]:
+    from allocator.engine.solve import Engine
+
+    try:
+        return list(Engine().solve(project, names))
+    except ValidationError as exc:  # inputs the engine refuses outright
+        raise _Refused(*problems_text(project, exc.problems)) from None
+
+
+def _exit_code(results: Sequence[ScenarioResult]) -> int:
+    statuses = [status_of(r) for r in results]
+    if "invalid" in statuses:
+        return 2
+    return 0 if all(s == "optimal" for s in statuses) else 1
+
+
+def _report_unsolved(project: Project, results: Sequence[ScenarioResult]) -> None:
+    """On stderr: what stops each scenario, in words."""
+    invalid = [r for r in results if status_of(r) == "invalid"]
+    if invalid:
+        which = _quoted([r.name for r in invalid])
+        lines = problems_text(project, [p for r in invalid for p in getattr(r, "problems", ())])
+        _say(f"cannot solve {which} until {'this is' if len(lines) == 1 else 'these are'} fixed:")
+        _say(*(f"  {line}" for line in lines))
+    for r in results:
+        status = status_of(r)
+        if status not in ("optimal", "invalid"):
+            words = STATUS_WORDS.get(status, status)
+            _say(f"scenario '{r.name}' {words}: {r.message}")
+
+
+# ----------------------------------------------------------------------------------
+# solve, compare, export, import-partners
+# ----------------------------------------------------------------------------------
+
+
+def _solve(args: argparse.Namespace) -> int:
     project = _load(args.path)
-    results = solve(project, [args.scenario] if args.scenario else None)
+    _require_contents(project, args.path)
+    names = None
+    if args.scenario:
+        names = [project.scenarios[find_scenario(project, args.scenario)].name]
+    results = _solve_all(project, names)
     if args.json:
         print(json.dumps(results_json(project, results), indent=2, ensure_ascii=False))
     else:
         print(render_results(project, results))
-    for r in results:
-        if not r.ok:
-            print(f"fairshare: scenario {r.name!r} is {r.status}: {r.message}", file=sys.stderr)
+    _report_unsolved(project, results)
     return _exit_code(results)
 
 
-def _compare(args) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from allocator.report.compare import compare, render_compare
 
     project = _load(args.path)
-    table = compare(project)
+    _require_contents(project, args.path)
+    results = _solve_all(project)
+    table = compare(project, results)
     if args.json:
         print(json.dumps(json_safe(table), indent=2, ensure_ascii=False))
     else:
         print(render_compare(project, table))
-    return 0 if all(s["status"] == "optimal" for s in table["scenarios"]) else 1
+    _report_unsolved(project, [r for r in results if status_of(r) == "invalid"])
+    return _exit_code(results)
 
 
-def _export(args) -> int:
-    from allocator.engine.solve import solve
+def _export(args: argparse.Namespace) -> int:
     from allocator.formats.workbook import write_workbook
 
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise _Refused(
+            f"the workbook must be an Excel file ending in .xlsx, such as "
+            f"{out.with_suffix('.xlsx').name}; got {out.name!r}"
+        )
     project = _load(args.path)
+    _require_contents(project, args.path)
     if args.scenario:
-        project.scenario(args.scenario)
-    results = solve(project)
-    warnings = write_workbook(project, results, Path(args.out), args.scenario)
+        scenario = project.scenarios[find_scenario(project, args.scenario)]
+        why = ""
+    else:
+        scenario = project.chosen_scenario
+        why = ", the project's chosen scenario"
+    results = _solve_all(project)
+    chosen = next(r for r in results if r.name == scenario.name)
+    if status_of(chosen) == "invalid":
+        _report_unsolved(project, [chosen])
+        raise _Refused(f"nothing was written to {out}")
+    warnings = write_workbook(project, results, out, scenario.name)
     for w in warnings:
-        print(f"fairshare: warning: {w}", file=sys.stderr)
-    print(f"Wrote {args.out}")
-    chosen = next((r for r in results if r.name == args.scenario), results[0] if results else None)
-    return 0 if chosen is None or chosen.ok else 1
+        _say(f"warning: {w}")
+    print(f"Wrote {out} with the scenario '{scenario.name}'{why}.")
+    if not chosen.ok:
+        _report_unsolved(project, [chosen])
+        return 1
+    return 0
 
 
-def _import(args) -> int:
-    from allocator.formats.files import load_project, save_project
+def _method(args: argparse.Namespace) -> int:
+    from allocator.report.method import method_text
+
+    project = scenario = None
+    if args.path:
+        project = _load(args.path)
+        if args.scenario:
+            scenario = project.scenarios[find_scenario(project, args.scenario)]
+        else:
+            scenario = project.chosen_scenario
+    elif args.scenario:
+        raise _Refused("--scenario needs a project file: fairshare method PROJECT --scenario NAME")
+    blocks = []
+    for heading, paragraph in method_text(project, scenario):
+        text = textwrap.fill(paragraph, width=88, break_on_hyphens=False)
+        blocks.append(f"{heading}\n{'-' * len(heading)}\n{text}" if heading else text)
+    print("\n\n".join(blocks))
+    return 0
+
+
+def _name_from_file(path: Path) -> str:
+    name = path.stem.replace("_", " ").strip()
+    return name or "New partnership"
+
+
+def _import(args: argparse.Namespace) -> int:
+    from allocator.formats.files import save_project
     from allocator.formats.tables import import_partners
 
     target = Path(args.path)
-    existing = load_project(target) if target.exists() else None
-    project, warnings = import_partners(Path(args.table), existing, project_name=target.stem)
+    existing = _load(args.path) if target.exists() else None
+    try:
+        project, warnings = import_partners(
+            Path(args.table), existing, project_name=None if existing else _name_from_file(target)
+        )
+    except ValidationError as exc:
+        lines = problems_text(None, exc.problems)
+        raise _Refused(*_file_lines(args.table, lines)) from None
     save_project(project, target)
     for w in warnings:
-        print(f"fairshare: warning: {w}", file=sys.stderr)
+        _say(f"warning: {w}")
     added = len(project.partners) - (len(existing.partners) if existing else 0)
     print(f"Added {added} partner{'s' if added != 1 else ''} to {target}")
     return 0
+
+
+# ----------------------------------------------------------------------------------
+# new
+# ----------------------------------------------------------------------------------
+
+
+def _split_amounts(values: Sequence[str]) -> list[str]:
+    """One argument per amount, or one argument holding them all: by commas when no
+    thousands separators are used, else by semicolons or spaces."""
+    if len(values) > 1:
+        return [v for v in values if v.strip()]
+    text = values[0].strip()
+    for separator in (";", " "):
+        if separator in text:
+            return [v for v in text.split(separator) if v.strip()]
+    return [v for v in text.split(",") if v.strip()]
+
+
+def _new(args: argparse.Namespace) -> int:
+    from allocator.domain.edits import new_project, set_field
+    from allocator.formats.files import save_project
+
+    target = Path(args.path)
+    if target.suffix.lower() != PROJECT_SUFFIX:
+        raise _Refused(
+            f"a project file's name ends in {PROJECT_SUFFIX}, such as "
+            f"{target.with_suffix(PROJECT_SUFFIX).name}; got {target.name!r}"
+        )
+    if target.exists() and not args.force:
+        raise _Refused(
+            f"{target} already exists; nothing was changed. Give --force to replace it "
+            f"(the old file is kept as {target.name}.bak)"
+        )
+    if target.is_dir():
+        raise _Refused(f"{target} is a folder, not a project file")
+    if args.uplift is not None and args.budget_per_year:
+        raise _Refused("--uplift goes with --budget; --budget-per-year gives every year's grant")
+    project = new_project(name=_name_from_file(target))
+    amounts = _split_amounts(args.budget_per_year) if args.budget_per_year else []
+    years = args.years if args.years is not None else (str(len(amounts)) if amounts else None)
+    options = [
+        ("--name", "name", args.name),
+        ("--currency", "currency", args.currency),
+        ("--start-year", "years.start", args.start_year),
+        ("--years" if args.years is not None else "--budget-per-year", "years.count", years),
+        ("--budget", "budget.first_year", args.budget),
+        ("--uplift", "budget.annual_uplift", args.uplift),
+    ]
+    problems: list[str] = []
+    for option, path, value in options:
+        if value is None:
+            continue
+        try:
+            project = set_field(project, path, value)
+        except ValidationError as exc:
+            problems += [f"{option}: {p.message} (allowed: {_allowed(path)})" for p in exc.problems]
+    if amounts and not problems:
+        if len(amounts) != project.year_count:
+            problems.append(
+                f"--budget-per-year gives {len(amounts)} amounts for {project.year_count} years; "
+                "give one amount per year"
+            )
+        for k, text in enumerate(amounts[: project.year_count]):
+            try:
+                project = set_field(project, f"budget.per_year[{k}]", text)
+            except ValidationError as exc:
+                problems += [
+                    f"--budget-per-year, amount {k + 1}: {p.message}" for p in exc.problems
+                ]
+    if problems:
+        raise _Refused(*problems, f"{target} was not created")
+    try:
+        _check_saveable(project)
+    except _Refused as exc:
+        raise _Refused(*exc.lines, f"{target} was not created") from None
+    save_project(project, target)
+    print(f"Created {target}: {_project_summary(project)}")
+    steps = []
+    if project.budget.per_year is None and project.budget.first_year is None:
+        steps.append(f"fairshare set {_arg(target)} budget.first_year=AMOUNT")
+    steps.append(f"fairshare import-partners TABLE.xlsx {_arg(target)}")
+    steps.append(f"fairshare set {_arg(target)} --list")
+    print("Next: " + "\n      ".join(steps))
+    return 0
+
+
+def _arg(path: Path | str) -> str:
+    text = str(path)
+    return f'"{text}"' if re.search(r"[\s'\"$&;|<>()]", text) else text
+
+
+def _allowed(path: str) -> str:
+    from allocator.domain.fields import spec_for
+
+    return allowed_text(spec_for(path))
+
+
+def _project_summary(project: Project) -> str:
+    from allocator.domain.text import money, pct
+
+    years = project.years
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    b = project.budget
+    cur = project.currency
+    if b.per_year is not None:
+        grant = "grant " + ", ".join(money(v, cur) for v in b.per_year)
+    elif b.first_year is None:
+        grant = "grant not set yet"
+    else:
+        grant = f"grant {money(b.first_year, cur)} in the first year"
+        if b.annual_uplift:
+            grant += f", {'rising' if b.annual_uplift > 0 else 'falling'} "
+            grant += f"{pct(abs(b.annual_uplift), 1).replace('.0%', '%')} a year"
+    scenarios = _quoted([s.name for s in project.scenarios])
+    chosen = project.chosen_scenario
+    return (
+        f"'{project.name}', {cur}, {len(years)} year{'s' if len(years) != 1 else ''} "
+        f"({span}), {grant}; scenario {scenarios}"
+        + (", chosen for the bid" if chosen is not None else "")
+        + "."
+    )
+
+
+def _check_saveable(project: Project) -> None:
+    """What is saved must read back: a project the reader would refuse is never written."""
+    from allocator.formats.files import dumps_project, loads_project
+
+    try:
+        loads_project(dumps_project(project))
+    except ValidationError as exc:
+        raise _Refused(*problems_text(project, exc.problems)) from None
+
+
+# ----------------------------------------------------------------------------------
+# set
+# ----------------------------------------------------------------------------------
+
+
+def _parse_assignment(text: str) -> tuple[str, str]:
+    field, sep, value = text.partition("=")
+    if not sep or not field.strip():
+        raise _Refused(
+            f"{text!r} is not FIELD=VALUE: write for example budget.first_year=1200000 "
+            "(`fairshare set PATH --list` shows every field)"
+        )
+    return field.strip(), value
+
+
+def _field_path(project: Project, field: str, scenario: int | None, partner: int | None) -> str:
+    """The full path of ``field``: relative to the scenario or partner when one is given."""
+    from allocator.domain.fields import FIELDS, pattern_of
+
+    patterns = {spec.pattern for spec in FIELDS}
+    relative = pattern_of(field)
+    if scenario is not None and f"scenarios[].{relative}" in patterns:
+        return f"scenarios[{scenario}].{field}"
+    if partner is not None and f"partners[].{relative}" in patterns:
+        return f"partners[{partner}].{field}"
+    return field
+
+
+def _unknown_field(project: Project, field: str) -> str:
+    from allocator.domain.fields import FIELDS
+
+    keys = sorted({s.pattern.split("].")[-1] for s in FIELDS} | {s.pattern for s in FIELDS})
+    close = difflib.get_close_matches(field.split("].")[-1], keys, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return (
+        f"there is no field {field!r}{hint} (`fairshare set PATH --list` shows every field; "
+        "scenario and partner fields need --scenario NAME, --partner NAME, or a path such "
+        "as scenarios[0].ring_fence)"
+    )
+
+
+def _resolve(
+    project: Project, field: str, value: str, scenario: int | None, partner: int | None
+) -> tuple[str, Any]:
+    """The path to set and the value to hand to set_field, or a _Refused line."""
+    from allocator.domain.fields import spec_for
+    from allocator.domain.paths import FieldPath
+
+    text = _field_path(project, field, scenario, partner)
+    try:
+        path = FieldPath.parse(text)
+    except ValidationError:
+        raise _Refused(_unknown_field(project, field)) from None
+    try:
+        spec = spec_for(path)
+    except KeyError:
+        raise _Refused(_unknown_field(project, field)) from None
+    if spec.pattern == "chosen" and value.strip():
+        value = project.scenarios[find_scenario(project, value)].name
+    return str(path), value
+
+
+def _set(args: argparse.Namespace) -> int:
+    if args.list:
+        if args.assignments:
+            raise _Refused("give either --list or FIELD=VALUE assignments, not both")
+        return _list_fields(args)
+    if args.json:
+        raise _Refused("--json goes with --list")
+    if not args.assignments:
+        raise _Refused(
+            "nothing to set: give FIELD=VALUE, for example budget.first_year=1200000, "
+            f"or see every field with `fairshare set {_arg(args.path)} --list`"
+        )
+    from allocator.domain.fields import spec_for
+    from allocator.domain.paths import FieldPath
+    from allocator.formats.files import save_project
+
+    project = _load(args.path)
+    try:
+        changed, targets = _assign(project, args)
+    except _Refused as exc:
+        raise _Refused(*exc.lines, f"nothing was changed in {args.path}") from None
+    if changed == project:
+        print("Nothing to change: every field already has that value.")
+        return 0
+    save_project(changed, Path(args.path))
+    for path, _value in targets:
+        spec = spec_for(path)
+        before = _value_at(project, FieldPath.parse(path))
+        after = _value_at(changed, FieldPath.parse(path))
+        place = _capital(where(changed, path))
+        shown = _shown(spec, after, changed.currency)
+        if before == after:
+            print(f"{place}: {shown} (unchanged)")
+        else:
+            print(f"{place}: {shown} (was {_shown(spec, before, project.currency)})")
+    _report_still_to_fix(changed)
+    return 0
+
+
+def _assign(project: Project, args: argparse.Namespace) -> tuple[Project, list[tuple[str, Any]]]:
+    """Every assignment applied to ``project``, or _Refused naming each one refused."""
+    from allocator.domain.edits import set_field
+
+    scenario = find_scenario(project, args.scenario) if args.scenario else None
+    partner = find_partner(project, args.partner) if args.partner else None
+    refused: list[str] = []
+    targets: list[tuple[str, Any]] = []
+    changed = project
+    for text in args.assignments:  # each in turn, so the messages follow the command
+        try:
+            field, value = _parse_assignment(text)
+            path, value = _resolve(project, field, value, scenario, partner)
+        except _Refused as exc:
+            refused += exc.lines
+            continue
+        try:
+            changed = set_field(changed, path, value)
+        except ValidationError as exc:
+            for p in exc.problems:
+                line = problem_text(project, Problem(p.path or path, p.message))
+                if "must" in p.message or "blank" in p.message:  # about the value typed
+                    line += f" (allowed: {_allowed_at(p.path or path)})"
+                refused.append(line)
+            continue
+        targets.append((path, value))
+    if refused:
+        raise _Refused(*refused)
+    _check_saveable(changed)
+    return changed, targets
+
+
+def _allowed_at(path: str) -> str:
+    from allocator.domain.fields import spec_for
+
+    try:
+        return allowed_text(spec_for(path))
+    except KeyError:
+        return "see `fairshare set PATH --list`"
+
+
+def _value_at(project: Project, path: Any) -> Any:
+    try:
+        return path.get(project)
+    except (LookupError, AttributeError, TypeError):
+        return None
+
+
+def _shown(spec: Any, value: Any, currency: str) -> str:
+    """A value as a sentence shows it: money with its symbol, in whole units."""
+    from allocator.domain.text import money
+    from allocator.report.render import value_text
+
+    if spec.kind == "money" and value is not None:
+        return money(value, currency)
+    return value_text(spec, value, currency)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _report_still_to_fix(project: Project) -> None:
+    """After a change: what still stops a solve (a note, not a refusal: a person may set
+    fields in any order)."""
+    from allocator.domain.edits import validate
+
+    problems = validate(project)
+    if problems:
+        lines = problems_text(project, problems)
+        print("Before it can be solved:")
+        for line in lines:
+            print(f"  - {line}")
+
+
+def _list_fields(args: argparse.Namespace) -> int:
+    from allocator.domain.fields import FIELDS
+    from allocator.report.render import field_listing, listing_json, render_field_listing
+
+    project = _load(args.path)
+    scenario = find_scenario(project, args.scenario) if args.scenario else None
+    partner = find_partner(project, args.partner) if args.partner else None
+    only = scenario is not None or partner is not None
+    project_specs = [s for s in FIELDS if not s.pattern.startswith(("partners[]", "scenarios[]"))]
+    scenario_specs = [s for s in FIELDS if s.pattern.startswith("scenarios[].")]
+    partner_specs = [s for s in FIELDS if s.pattern.startswith("partners[].")]
+    groups: list[tuple[str, list[dict]]] = []
+    if not only:
+        paths = []
+        for spec in project_specs:
+            if spec.pattern == "budget.per_year[]":
+                paths += [f"budget.per_year[{k}]" for k in range(project.year_count)]
+            else:
+                paths.append(spec.pattern)
+        items = field_listing(project, paths)
+        for item in items:
+            item["note"] = _budget_note(project, item["path"])
+        groups.append(("Project", items))
+    for j, s in enumerate(project.scenarios):
+        if only and j != scenario:
+            continue
+        paths = [spec.pattern.replace("scenarios[]", f"scenarios[{j}]") for spec in scenario_specs]
+        title = f"Scenario '{s.name}' (or: --scenario \"{s.name}\" FIELD=VALUE)"
+        groups.append((title, field_listing(project, paths)))
+    for i, p in enumerate(project.partners):
+        if only and i != partner:
+            continue
+        paths = [spec.pattern.replace("partners[]", f"partners[{i}]") for spec in partner_specs]
+        title = f"Partner '{p.name}', id {p.id} (or: --partner \"{p.name}\" FIELD=VALUE)"
+        groups.append((title, field_listing(project, paths)))
+    if args.json:
+        print(json.dumps(listing_json(project, groups), indent=2, ensure_ascii=False))
+    else:
+        print(render_field_listing(project, groups))
+    return 0
+
+
+def _budget_note(project: Project, path: str) -> str:
+    """The budget is either a first year with an uplift or every year's figure."""
+    per_year = project.budget.per_year is not None
+    if path.startswith("budget.per_year") and not per_year:
+        return "(from the first year)"
+    if path in ("budget.first_year", "budget.annual_uplift") and per_year:
+        return "(not used: set per year)"
+    return ""
+
+
+COMMANDS: dict[str, Command] = _commands()
+SUBCOMMANDS = tuple(COMMANDS)
 
 
 if __name__ == "__main__":  # pragma: no cover

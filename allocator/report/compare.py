@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from allocator.domain.model import Project
-from allocator.engine.explain import money, pct
+from allocator.domain.text import money, pct
 from allocator.engine.result import ScenarioResult
-from allocator.report.render import text_table
+from allocator.report.render import (
+    STATUS_WORDS,
+    json_safe,
+    problems_text,
+    status_of,
+    text_table,
+)
 
 
-def compare(project: Project, results: list[ScenarioResult] | None = None) -> dict:
+def compare(project: Project, results: Sequence[ScenarioResult] | None = None) -> dict:
     """Partner x scenario totals, changes against the size-proportional split, metrics."""
     if results is None:
         from allocator.engine.solve import solve
@@ -27,7 +35,7 @@ def compare(project: Project, results: list[ScenarioResult] | None = None) -> di
             "vs_size_proportional": [],
         }
         for r in results:
-            pr = r.partners[i] if r.ok else None
+            pr = r.partners[i] if r.ok and i < len(r.partners) else None
             row["totals"].append(pr.total if pr else None)
             row["received"].append(pr.received if pr else None)
             row["attainment"].append(pr.attainment if pr and pr.included else None)
@@ -35,24 +43,28 @@ def compare(project: Project, results: list[ScenarioResult] | None = None) -> di
                 pr.vs_size_proportional if pr and pr.included else None
             )
         partners.append(row)
-    return {
-        "project": project.name,
-        "currency": project.currency,
-        "years": project.years,
-        "scenarios": [
-            {
-                "name": r.name,
-                "status": r.status,
-                "message": r.message,
-                "rule": r.rule,
-                "fee": sum(r.fee),
-                "budget": sum(r.budget),
-                "metrics": r.metrics.to_json() if r.ok else None,
-            }
-            for r in results
-        ],
-        "partners": partners,
-    }
+    return json_safe(
+        {
+            "project": project.name,
+            "currency": project.currency,
+            "years": project.years,
+            "scenarios": [
+                {
+                    "name": r.name,
+                    "status": status_of(r),
+                    "message": r.message,
+                    "fee": sum(r.fee),
+                    "budget": sum(r.budget),
+                    "metrics": r.metrics.to_json() if r.ok else None,
+                    "problems": [
+                        {"path": str(p[0]), "message": p[1]} for p in getattr(r, "problems", ())
+                    ],
+                }
+                for r in results
+            ],
+            "partners": partners,
+        }
+    )
 
 
 def render_compare(project: Project, table: dict) -> str:
@@ -64,7 +76,7 @@ def render_compare(project: Project, table: dict) -> str:
         cells = [p["name"]]
         for k, s in enumerate(scen):
             if s["status"] != "optimal":
-                cells.append(s["status"])
+                cells.append(STATUS_WORDS.get(s["status"], s["status"]))
             elif p["totals"][k] is None or p["attainment"][k] is None:
                 cells.append("left out")
             else:
@@ -78,7 +90,7 @@ def render_compare(project: Project, table: dict) -> str:
         (
             "Largest/smallest per unit of need",
             "need_ratio",
-            lambda v: "-" if v is None else f"{v:.2f}",
+            lambda v: "unbounded" if v is None else f"{v:.2f}",
         ),
         ("By-and-for share", "by_and_for_share", pct),
         ("Lead share (fee included)", "lead_share", pct),
@@ -92,7 +104,17 @@ def render_compare(project: Project, table: dict) -> str:
         "",
         text_table(headers, rows),
     ]
+    told: dict[tuple[str, ...], str] = {}
     for s in scen:
-        if s["status"] != "optimal":
-            lines.append(f"\n{s['name']}: {s['message']}")
+        if s["status"] == "invalid":
+            problems = [(p["path"], p["message"]) for p in s.get("problems", ())]
+            words = tuple(problems_text(project, problems))
+            if words in told:
+                lines.append(f"\n'{s['name']}' cannot be solved until the same are fixed.")
+                continue
+            told[words] = s["name"]
+            lines.append(f"\n'{s['name']}' cannot be solved until these are fixed:")
+            lines += [f"  - {t}" for t in words]
+        elif s["status"] != "optimal":
+            lines.append(f"\n'{s['name']}': {s['message']}")
     return "\n".join(lines)

@@ -1,13 +1,86 @@
-"""Results as text and JSON: what the command line prints, in one place."""
+"""Results and fields as text and JSON: what the command line prints, in one place.
+
+Text is for people: every place in a project is named in words ("Amani Collective's
+floor"), money in whole units. JSON is for scripts: it keeps the field paths.
+"""
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from allocator.domain.fields import FIELDS, FieldSpec, format_value, spec_for
 from allocator.domain.model import Project
-from allocator.engine.explain import money, pct
+from allocator.domain.text import money, pct, signed_money
 from allocator.engine.result import ScenarioResult
+from allocator.errors import Problem
+
+SIZE_PROPORTIONAL = (
+    "vs size-proportional: the change against the size-proportional split (the bigger "
+    "slice): each year's whole grant, the fee included, shared in proportion to capacity "
+    "with no one above its capacity, ignoring needs, floors and every other rule; the "
+    "lead's fee counts as part of what the lead receives."
+)
+"""The one definition of the "bigger slice" reference every result is measured against."""
+
+STATUS_WORDS = {
+    "optimal": "solved",
+    "infeasible": "cannot be met",
+    "invalid": "cannot be solved yet",
+    "error": "solver error",
+    "cancelled": "stopped",
+}
 
 
-def results_json(project: Project, results: list[ScenarioResult]) -> dict:
+def status_of(result: Any) -> str:
+    """A result's status as plain text ("optimal", "invalid", ...), whatever its type."""
+    status = getattr(result, "status", result)
+    return str(getattr(status, "value", status))
+
+
+# ----------------------------------------------------------------------------------
+# Places in words
+# ----------------------------------------------------------------------------------
+
+
+def where(project: Project | None, path: str) -> str:
+    """A field path in words for a person; the path itself when no project explains it."""
+    if not path:
+        return ""
+    if project is not None:
+        from allocator.domain.paths import describe_path
+
+        try:
+            return describe_path(project, path)
+        except (LookupError, ValueError):  # a path the project no longer has
+            pass
+    return path
+
+
+def problem_text(project: Project | None, problem: Problem | tuple[str, str]) -> str:
+    """One problem as a person reads it: "Amani Collective's floor: must be ..."."""
+    path, message = problem
+    place = where(project, str(path))
+    return f"{place}: {message}" if place else message
+
+
+def problems_text(project: Project | None, problems: Iterable[Problem]) -> list[str]:
+    """Problems in words, each once (several scenarios often share one problem)."""
+    out: list[str] = []
+    for p in problems:
+        line = problem_text(project, p)
+        if line not in out:
+            out.append(line)
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# JSON
+# ----------------------------------------------------------------------------------
+
+
+def results_json(project: Project, results: Sequence[ScenarioResult]) -> dict:
     return {
         "project": project.name,
         "currency": project.currency,
@@ -16,13 +89,13 @@ def results_json(project: Project, results: list[ScenarioResult]) -> dict:
     }
 
 
-def json_safe(obj):
-    """JSON has no Infinity: an unbounded ratio is written as null."""
-    if isinstance(obj, float) and obj != obj or obj in (float("inf"), float("-inf")):
+def json_safe(obj: Any) -> Any:
+    """JSON has no Infinity or NaN: an unbounded ratio is written as null."""
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
         return None
     if isinstance(obj, dict):
         return {k: json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list):
+    if isinstance(obj, list | tuple):
         return [json_safe(v) for v in obj]
     return obj
 
@@ -33,11 +106,12 @@ def json_safe(obj):
 
 
 def text_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
+    """Columns padded to their widest cell; the first ``left`` columns left-aligned."""
     widths = [
         max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)
     ]
 
-    def line(cells):
+    def line(cells: list[str]) -> str:
         return "  ".join(
             c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(cells)
         ).rstrip()
@@ -47,21 +121,72 @@ def text_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
     return "\n".join(out)
 
 
-def render_results(project: Project, results: list[ScenarioResult]) -> str:
+def _names(names: Sequence[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def relaxation_text(relaxation: Any) -> str:
+    """A suggested change in words: "lower Amani Collective's floor from £60,000 to £42,000"."""
+    return getattr(relaxation, "explanation", "") or getattr(relaxation, "words", "")
+
+
+def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
+    """What a scenario that cannot be met needs: its checks, the changes, the grant."""
+    lines = ["The rules cannot all be met as they stand:"] if r.checks else []
+    lines += [f"  - {c}" for c in r.checks]
+    if r.relaxations:
+        lines.append("Suggested changes (together they make it solve):")
+        lines += [f"  - {relaxation_text(x)}" for x in r.relaxations]
+    alternative = getattr(r, "budget_alternative", None)
+    if alternative:
+        over = f" in total over the {len(r.years)} years" if len(r.years) > 1 else ""
+        how = [relaxation_text(x) for x in getattr(r, "budget_edits", ()) or ()]
+        how_text = f" ({'; '.join(t for t in how if t)})" if any(how) else ""
+        lines.append(
+            ("Or, instead" if r.relaxations else "Or")
+            + f", raise the grant to {money(alternative, project.currency)}{over}{how_text}, "
+            "keeping everything else as it is."
+        )
+    zero = tuple(getattr(r, "after_relaxations_zero", ()) or ())
+    if zero:
+        lines.append(
+            f"After the suggested changes, {_names(zero)} would get nothing in at least one year."
+        )
+    return lines
+
+
+def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
     cur = project.currency
     blocks = []
+    any_table = False
+    told: dict[tuple[str, ...], str] = {}  # problems already listed, by the scenario listing them
     for r in results:
-        head = f"{r.name}  [{r.status}]"
-        lines = [head, "=" * len(head), r.message]
-        if not r.ok:
-            for c in r.checks:
-                lines.append(f"  - {c}")
-            if r.relaxations:
-                lines.append("Suggested changes (together they make it solve):")
-                for x in r.relaxations:
-                    lines.append(f"  - {x.field}: {x.explanation}")
+        status = status_of(r)
+        head = f"{r.name}  [{STATUS_WORDS.get(status, status)}]"
+        lines = [head, "=" * len(head)]
+        # An invalid scenario's problems, and an unmet one's checks and suggested changes,
+        # are listed below in words: the message would only say them again.
+        listed = status == "invalid" or (status == "infeasible" and (r.checks or r.relaxations))
+        if r.message and not listed:
+            lines.append(r.message)
+        if status == "invalid":
+            problems = tuple(problems_text(project, getattr(r, "problems", ())))
+            if problems in told:
+                lines.append(f"Fix these first: the same as for '{told[problems]}' above.")
+            else:
+                told[problems] = r.name
+                lines.append("Fix these first:")
+                lines += [f"  - {t}" for t in problems]
             blocks.append("\n".join(lines))
             continue
+        if status != "optimal":
+            lines += _unmet_lines(project, r)
+            blocks.append("\n".join(lines))
+            continue
+        any_table = True
         headers = [
             "Partner",
             *[str(y) for y in r.years],
@@ -69,7 +194,7 @@ def render_results(project: Project, results: list[ScenarioResult]) -> str:
             "Fair share",
             "Attainment",
             "Limited by",
-            "vs bigger slice",
+            "vs size-proportional",
         ]
         rows = []
         for p in r.partners:
@@ -85,33 +210,163 @@ def render_results(project: Project, results: list[ScenarioResult]) -> str:
                     money(p.fair_share_total, cur),
                     pct(p.attainment),
                     ", ".join(p.limited_by),
-                    money(p.vs_size_proportional, cur),
+                    signed_money(p.vs_size_proportional, cur),
                 ]
             )
         if any(r.fee):
-            rows.append(
-                [
-                    "Management fee (lead)",
-                    *[money(v, cur) for v in r.fee],
-                    money(sum(r.fee), cur),
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
-        rows.append(
-            ["Total", *[money(v, cur) for v in r.budget], money(sum(r.budget), cur), "", "", "", ""]
-        )
+            fee = ["Management fee (lead)", *[money(v, cur) for v in r.fee]]
+            rows.append([*fee, money(sum(r.fee), cur), "", "", "", ""])
+        total = ["Total", *[money(v, cur) for v in r.budget], money(sum(r.budget), cur)]
+        rows.append([*total, "", "", "", ""])
         lines.append("")
         lines.append(text_table(headers, rows, left=1))
         m = r.metrics
+        ratio = "unbounded" if m.need_ratio is None or m.need_ratio == float("inf") else None
         lines.append("")
         lines.append(
-            f"Attainment {pct(m.min_attainment)} to {pct(m.max_attainment)}; Gini of funding per "
-            f"unit of need {m.gini:.3f}; largest/smallest funding per unit of need "
-            f"{m.need_ratio:.2f}; by-and-for share {pct(m.by_and_for_share)}; lead share "
-            f"(fee included) {pct(m.lead_share)}."
+            f"Attainment {pct(m.min_attainment)} to {pct(m.max_attainment)}; Gini of funding "
+            f"per unit of need {m.gini:.3f}; largest/smallest funding per unit of need "
+            f"{ratio or f'{m.need_ratio:.2f}'}; by-and-for share {pct(m.by_and_for_share)}; "
+            f"lead share (fee included) {pct(m.lead_share)}."
         )
         blocks.append("\n".join(lines))
+    if any_table:
+        blocks.append(textwrap.fill(SIZE_PROPORTIONAL, width=88, break_on_hyphens=False))
     return "\n\n".join(blocks)
+
+
+# ----------------------------------------------------------------------------------
+# Fields: the description of every editable field, for people
+# ----------------------------------------------------------------------------------
+
+UNIT_WORDS = {"share": "%", "score": "0 to 1"}
+
+
+def unit_text(spec: FieldSpec, currency: str = "") -> str:
+    """The field's unit in a word: the currency's code, %, people, years..."""
+    if spec.unit == "currency":
+        return currency or "currency"
+    return UNIT_WORDS.get(spec.unit, spec.unit)
+
+
+def allowed_text(spec: FieldSpec) -> str:
+    """What a field accepts, in words: "from 0% to 25%", "yes or no", "above 0, or blank"."""
+    if spec.kind == "bool":
+        return "yes or no"
+    if spec.kind == "ids":
+        return "partners' ids or names, separated by commas; blank for none"
+    if spec.pattern == "chosen":
+        return "a scenario's name"
+    if spec.pattern == "currency":
+        return "a three-letter code such as GBP or EUR"
+    if spec.kind == "text":
+        return "text" if spec.optional else "text, not blank"
+    text = spec.bounds_text or "any number"
+    if spec.whole:
+        text = f"a whole number {text}"
+    if spec.optional:
+        text += ", or blank until you solve" if spec.blank_problem else ", or blank"
+    return text
+
+
+def default_text(spec: FieldSpec) -> str:
+    if spec.pattern == "chosen":
+        return "the first scenario"
+    if spec.default is None:
+        return "blank" if spec.optional else ""
+    if spec.kind == "ids":
+        return "none" if not spec.default else ", ".join(spec.default)
+    return format_value(spec, spec.default, "")
+
+
+def value_text(spec: FieldSpec, value: Any, currency: str) -> str:
+    """A current value as ``set --list`` shows it: as it is typed, money to the penny."""
+    if value is None:
+        return "(blank)"
+    if spec.kind == "money" and not float(value).is_integer():
+        value = round(float(value), 2)
+    return format_value(spec, value, currency)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def fields_markdown() -> str:
+    """The README's table of every field, made from the field description."""
+    rows = [
+        "| field | what it is | unit | allowed | default | meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for spec in FIELDS:
+        cells = [
+            f"`{spec.pattern}`",
+            spec.label,
+            unit_text(spec),
+            allowed_text(spec),
+            default_text(spec),
+            spec.help,
+        ]
+        rows.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def field_listing(project: Project, paths: Iterable[str]) -> list[dict[str, Any]]:
+    """Each path with its spec and current value: what ``fairshare set --list`` shows."""
+    from allocator.domain.paths import FieldPath
+
+    out = []
+    for text in paths:
+        path = FieldPath.parse(text)
+        spec = spec_for(path)
+        try:
+            value = path.get(project)
+        except (LookupError, ValueError, AttributeError, TypeError):
+            value = None  # a per-year figure while the budget is a first year and uplift
+        out.append({"path": str(path), "spec": spec, "value": value})
+    return out
+
+
+def render_field_listing(project: Project, groups: list[tuple[str, list[dict]]]) -> str:
+    """Groups of fields as tables: path to type, current value, unit, what is allowed."""
+    cur = project.currency
+    blocks = []
+    for title, items in groups:
+        rows = [
+            [
+                item["path"],
+                item.get("note") or value_text(item["spec"], item["value"], cur),
+                unit_text(item["spec"], cur),
+                allowed_text(item["spec"]),
+                item["spec"].label,
+            ]
+            for item in items
+        ]
+        headers = ["Field", "Value", "Unit", "Allowed", "What it is"]
+        blocks.append(f"{title}\n{text_table(headers, rows, left=5)}")
+    return "\n\n".join(blocks)
+
+
+def listing_json(project: Project, groups: list[tuple[str, list[dict]]]) -> dict:
+    """The same listing for scripts: paths, JSON values and bounds."""
+    fields = []
+    for _title, items in groups:
+        for item in items:
+            spec: FieldSpec = item["spec"]
+            value = item["value"]
+            fields.append(
+                {
+                    "path": item["path"],
+                    "label": spec.label,
+                    "kind": spec.kind,
+                    "unit": unit_text(spec, project.currency),
+                    "value": list(value) if isinstance(value, tuple) else value,
+                    "minimum": spec.minimum,
+                    "maximum": spec.maximum,
+                    "exclusive_min": spec.exclusive_min,
+                    "optional": spec.optional,
+                    "choices": list(spec.choices),
+                    "allowed": allowed_text(spec),
+                }
+            )
+    return json_safe({"project": project.name, "fields": fields})

@@ -72,21 +72,28 @@ def _write(tmp_path, data, name="p.fairshare"):
     return str(path)
 
 
+# Each bad file is refused naming the file and the place in words, never by its path.
 BAD = [
-    (lambda d: d["partners"][0].update(capacity="many"), "partners[0].capacity"),
+    (
+        lambda d: d["partners"][0].update(capacity="many"),
+        "Riverside Women's Network's capacity: must be a number",
+    ),
     (
         lambda d: d["partners"][2].update(capacity=-5),
-        "partners[2].capacity: must be greater than 0",
+        "Sahara Sisters Project's capacity: must be greater than 0",
     ),
     (
-        lambda d: d["partners"][1].update(multiple_disadvantage=None),
-        "partners[1].multiple_disadvantage",
+        lambda d: d["partners"][1].update(multiple_disadvantage=None, needs_answers={}),
+        "Amani Collective's multiple disadvantage",
     ),
-    (lambda d: d["partners"][1].update(id="riverside"), "partners[1].id"),
-    (lambda d: d["scenarios"][0].update(excluded=["ghost"]), "scenarios[0].excluded[0]"),
+    (lambda d: d["partners"][1].update(id="riverside"), "Amani Collective's id"),
+    (lambda d: d["scenarios"][0].update(excluded=["ghost"]), "'ghost'"),
     (lambda d: d.update(version=7), "newer FairShare"),
     (lambda d: d["partners"][3].update(lead=True), "exactly one lead"),
-    (lambda d: d["scenarios"][2].update(ring_fence=1.5), "scenarios[2].ring_fence"),
+    (
+        lambda d: d["scenarios"][2].update(ring_fence=1.5),
+        "scenario 'Needs-weighted, 30% ring-fence, 10% fee': ring-fence: must be at most",
+    ),
 ]
 
 
@@ -97,6 +104,7 @@ def test_bad_files_exit_2_naming_the_field(tmp_path, sample_dict, edit, words):
     r = run("solve", _write(tmp_path, data))
     assert r.returncode == 2
     assert words in r.stderr
+    assert "partners[" not in r.stderr and "scenarios[" not in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
 
 
@@ -110,9 +118,11 @@ def test_bad_files_exit_2_naming_the_field(tmp_path, sample_dict, edit, words):
     ],
 )
 def test_unreadable_files_exit_2(tmp_path, text, words):
-    r = run("solve", _write(tmp_path, text))
+    path = _write(tmp_path, text)
+    r = run("solve", path)
     assert r.returncode == 2
     assert words.lower() in r.stderr.lower()
+    assert path in r.stderr
     assert "Traceback" not in r.stderr
 
 
@@ -131,6 +141,10 @@ def test_infeasible_exits_1_with_relaxations(tmp_path, sample_dict):
     assert s["relaxations"]
     assert all(x["field"].startswith("partners[") for x in s["relaxations"])
     assert "Floors add up to" in s["message"]
+    r = run("solve", _write(tmp_path, data), "--scenario", "Needs-weighted")
+    assert r.returncode == 1
+    assert "lower Amani Collective's floor from £60,000 to" in r.stdout
+    assert "partners[" not in r.stdout + r.stderr
 
 
 def test_solve_never_imports_qt():
@@ -170,6 +184,9 @@ def test_export_and_import_partners(tmp_path):
     r = run("import-partners", template, str(project))
     assert r.returncode == 0, r.stderr
     assert project.exists()
+    r = run("solve", str(project))  # the grant is left blank, never a figure nobody gave
+    assert r.returncode == 2 and "grant in the first year" in r.stderr
+    assert run("set", str(project), "budget.first_year=£350,000").returncode == 0
     r = run("solve", str(project), "--json")
     assert r.returncode == 0, r.stderr
     # importing the same table again reports the duplicates and leaves the file alone
