@@ -64,7 +64,7 @@ def synthetic_project(n: int, seed: int = 7) -> Project:
         Scenario(name="Bigger slice", weights=Weights(0.0, 0.0)),
         Scenario(name="Needs-weighted", unrestricted_share=0.2),
         Scenario(name="Ring-fence and fee", ring_fence=0.2, management_fee=0.08),
-        Scenario(name="Closest, needs floor", rule="closest", needs_floor=0.5),
+        Scenario(name="Core grant, needs floor", core_share=0.2, needs_floor=0.3),
         Scenario(name="By reach, lead cap", basis="reach", lead_cap=0.05, management_fee=0.05),
     )
     return Project(
@@ -98,6 +98,10 @@ def _format(wb, st: Style):  # noqa: ANN001, ANN202
         props["bottom"] = 1
     if st.align:
         props["align"] = st.align
+    if st.valign:
+        props["valign"] = st.valign
+    if st.indent:
+        props["indent"] = st.indent
     fmt = wb.add_format(props)
     if st.quote_prefix:
         fmt.set_quote_prefix()

@@ -8,12 +8,22 @@ The files come from other organisations, so they are treated as untrusted: an Ex
 file is checked before it is opened (a real zip, modest uncompressed size, no absurd
 compression ratio, no XML document type declarations), parsed with ``defusedxml``, read
 without evaluating anything, and every bad cell is reported by its row and column
-header (``row 4, column "Capacity": must be a number greater than 0, got 'lots'``).
+header, in words (``row 4, column Capacity: must be a number greater than 0, got
+'lots'``), never by a field path.
 
 Numbers may be written as ``1200``, ``1,200``, ``£1,200``, ``1200.50`` or ``12%``
 (read as 0.12). In a semicolon-separated CSV file (the way Excel saves CSV where the
 comma is the decimal mark) a comma is read as the decimal mark and a dot as the
-thousands separator: ``1.200,50`` is 1200.5 and ``1.200`` is 1200.
+thousands separator: ``1.200,50`` is 1200.5 and ``1.200`` is 1200. In a
+comma-separated file an amount with a thousands comma must be in quotes
+(``"£90,000"``); unquoted it splits into two cells, and such a row is refused rather
+than read with its values under the wrong headers.
+
+A blank needs score stays blank: the project then reports it before solving, and it
+is never read as 0 (no need).
+
+:func:`preview_import` says what an import would do without changing anything (the
+app's import preview); :func:`import_partners` applies it.
 """
 
 from __future__ import annotations
@@ -21,11 +31,11 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import math
 import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,18 +43,20 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from allocator.domain.edits import new_project, validate
+from allocator.domain.fields import FieldSpec, parse_value, spec_for
 from allocator.domain.model import (
     MAX_PARTNERS,
     MAX_TEXT,
-    Budget,
     Partner,
     Project,
-    Scenario,
-    ValidationError,
     partner_to_dict,
     project_from_dict,
     project_to_dict,
 )
+from allocator.domain.paths import describe_path
+from allocator.domain.text import CURRENCY_SYMBOLS
+from allocator.errors import Problem, TableError, ValidationError
 
 # openpyxl parses XML with defusedxml only when it is installed; an Excel file from
 # someone else must never be parsed without it (entity expansion bombs).
@@ -143,7 +155,8 @@ COLUMNS: tuple[Column, ...] = (
         "score",
         "How much intersecting disadvantage the communities the partner serves face, from "
         "0 (little) to 1 (severe, several forms at once). 0.85 and 85% are both fine. "
-        "Required: a blank is never read as no need.",
+        "Leave it blank if you do not know yet: it stays blank (never read as no need) "
+        "until you enter it or answer the needs questions in FairShare.",
         ("multiple disadvantage", "intersecting disadvantage", "disadvantage"),
     ),
     Column(
@@ -151,7 +164,8 @@ COLUMNS: tuple[Column, ...] = (
         "Back-office capacity (0-1)",
         "score",
         "The partner's finance, HR, IT, governance and fundraising capacity, from 0 (none) "
-        "to 1 (fully resourced). Required.",
+        "to 1 (fully resourced). A blank stays blank until you enter it or answer the needs "
+        "questions in FairShare.",
         ("back office capacity", "back office", "backoffice capacity", "core capacity"),
     ),
     Column(
@@ -192,14 +206,29 @@ EXAMPLE_ROWS: tuple[dict[str, Any], ...] = (
     },
 )
 
-_TRUE = {"yes", "y", "true", "1", "x", "ja", "oui", "\u2713", "\u2714"}
-_FALSE = {"no", "n", "false", "0", ""}
-_CURRENCY_SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD"}
-_CODES = ("GBP", "EUR", "USD")
-_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_COMMA_GROUPS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_DOT_GROUPS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_CURRENCY_SYMBOLS = {symbol: code for code, symbol in CURRENCY_SYMBOLS.items()}
+_CODES = tuple(CURRENCY_SYMBOLS)
+_NUMBER_CORE = re.compile(r"\d[\d.,]*")
+_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
+_WANT_KIND = {
+    "money": "an amount such as 120000",
+    "count": "a number of people such as 900",
+    "score": "a score from 0 to 1",
+}
+
+
+def _point_decimal(text: str) -> str:
+    """A number written with a decimal comma, with a decimal point: '1.200,50' -> '1200.50'."""
+    m = _NUMBER_CORE.search(text)
+    if m is None:
+        return text
+    core = m.group()
+    if _DOT_GROUPS.match(core):
+        core = core.replace(".", "").replace(",", ".")
+    elif _DECIMAL_COMMA.match(core):
+        core = core.replace(",", ".")
+    return text[: m.start()] + core + text[m.end() :]
 
 
 # ----------------------------------------------------------------------------------
@@ -239,7 +268,7 @@ def match_header(text: Any) -> str | None:
 
 
 class _Bad(Exception):
-    """A cell that cannot be read; the message completes 'row R, column "C": ...'."""
+    """A cell that cannot be read; the message completes "row 4, column Capacity: ..."."""
 
 
 @dataclass
@@ -279,79 +308,58 @@ class _Parse:
     decimal_comma: bool = False
     symbols: set[str] = field(default_factory=set)
 
-    def number(self, cell: _Cell, want: str = "a number") -> float | None:
-        """A number from a cell, None when blank; raises _Bad saying what was wanted."""
+    def number(self, cell: _Cell, spec: FieldSpec) -> float | None:
+        """A number from a cell, None when blank; raises _Bad saying what was wanted.
+
+        Text goes through the same reading as a value typed in the app or given to
+        ``fairshare set`` (:func:`allocator.domain.fields.parse_value`), after a decimal
+        comma in a semicolon-separated file is turned into a decimal point.
+        """
         v = cell.value
+        want = _WANT_KIND.get(spec.kind, "a number")
         if cell.kind == "e":
             raise _Bad(f"holds the error {v}; enter {want}")
         if v is None:
             return None
-        if isinstance(v, bool):
+        if isinstance(v, bool) or isinstance(v, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
             raise _Bad(f"must be {want}, got {_shown(v)}")
-        if isinstance(v, (int, float)):
-            if not math.isfinite(v):
-                raise _Bad(f"must be a finite number, got {v}")
-            return float(v)
-        if isinstance(v, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
-            raise _Bad(f"must be {want}, got {_shown(v)}")
-        text = str(v).strip()
-        if not text:
-            return None
-        return self._text_number(text, v, want)
+        original = v
+        if not isinstance(v, (int, float)):
+            original = str(v).strip()
+            if not original:
+                return None
+            self._note_currency(original)
+            v = _point_decimal(original) if self.decimal_comma else original
+        try:
+            return parse_value(spec, v)
+        except ValidationError as e:
+            message = e.problems[0].message
+            if v != original:  # quote the cell as it is written, not as it was read
+                message = message.replace(repr(v), repr(original))
+            raise _Bad(message) from None
 
-    def _text_number(self, text: str, original: Any, want: str) -> float:
-        s = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
-        negative = False
-        if s.startswith("(") and s.endswith(")"):
-            negative, s = True, s[1:-1]
-        percent = s.endswith("%")
-        if percent:
-            s = s[:-1]
+    def _note_currency(self, text: str) -> None:
         for sym, code in _CURRENCY_SYMBOLS.items():
-            for form in (sym, "-" + sym):
-                if s.startswith(form):
-                    self.symbols.add(code)
-                    s = ("-" if form.startswith("-") else "") + s[len(form) :]
-            if s.endswith(sym):
+            if sym in text:
                 self.symbols.add(code)
-                s = s[: -len(sym)]
-        upper = s.upper()
+        upper = text.upper()
         for code in _CODES:
             if upper.startswith(code) or upper.endswith(code):
                 self.symbols.add(code)
-                s = s[3:] if upper.startswith(code) else s[:-3]
-                break
-        if self.decimal_comma:
-            if _DOT_GROUPS.match(s):
-                s = s.replace(".", "").replace(",", ".")
-            elif _DECIMAL_COMMA.match(s):
-                s = s.replace(",", ".")
-        elif _COMMA_GROUPS.match(s):
-            s = s.replace(",", "")
-        if not _PLAIN.match(s):
-            raise _Bad(f"must be {want}, got {_shown(original)}")
-        x = float(s)
-        if percent:
-            x /= 100
-        return -x if negative else x
 
     @staticmethod
-    def boolean(cell: _Cell) -> bool:
+    def boolean(cell: _Cell, spec: FieldSpec) -> bool:
         v = cell.value
         if cell.kind == "e":
             raise _Bad(f"holds the error {v}; enter yes or no")
         if v is None:
             return False
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, (int, float)) and v in (0, 1):
-            return bool(v)
-        text = str(v).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise _Bad(f"must be yes or no, got {_shown(v)}")
+        if isinstance(v, str):
+            v = v.strip()
+        try:
+            return bool(parse_value(spec, v))
+        except ValidationError as e:
+            raise _Bad(e.problems[0].message) from None
 
     @staticmethod
     def text(cell: _Cell) -> str:
@@ -380,10 +388,12 @@ class _Grid:
     decimal_comma: bool = False
     sheet: str | None = None
     warnings: list[str] = field(default_factory=list)
+    delimiter: str | None = None  # a CSV file's separator; None for Excel
 
 
-def _fail(message: str) -> ValidationError:
-    return ValidationError([("", message)])
+def _fail(message: str) -> TableError:
+    """A table that cannot be read at all (the file is set by whoever reads it)."""
+    return TableError([("", message)])
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -418,22 +428,46 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "Windows-1252"
 
 
+_DELIMITERS = (",", ";", "\t")
+
+
 def _delimiter(text: str) -> str:
-    """The separator used in the header line: comma, semicolon or tab, whichever is most common."""
-    first = ""
+    """The separator that makes a header row out of one of the top lines.
+
+    Title lines above the header ("Partners for the 2027 bid", with or without a
+    comma in it) must not decide: each separator splits the top lines, and the one
+    under which some line names the most template columns wins. When none does, the
+    most common separator on the first line that has one.
+    """
+    lines: list[str] = []
     for line in text.splitlines():
         if line.strip(" \t,;"):
-            first = line
+            lines.append(line)
+        if len(lines) >= HEADER_SCAN_ROWS:
             break
-    counts = {d: 0 for d in (",", ";", "\t")}
-    quoted = False
-    for ch in first:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+    best, best_score = None, 1
+    for d in _DELIMITERS:
+        try:
+            records = list(csv.reader(lines, delimiter=d))
+        except csv.Error:
+            continue
+        score = max((_header_score(r[:MAX_COLUMNS]) for r in records), default=0)
+        if score > best_score:
+            best, best_score = d, score
+    if best is not None:
+        return best
+    for line in lines:
+        counts = {d: 0 for d in _DELIMITERS}
+        quoted = False
+        for ch in line:
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted and ch in counts:
+                counts[ch] += 1
+        top = max(counts, key=lambda d: counts[d])
+        if counts[top]:
+            return top
+    return ","
 
 
 def _read_csv(path: Path, data: bytes) -> _Grid:
@@ -453,7 +487,7 @@ def _read_csv(path: Path, data: bytes) -> _Grid:
             rows.append((number, cells))
     except csv.Error as e:
         raise _fail(f"{path.name} is not a readable CSV file ({e})") from None
-    grid = _Grid(rows, decimal_comma=delim == ";")
+    grid = _Grid(rows, decimal_comma=delim == ";", delimiter=delim)
     if encoding == "Windows-1252":
         grid.warnings.append(
             f"{path.name} is not UTF-8; it was read as Windows-1252 (Western European). "
@@ -503,7 +537,7 @@ def check_xlsx_archive(data: bytes, name: str) -> None:
                             f"{name} was refused: part {info.filename!r} declares XML entities, "
                             "which real workbooks never do (an entity bomb?)"
                         )
-    except ValidationError:
+    except TableError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
         raise _fail(f"{invalid} ({e})") from None
@@ -591,7 +625,7 @@ def _read_xlsx(path: Path, data: bytes) -> _Grid:
     raw_wb = _load(data, name, data_only=False)
     try:
         ws, rows, merges = _sheet_cells(data, wb, raw_wb, name)
-    except ValidationError:
+    except TableError:
         raise
     except Exception as e:  # an untrusted file may fail in any parser layer
         if _is_entity_refusal(e):
@@ -670,7 +704,15 @@ def _fill_merges(grid: _Grid, merges: list[tuple[int, int, int, int]]) -> None:
 
 
 def _read_grid(path: str | os.PathLike[str]) -> _Grid:
-    p = Path(path)
+    """Every non-blank row of the file's partner table; TableError naming the file if unreadable."""
+    try:
+        return _grid_of(Path(path))
+    except TableError as e:
+        e.file = e.file or str(path)
+        raise
+
+
+def _grid_of(p: Path) -> _Grid:
     data = _read_bytes(p)
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -689,6 +731,42 @@ def _read_grid(path: str | os.PathLike[str]) -> _Grid:
 # ----------------------------------------------------------------------------------
 
 
+def place(row: int | None = None, column: str | None = None) -> str:
+    """A place in a table in words: "row 4, column Capacity", "row 4", or "" for the whole."""
+    parts = []
+    if row is not None:
+        parts.append(f"row {row}")
+    if column:
+        parts.append(f"column {column}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One thing that stops a table being imported, at its row and column when it has one.
+
+    ``row`` is the row number the spreadsheet program shows, ``column`` the header as it
+    is written in the file, so a person can go straight to the cell.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    @property
+    def place(self) -> str:
+        return place(self.row, self.column)
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.place, self.message)
+
+
+def table_error(problems: Sequence[CellProblem], file: str = "") -> TableError:
+    """The error for a table refused for these problems (at most MAX_PROBLEMS of them)."""
+    return TableError([p.problem for p in _capped(list(problems))], file=file)
+
+
 @dataclass
 class PartnerTable:
     """Rows read from a table, with what is needed to name a cell in a message."""
@@ -698,21 +776,48 @@ class PartnerTable:
     labels: dict[str, str]  # field -> the header as written in the file
     warnings: list[str]
     currency: str | None = None  # when every money cell used the same symbol
+    sheet: str | None = None
 
     def where(self, index: int, fld: str) -> str:
-        label = self.labels.get(fld) or _BY_FIELD[fld].label
-        return f'row {self.row_numbers[index]}, column "{label}"'
+        """The place of a row's cell in words: "row 4, column Capacity"."""
+        return place(self.row_numbers[index], self.label(fld))
+
+    def label(self, fld: str) -> str:
+        return self.labels.get(fld) or _BY_FIELD[fld].label
 
 
 def _is_blank(cells: list[_Cell]) -> bool:
-    return all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells)
+    return all(_blank(c) for c in cells)
 
 
-def _find_header(grid: _Grid) -> tuple[int, dict[int, str], dict[str, str], list[str]]:
-    """Index into grid.rows of the header row, column -> field, field -> label, warnings.
+def _blank(cell: _Cell) -> bool:
+    return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+
+
+def _last_filled(cells: list[_Cell]) -> int:
+    """Index of the last non-blank cell, -1 when there is none."""
+    for j in range(len(cells) - 1, -1, -1):
+        if not _blank(cells[j]):
+            return j
+    return -1
+
+
+@dataclass
+class _Header:
+    index: int  # into grid.rows
+    row: int  # spreadsheet row number
+    columns: dict[int, str]  # cell index -> field
+    labels: dict[str, str]  # field -> header as written
+    last: int  # index of the last non-blank header cell
+
+
+def _find_header(grid: _Grid) -> tuple[_Header | None, list[str], list[CellProblem]]:
+    """The header row, warnings, and problems that stop the table being read.
 
     The header is the first of the top rows that names the Name column and one more,
-    else the top row naming the most columns; title lines above it are skipped.
+    else the top row naming the most columns; title lines above it are skipped. The
+    table may start in any column: it runs from the header's first filled cell to the
+    cell before its first blank one.
     """
     best, best_score = None, 1
     for i, (_, cells) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
@@ -722,102 +827,208 @@ def _find_header(grid: _Grid) -> tuple[int, dict[int, str], dict[str, str], list
             break
         if score > best_score:
             best, best_score = i, score
-    expected = ", ".join(f'"{_BY_FIELD[f].label}"' for f in REQUIRED)
+    expected = ", ".join(_BY_FIELD[f].label for f in REQUIRED)
     if best is None:
-        raise _fail(
-            f"no header row found: the table needs a first row of column names such as {expected} "
-            "(see the template)"
+        return (
+            None,
+            [],
+            [
+                CellProblem(
+                    f"no header row found: the table needs a row of column names such as "
+                    f"{expected} (see the template)"
+                )
+            ],
         )
-    cells = grid.rows[best][1]
+    row_no, cells = grid.rows[best]
+    start = next((j for j, c in enumerate(cells) if not _blank(c)), 0)
+    end = len(cells)
+    for j in range(start, len(cells)):
+        if _blank(cells[j]):
+            end = j
+            break
     columns: dict[int, str] = {}
     labels: dict[str, str] = {}
     warnings: list[str] = []
-    problems: list[tuple[str, str]] = []
-    row_no = grid.rows[best][0]
-    end = len(cells)
-    for j, cell in enumerate(cells):
-        if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
-            end = j
-            break
-    for j, cell in enumerate(cells[:end]):
-        label = _Parse.text(cell).strip()
+    problems: list[CellProblem] = []
+    for j in range(start, end):
+        cell = cells[j]
+        label = " ".join(_Parse.text(cell).split())
         fld = match_header(label)
         if fld is None:
-            warnings.append(f'column "{label}" is not one FairShare reads; it was ignored')
+            warnings.append(f"column {label} is not one FairShare reads; it was ignored")
             continue
         if fld in labels:
             if cell.kind != "merged":
                 problems.append(
-                    (
-                        f'row {row_no}, column "{label}"',
-                        f'repeats the column "{labels[fld]}"; keep only one of them',
+                    CellProblem(
+                        f"repeats the column {labels[fld]}; keep only one of them", row_no, label
                     )
                 )
             continue
         columns[j] = fld
         labels[fld] = label
     later = [
-        _Parse.text(c).strip() for c in cells[end:] if match_header(c.value) not in (None, *labels)
+        " ".join(_Parse.text(c).split())
+        for c in cells[end:]
+        if match_header(c.value) not in (None, *labels)
     ]
     if later:
         warnings.append(
-            "the table ends at the first blank header cell; these columns after it were not read: "
-            + ", ".join(f'"{x}"' for x in later)
+            "the table ends at the first blank header cell; these columns after it were not "
+            "read: " + ", ".join(later)
         )
     for f in REQUIRED:
         if f not in labels:
             problems.append(
-                (
-                    "",
-                    f'the table has no "{_BY_FIELD[f].label}" column (the header row is row {row_no})',
+                CellProblem(
+                    f"the table has no {_BY_FIELD[f].label} column (the header row is row {row_no})"
                 )
             )
-    if problems:
-        raise ValidationError(problems)
-    return best, columns, labels, warnings
+    header = _Header(best, row_no, columns, labels, _last_filled(cells))
+    return header, warnings, problems
 
 
-def _table_from_grid(grid: _Grid, source: str) -> PartnerTable:
-    header, columns, labels, warnings = _find_header(grid)
+# An amount with a thousands comma in a comma-separated file, split into two cells:
+# "£90,000" unquoted reads as "£90" then "000".
+_SPLIT_HEAD = re.compile(r"^\s*\(?-?\s*(?:[£€$]|GBP|EUR|USD)?\s*-?\d{1,3}\s*$", re.IGNORECASE)
+_SPLIT_TAIL = re.compile(r"^\d{3}(?:\.\d+)?\s*(?:[£€$%)]|GBP|EUR|USD)?\s*$", re.IGNORECASE)
+_HAS_SYMBOL = re.compile(r"[£€$]|GBP|EUR|USD", re.IGNORECASE)
+_SPLIT_FIX = (
+    "in a comma-separated file an amount written with a thousands comma, such as £90,000, "
+    'splits into two cells unless it is in quotes: write it as "£90,000" (in quotes) or '
+    "90000, or save the table as .xlsx"
+)
+
+
+def _split_amount(
+    cells: list[_Cell], columns: dict[int, str], strict: bool
+) -> tuple[int, str, str] | None:
+    """Where an amount looks split at its thousands comma: (cell index, head, tail).
+
+    ``strict`` (the row has as many cells as the header) asks for more evidence: a
+    currency sign on the first part, a tail starting with 0 (no one writes a number
+    as "000"), or a tail in a column that cannot hold a three-digit number.
+    """
+    for j, fld in columns.items():
+        if _BY_FIELD[fld].kind != "number" or j + 1 >= len(cells):
+            continue
+        head, tail = cells[j].value, cells[j + 1].value
+        if not (isinstance(head, str) and isinstance(tail, str)):
+            continue
+        if not (_SPLIT_HEAD.match(head) and _SPLIT_TAIL.match(tail.strip())):
+            continue
+        next_kind = _BY_FIELD[columns[j + 1]].kind if j + 1 in columns else "none"
+        if (
+            not strict
+            or _HAS_SYMBOL.search(head)
+            or tail.strip().startswith("0")
+            or next_kind in ("score", "bool", "none")
+        ):
+            return j, head.strip(), tail.strip()
+    return None
+
+
+def _row_shape(grid: _Grid, header: _Header, row_no: int, cells: list[_Cell]) -> CellProblem | None:
+    """A problem when a CSV row's cells cannot all sit under the right headers.
+
+    A row with more cells than the header has had a separator inside a value, so every
+    value after it sits under the wrong header: the row is refused rather than read
+    shifted. (In an Excel file cells cannot shift; values right of the table are only
+    reported.)
+    """
+    extra = _last_filled(cells) > header.last
+    if grid.delimiter is None:
+        return None
+    comma = grid.delimiter == ","
+    split = _split_amount(cells, header.columns, strict=not extra) if comma else None
+    if split is not None:
+        j, head, tail = split
+        label = header.labels[header.columns[j]]
+        what = f"reads '{head}' and then '{tail}' in the next cell"
+        if extra:
+            what += (
+                f", and the row has {_last_filled(cells) + 1} cells where the header row "
+                f"(row {header.row}) has {header.last + 1}"
+            )
+        return CellProblem(f"{what}: {_SPLIT_FIX}", row_no, label)
+    if extra:
+        name = {",": "comma", ";": "semicolon", "\t": "tab"}[grid.delimiter]
+        fix = (
+            _SPLIT_FIX
+            if comma
+            else f"a {name} inside a value splits it in two unless the value is in quotes; "
+            "put such values in quotes, or save the table as .xlsx"
+        )
+        return CellProblem(
+            f"has {_last_filled(cells) + 1} cells but the header row (row {header.row}) has "
+            f"{header.last + 1} columns, so its values would sit under the wrong headers; {fix}",
+            row_no,
+        )
+    return None
+
+
+def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, list[CellProblem]]:
+    """The partner rows under the header, or every problem found (up to MAX_PROBLEMS)."""
+    header, warnings, problems = _find_header(grid)
     warnings = list(grid.warnings) + warnings
+    if header is None or problems:
+        return None, problems
+    columns, labels = header.columns, header.labels
     parse = _Parse(decimal_comma=grid.decimal_comma)
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
-    problems: list[tuple[str, str]] = []
     cleaned = 0
+    stray: list[int] = []
+    blank_scores: dict[str, list[int]] = {}
     letters = {fld: get_column_letter(j + 1) for j, fld in columns.items()}
-    for row_no, cells in grid.rows[header + 1 :]:
+    for row_no, cells in grid.rows[header.index + 1 :]:
         picked = {fld: (cells[j] if j < len(cells) else _Cell(None)) for j, fld in columns.items()}
-        if _is_blank(list(picked.values())):
+        extra = _last_filled(cells) > header.last
+        if _is_blank(list(picked.values())) and not (extra and grid.delimiter is not None):
+            if extra:
+                stray.append(row_no)  # a note beside an Excel table, on a row of its own
             continue
         if len(rows) >= MAX_PARTNERS:
-            raise _fail(f"{source} has more than {MAX_PARTNERS} partners")
+            problems.append(CellProblem(f"{source} has more than {MAX_PARTNERS} partners"))
+            break
+        shape = _row_shape(grid, header, row_no, cells)
+        if shape is not None:
+            problems.append(shape)
+            continue
+        if extra:
+            stray.append(row_no)  # beside an Excel table: not read, and said
         out: dict[str, Any] = {}
         for fld, cell in picked.items():
-            where = f'row {row_no}, column "{labels[fld]}"'
+            label = labels[fld]
             if cell.kind == "f":
                 problems.append(
-                    (
-                        where,
+                    CellProblem(
                         f"cell {letters[fld]}{row_no} holds a formula ({_shown(cell.value)}) "
-                        "with no saved result; open the "
-                        "file in Excel or LibreOffice, save it, and import again (or paste the "
-                        "values)",
+                        "with no saved result; open the file in Excel or LibreOffice, save it, "
+                        "and import again (or paste the values)",
+                        row_no,
+                        label,
                     )
                 )
                 continue
             try:
                 value = _convert(parse, _BY_FIELD[fld], cell)
             except _Bad as e:
-                problems.append((where, str(e)))
+                problems.append(CellProblem(str(e), row_no, label))
                 continue
+            if value is None and _BY_FIELD[fld].kind == "score":
+                blank_scores.setdefault(fld, []).append(row_no)
             if isinstance(value, str):
                 value, n = clean_text(value, multiline=fld == "notes")
                 value = value if fld == "notes" else value.strip()
                 cleaned += n
                 if len(value) > MAX_TEXT:
                     problems.append(
-                        (where, f"is too long ({len(value)} characters; at most {MAX_TEXT})")
+                        CellProblem(
+                            f"is too long ({len(value)} characters; at most {MAX_TEXT})",
+                            row_no,
+                            label,
+                        )
                     )
                     continue
             out[fld] = value
@@ -828,62 +1039,71 @@ def _table_from_grid(grid: _Grid, source: str) -> PartnerTable:
             break
     if cleaned:
         warnings.append(f"removed {cleaned} control character(s) from text cells")
+    if stray:
+        warnings.append(
+            f"{_rows_in_words(stray)} of the sheet {'has' if len(stray) == 1 else 'have'} values "
+            "right of the table's last column; they were not read"
+        )
+    for fld, blank_rows in blank_scores.items():
+        warnings.append(
+            f"{labels[fld]} is blank on {_rows_in_words(blank_rows)}: the score stays blank "
+            "(a blank is never read as no need); enter it or answer the needs questions "
+            "before solving"
+        )
     if problems:
-        raise ValidationError(_capped(problems))
+        return None, problems
     if not rows:
-        raise _fail(f"{source} has a header row but no partner rows under it")
+        return None, [CellProblem(f"{source} has a header row but no partner rows under it")]
     currency = next(iter(parse.symbols)) if len(parse.symbols) == 1 else None
-    return PartnerTable(rows, numbers, labels, warnings, currency)
+    return PartnerTable(rows, numbers, labels, warnings, currency, grid.sheet), []
 
 
-def _capped(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _rows_in_words(rows: Sequence[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
+    return f"rows {shown}"
+
+
+def _capped(problems: list[CellProblem]) -> list[CellProblem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     return problems[:MAX_PROBLEMS] + [
-        ("", f"... and more problems; fix these first ({MAX_PROBLEMS} shown)")
+        CellProblem(f"... and more problems; fix these first ({MAX_PROBLEMS} shown)")
     ]
 
 
-_WANT = {
-    "capacity": "a number greater than 0",
-    "floor": "a number, 0 or more",
-    "reach": "a number of people, 0 or more",
-}
-
-
 def _convert(parse: _Parse, col: Column, cell: _Cell) -> Any:
+    """A cell's value for its column; a blank score stays None (never read as no need)."""
     if col.kind == "bool":
-        return parse.boolean(cell)
+        return parse.boolean(cell, _spec(col.field))
     if col.kind == "text":
         return parse.text(cell)
     f = col.field
-    want = "a score from 0 to 1" if col.kind == "score" else _WANT[f]
-    x = parse.number(cell, want)
+    x = parse.number(cell, _spec(f))
     if x is None:
         if f == "capacity":
             raise _Bad("is blank: enter the most the partner can absorb in a year (greater than 0)")
-        if col.kind == "score":
-            raise _Bad("is blank: enter a score from 0 to 1 (a blank is never read as no need)")
         return 0.0 if f == "floor" else None
-    if (f == "capacity" and x <= 0) or (f in ("floor", "reach") and x < 0):
-        raise _Bad(f"must be {want}, got {_shown(cell.value)}")
-    if col.kind == "score" and not 0 <= x <= 1:
-        hint = f" (write {x / 100:g} or {x:g}%)" if 1 < x <= 100 else ""
-        raise _Bad(f"must be {want}, got {_shown(cell.value)}{hint}")
     return x
 
 
+def _spec(fld: str) -> FieldSpec:
+    return spec_for(f"partners[].{fld}")
+
+
 def _check_row(
-    out: dict[str, Any], labels: dict[str, str], row_no: int, problems: list[tuple[str, str]]
+    out: dict[str, Any], labels: dict[str, str], row_no: int, problems: list[CellProblem]
 ) -> None:
     if "name" in out and not out["name"]:
-        problems.append((f'row {row_no}, column "{labels["name"]}"', "is blank: enter the name"))
+        problems.append(CellProblem("is blank: enter the name", row_no, labels["name"]))
     cap, flo = out.get("capacity"), out.get("floor")
     if isinstance(cap, float) and isinstance(flo, float) and flo > cap:
         problems.append(
-            (
-                f'row {row_no}, column "{labels["floor"]}"',
+            CellProblem(
                 f"must not be above the capacity ({cap:,.0f}), got {flo:,.0f}",
+                row_no,
+                labels["floor"],
             )
         )
 
@@ -892,7 +1112,7 @@ def read_partner_table(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any
     """Partner rows from a CSV or Excel table laid out like the template, and warnings.
 
     Each row is a dict of project-file partner fields (only the columns the table has;
-    ``id`` may be blank). Raises ValidationError naming row and column on a bad cell.
+    ``id`` may be blank). Raises TableError naming row and column on a bad cell.
     """
     table = read_table(path)
     return table.rows, table.warnings
@@ -901,7 +1121,10 @@ def read_partner_table(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any
 def read_table(path: str | os.PathLike[str]) -> PartnerTable:
     """Like read_partner_table, keeping row numbers and headers for later messages."""
     grid = _read_grid(path)
-    return _table_from_grid(grid, Path(path).name)
+    table, problems = _table_from_grid(grid, Path(path).name)
+    if table is None:
+        raise table_error(problems, str(path))
+    return table
 
 
 # ----------------------------------------------------------------------------------
@@ -924,29 +1147,96 @@ def make_id(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def new_project(
-    name: str, partners: list[Partner], currency: str = "GBP"
-) -> tuple[Project, list[str]]:
-    """A project to hold imported partners, with a starting budget the user must set."""
-    start = _dt.date.today().year + 1
-    total = float(max(1, round(sum(p.capacity for p in partners))))
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    project = Project(
-        name=name,
-        currency=currency,
-        start_year=start,
-        year_count=3,
-        budget=Budget(first_year=total, annual_uplift=0.0),
-        partners=tuple(partners),
-        scenarios=(Scenario(name="Needs-weighted"),),
-    )
+def _starting_project(name: str, currency: str) -> tuple[Project, list[str]]:
+    """A new project to hold imported partners; its grant is left blank for the person."""
+    project = new_project(name=name, currency=currency)
+    years = f"{project.year_count} years from {project.start_year}"
     warnings = [
-        f"new project {name!r}: the budget is set to the partners' combined capacity "
-        f"({symbol}{total:,.0f} a year, {currency}) for 3 years from {start}, with one "
-        "needs-weighted scenario, as a starting point; set the real grant and years before "
-        "solving"
+        f"new project {name!r}: enter the grant (the budget) before solving; it has "
+        f"{years} and one needs-weighted scenario to start with"
     ]
     return project, warnings
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a table would do, worked out without changing anything.
+
+    The app shows it before the import (the partners that would be added, or every
+    problem by row and column); :func:`import_partners` applies it.
+    """
+
+    file: str
+    partners: tuple[Partner, ...] = ()  # the partners that would be added, in table order
+    rows: tuple[int, ...] = ()  # the table row each of them comes from
+    problems: tuple[CellProblem, ...] = ()  # why the table cannot be imported as it is
+    warnings: tuple[str, ...] = ()  # worth knowing, but the import can go ahead
+    project: Project | None = None  # the project after the import; None with problems
+    sheet: str | None = None  # the worksheet read, for Excel files
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.project is not None
+
+    def error(self) -> TableError:
+        """The error that refuses this import (call only when there are problems)."""
+        return table_error(self.problems, self.file)
+
+
+def preview_import(
+    path: str | os.PathLike[str],
+    existing: Project | None,
+    project_name: str | None = None,
+) -> ImportPreview:
+    """What adding the partners in a table to ``existing`` (None: a new project) would do.
+
+    Never raises for what is in the file: an unreadable file, bad cells, duplicates of
+    partners already in the project and the project's own rules all come back as
+    problems, each at its row and column where it has one. ``existing`` is immutable
+    and is never changed.
+    """
+    file = str(path)
+    try:
+        grid = _read_grid(path)
+    except TableError as e:
+        return ImportPreview(file, problems=tuple(CellProblem(m) for _, m in e.problems))
+    table, problems = _table_from_grid(grid, Path(path).name)
+    if table is None:
+        return ImportPreview(
+            file, problems=tuple(_capped(problems)), warnings=tuple(grid.warnings), sheet=grid.sheet
+        )
+    warnings = list(table.warnings)
+    problems = _duplicates(table, existing)
+    if problems:
+        return ImportPreview(
+            file, problems=tuple(_capped(problems)), warnings=tuple(warnings), sheet=table.sheet
+        )
+    dicts = _new_partner_dicts(table, existing)
+    if existing is None:
+        name = project_name or Path(path).stem.replace("_", " ").strip() or "New partnership"
+        base, more = _starting_project(name[:MAX_TEXT], table.currency or "GBP")
+        warnings += more
+    else:
+        base = existing
+    data = project_to_dict(base)
+    offset = len(data["partners"])
+    data["partners"] = data["partners"] + dicts
+    try:
+        project = project_from_dict(data)
+    except ValidationError as e:
+        found = [_in_table_words(p, m, table, offset, base) for p, m in e.problems]
+        return ImportPreview(
+            file, problems=tuple(_capped(found)), warnings=tuple(warnings), sheet=table.sheet
+        )
+    warnings += _new_problems(project, base, table)
+    return ImportPreview(
+        file,
+        partners=tuple(project.partners[offset:]),
+        rows=tuple(table.row_numbers),
+        warnings=tuple(warnings),
+        project=project,
+        sheet=table.sheet,
+    )
 
 
 def import_partners(
@@ -957,57 +1247,83 @@ def import_partners(
     """Add the partners in a table to a project (a new one when ``project`` is None).
 
     Returns the new project and warnings; the given project is never changed (it is
-    immutable), so on any error the caller still holds what it had. Raises
-    ValidationError naming row and column for bad cells, and for partners that are
-    already in the project (same id, or same name ignoring case).
+    immutable), so on any error the caller still holds what it had. Raises TableError
+    naming row and column for bad cells, and for partners that are already in the
+    project (same id, or same name ignoring case). ``project_name`` names a new project.
     """
-    table = read_table(path)
-    existing = project.partners if project is not None else ()
-    ids = {p.id.lower(): p for p in existing}
-    names = {p.name.strip().lower(): p for p in existing}
-    problems: list[tuple[str, str]] = []
+    preview = preview_import(path, project, project_name)
+    if preview.problems or preview.project is None:
+        raise preview.error()
+    return preview.project, list(preview.warnings)
+
+
+def _duplicates(table: PartnerTable, existing: Project | None) -> list[CellProblem]:
+    """Rows whose id or name is already in the project, or on an earlier row."""
+    partners = existing.partners if existing is not None else ()
+    ids = {p.id.lower(): p for p in partners}
+    names = {p.name.strip().lower(): p for p in partners}
+    problems: list[CellProblem] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
     for i, row in enumerate(table.rows):
         pid = str(row.get("id") or "").strip()
         name = row["name"]
+        number = table.row_numbers[i]
         if pid:
             if pid.lower() in ids:
                 other = ids[pid.lower()]
                 problems.append(
-                    (
-                        table.where(i, "id"),
+                    CellProblem(
                         f"{pid!r} is already the id of {other.name!r} in the project",
+                        number,
+                        table.label("id"),
                     )
                 )
             elif pid.lower() in seen_ids:
+                earlier = table.row_numbers[seen_ids[pid.lower()]]
                 problems.append(
-                    (
-                        table.where(i, "id"),
-                        f"{pid!r} is also the id on row {table.row_numbers[seen_ids[pid.lower()]]}",
+                    CellProblem(
+                        f"{pid!r} is also the id on row {earlier}", number, table.label("id")
                     )
                 )
             seen_ids.setdefault(pid.lower(), i)
         key = name.lower()
         if key in names:
             problems.append(
-                (
-                    table.where(i, "name"),
+                CellProblem(
                     f"{name!r} is already a partner in the project (id {names[key].id!r})",
+                    number,
+                    table.label("name"),
                 )
             )
         elif key in seen_names:
+            earlier = table.row_numbers[seen_names[key]]
             problems.append(
-                (
-                    table.where(i, "name"),
-                    f"{name!r} is also on row {table.row_numbers[seen_names[key]]}",
-                )
+                CellProblem(f"{name!r} is also on row {earlier}", number, table.label("name"))
             )
         seen_names.setdefault(key, i)
-    if problems:
-        raise ValidationError(_capped(problems))
-    taken = set(ids) | set(seen_ids)
-    new_dicts: list[dict[str, Any]] = []
+    return problems
+
+
+_PARTNER_KEYS = (
+    "id",
+    "name",
+    "lead",
+    "by_and_for",
+    "capacity",
+    "floor",
+    "reach",
+    "multiple_disadvantage",
+    "back_office_capacity",
+    "notes",
+)
+
+
+def _new_partner_dicts(table: PartnerTable, existing: Project | None) -> list[dict[str, Any]]:
+    """The rows as project-file partners, each with an id (made from the name when blank)."""
+    taken = {p.id.lower() for p in existing.partners} if existing is not None else set()
+    taken |= {str(r.get("id") or "").strip().lower() for r in table.rows} - {""}
+    out: list[dict[str, Any]] = []
     for row in table.rows:
         d = dict(row)
         pid = str(d.get("id") or "").strip()
@@ -1016,71 +1332,54 @@ def import_partners(
             taken.add(pid.lower())
         d["id"] = pid
         d.setdefault("floor", 0.0)
-        d.setdefault("reach", None)
         d.setdefault("notes", "")
         d.setdefault("lead", False)
         d.setdefault("by_and_for", False)
-        new_dicts.append(d)
-    warnings = list(table.warnings)
-    if project is None:
-        partners = [_partner_from_row(table, i, d) for i, d in enumerate(new_dicts)]
-        name = project_name or Path(path).stem.replace("_", " ").strip() or "New partnership"
-        base, more = new_project(name, partners, table.currency or "GBP")
-        warnings += more
-        data = project_to_dict(base)
-        offset = 0
-    else:
-        if project_name:
-            warnings.append("the project already exists; its name was kept")
-        data = project_to_dict(project)
-        offset = len(data["partners"])
-        data["partners"] = data["partners"] + [_clean_dict(d) for d in new_dicts]
-    try:
-        result = project_from_dict(data)
-    except ValidationError as e:
-        raise ValidationError(_rename_paths(e.problems, table, offset)) from None
-    added = len(table.rows)
-    warnings.append(f"added {added} partner{'s' if added != 1 else ''}")
-    return result, warnings
+        out.append({k: d.get(k) for k in _PARTNER_KEYS})
+    return out
 
 
-def _clean_dict(d: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "name", "lead", "by_and_for", "capacity", "floor", "reach")
-    keys += ("multiple_disadvantage", "back_office_capacity", "notes")
-    return {k: d.get(k) for k in keys}
+_PARTNER_PATH = re.compile(r"^partners\[(\d+)\](?:\.(\w+))?")
 
 
-def _partner_from_row(table: PartnerTable, i: int, d: dict[str, Any]) -> Partner:
-    return Partner(
-        id=d["id"],
-        name=d["name"],
-        capacity=float(d["capacity"]),
-        floor=float(d["floor"] or 0.0),
-        reach=None if d.get("reach") is None else float(d["reach"]),
-        multiple_disadvantage=float(d["multiple_disadvantage"]),
-        back_office_capacity=float(d["back_office_capacity"]),
-        by_and_for=bool(d["by_and_for"]),
-        lead=bool(d["lead"]),
-        notes=d.get("notes") or "",
-    )
+def _in_table_words(
+    path: str, message: str, table: PartnerTable, offset: int, project: Project
+) -> CellProblem:
+    """A problem the project's rules found, at the table's row and column where it is one.
+
+    ``partners[7].reach`` for an imported row becomes row 4, column People served; a
+    problem elsewhere in the project is named in words ("Amani Collective's floor",
+    "scenario 'Base': management fee"), never by its field path.
+    """
+    m = _PARTNER_PATH.match(path)
+    if m:
+        index, fld = int(m.group(1)), m.group(2)
+        if index >= offset and index - offset < len(table.rows):
+            row = table.row_numbers[index - offset]
+            if fld in _BY_FIELD:
+                return CellProblem(message, row, table.label(fld))
+            return CellProblem(message, row)
+    return CellProblem(f"{describe_path(project, path)}: {message}" if path else message)
 
 
-_PARTNER_PATH = re.compile(r"^partners\[(\d+)\](?:\.(\w+))?(.*)$")
+def _new_problems(project: Project, before: Project, table: PartnerTable) -> list[str]:
+    """What would stop a solve after the import that did not before, in the table's words.
 
-
-def _rename_paths(
-    problems: list[tuple[str, str]], table: PartnerTable, offset: int
-) -> list[tuple[str, str]]:
-    """Turn ``partners[7].reach`` into ``row 4, column "People served"`` for imported rows."""
-    out = []
-    for path, message in problems:
+    The import goes ahead (a person may fill a project in any order), but says so. Blank
+    scores are already reported, row by row, by the reading of the table.
+    """
+    offset = len(before.partners)
+    old = {(p.path, p.message) for p in validate(before)}
+    out: list[str] = []
+    for path, message in validate(project):
+        if (path, message) in old:
+            continue
         m = _PARTNER_PATH.match(path)
-        if m and int(m.group(1)) >= offset and m.group(2) in _BY_FIELD:
-            index = int(m.group(1)) - offset
-            if index < len(table.rows):
-                out.append((table.where(index, m.group(2)), message))
+        if m and m.group(2) in ("multiple_disadvantage", "back_office_capacity"):
+            if int(m.group(1)) >= offset:
                 continue
-        out.append((path, message))
+        found = _in_table_words(path, message, table, offset, project)
+        out.append(f"{found.place}: {found.message}" if found.place else found.message)
     return out
 
 
@@ -1186,6 +1485,8 @@ def write_template(path: str | os.PathLike[str]) -> None:
         "Organisation for Name, Max grant for Capacity and People served for reach.",
         "Money is per year, in the project's currency. Scores run from 0 to 1; 85% is read "
         "as 0.85.",
+        'In a CSV file, put amounts written with a comma in quotes ("£90,000"), or write '
+        "them without it (90000): unquoted, the comma splits the amount into two cells.",
         "Yes/no columns accept yes, no, y, n, true, false, 1, 0 and x; blank means no.",
         "Enter values, not formulas that have never been calculated: save the file in Excel "
         "before importing.",

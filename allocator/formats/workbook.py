@@ -6,6 +6,10 @@ itself (fair share, attainment, the limiting reason and the method in words), an
 safe to open: a partner called ``=HYPERLINK(...)`` is stored as text, never as a
 formula.
 
+The method in words comes from :mod:`allocator.report.method`, the one text the
+command line and the app's Help show too; amounts and percentages in sentences go
+through :mod:`allocator.domain.text`, so a heading and a measure read the same.
+
 The content is laid out first as plain data (:func:`layout_workbook`), then written
 with openpyxl. Keeping the layout separate lets the export benchmark write exactly
 the same cells with another library and compare.
@@ -25,8 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import allocator
-from allocator.domain.model import Project, Scenario, ValidationError
+from allocator import __version__
+from allocator.domain.fields import spec_for
+from allocator.domain.model import Project, Scenario
+from allocator.domain.paths import describe_path
+from allocator.domain.text import money, pct
 from allocator.engine.result import (
     BUDGET,
     CAPACITY,
@@ -41,8 +48,10 @@ from allocator.engine.result import (
     PartnerResult,
     ScenarioResult,
 )
-from allocator.formats.atomic import current_umask, sync_folder
+from allocator.errors import ValidationError, WorkbookError
+from allocator.formats.atomic import new_file_mode, sync_folder
 from allocator.formats.tables import COLUMNS, clean_text, partner_row
+from allocator.report.method import method_text
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 MAX_TITLE = 31
@@ -50,12 +59,18 @@ _TITLE_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 _RESERVED_TITLES = ("history",)  # Excel keeps this sheet name for itself
 ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
-
-class WorkbookError(ValidationError):
-    """The workbook could not be written; the target is left as it was."""
-
-    def __init__(self, message: str):
-        super().__init__([("OUT", message)])
+__all__ = [
+    "ERROR_CODES",
+    "FAST_PATH",
+    "WorkbookError",
+    "currency_format",
+    "layout_workbook",
+    "render",
+    "sheet_title",
+    "workbook_bytes",
+    "write_bytes_atomically",
+    "write_workbook",
+]
 
 
 # ----------------------------------------------------------------------------------
@@ -137,15 +152,6 @@ def currency_format(code: str) -> str:
     return f'#,##0 "{safe}"'
 
 
-def money_words(amount: float, code: str) -> str:
-    """An amount as it reads in a sentence: £1,200,000 or 1,200,000 CHF."""
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(code)
-    text = f"{amount:,.0f}"
-    if text.startswith("-"):
-        return f"-{symbol}{text[1:]}" if symbol else f"{text} {code}"
-    return f"{symbol}{text}" if symbol else f"{text} {code}"
-
-
 def _styles(currency: str) -> dict[str, Style]:
     money = currency_format(currency)
     head = dict(bold=True, fill="DDE7F0", wrap=True, bottom_border=True, valign="bottom")
@@ -164,6 +170,9 @@ def _styles(currency: str) -> dict[str, Style]:
         "label": Style(bold=True, wrap=True, **top, quote_prefix=True),
         "label_total": Style(bold=True, top_border=True, **top, quote_prefix=True),
         "memo": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
+        "memo_beside": Style(
+            italic=True, color="555555", wrap=True, indent=1, **top, quote_prefix=True
+        ),
         "memo_right": Style(italic=True, color="555555", align="right", **top, quote_prefix=True),
         "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
         "money": Style(number_format=money, **top),
@@ -409,17 +418,40 @@ def sheet_title(name: str, used: set[str]) -> str:
 # The sheets
 # ----------------------------------------------------------------------------------
 
+_STATUS_WORDS = {
+    "optimal": "solved",
+    "infeasible": "cannot be met",
+    "error": "failed",
+    "cancelled": "stopped",
+    "invalid": "cannot be solved yet",
+}
+
+
+def _status(result: ScenarioResult) -> str:
+    """The status as its plain value ("optimal"), whether it is an enum or a string."""
+    return str(getattr(result.status, "value", result.status))
+
 
 def _status_words(result: ScenarioResult) -> str:
-    return {
-        "optimal": "solved",
-        "infeasible": "cannot be met",
-        "error": "failed",
-        "cancelled": "stopped",
-    }.get(result.status, result.status)
+    status = _status(result)
+    return _STATUS_WORDS.get(status, status)
 
 
-def _limit_words(p: PartnerResult, years: list[int]) -> str:
+def _line(p: PartnerResult, key: str, years: int) -> Sequence[int]:
+    """One of a partner's budget lines per year (zeros when it has none)."""
+    return tuple(p.lines.get(key, ())) or (0,) * years
+
+
+def _fair_share(p: PartnerResult) -> Sequence[float]:
+    """A partner's fair share per year in whole units, rounded as the engine rounds it.
+
+    Shown in whole units, the fair shares add up to the distributable budget and equal
+    the size-proportional split where a scenario is that split.
+    """
+    return p.fair_share_units or p.fair_share
+
+
+def _limit_words(p: PartnerResult, years: Sequence[int]) -> str:
     reasons = p.limited_by_per_year
     if not reasons:
         return ""
@@ -437,6 +469,34 @@ def _project_partner(project: Project, p: PartnerResult) -> Any:
     return None
 
 
+def _scenario_of(project: Project, result: ScenarioResult) -> Scenario | None:
+    """The scenario a result was solved for: by position, else by name."""
+    if 0 <= result.index < len(project.scenarios):
+        s = project.scenarios[result.index]
+        if s.name == result.name:
+            return s
+    for s in project.scenarios:
+        if s.name == result.name:
+            return s
+    return None
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+# The measures of a split, as the Summary and the Scenarios sheet show them: the label,
+# the result's metric, and the cell style (percentages to one decimal, as text.pct writes).
+MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("Smallest attainment", "min_attainment", "percent"),
+    ("Largest attainment", "max_attainment", "percent"),
+    ("Gini coefficient of funding per unit of need (0 = equal)", "gini", "decimal"),
+    ("Largest ÷ smallest funding per unit of need", "need_ratio", "score"),
+    ("By-and-for partners' share of the distributable budget", "by_and_for_share", "percent"),
+    ("Lead's share of the budget, fee included", "lead_share", "percent"),
+)
+
+
 def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> SheetLayout:
     """Partners by year for the chosen scenario, with live totals and a chart."""
     sh = _Sheet("Summary", warnings)
@@ -450,11 +510,11 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.text(3, 2, f"{_status_words(result)}: {result.message}", "bad")
         sh.merge(3, 2, 4)
         sh.width(1, 38)
-        _not_solved(sh, result, 5)
+        _not_solved(sh, project, result, 5)
         sh.layout.tab_color = "C00000"
         return sh.finish()
 
-    c_bf, c_y0 = 2, 3
+    c_bf, c_lead, c_y0 = 2, 3, 4
     c_tot = c_y0 + ny
     c_share, c_fs, c_att, c_sp, c_chg, c_why = range(c_tot + 1, c_tot + 7)
     sh.text(3, 2, result.message or _status_words(result), "wrap")
@@ -462,6 +522,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     head = 5
     sh.text(head, 1, "Partner", "header")
     sh.text(head, c_bf, "By and for", "header")
+    sh.text(head, c_lead, "Lead", "header")
     for i, y in enumerate(years):
         sh.num(head, c_y0 + i, y, "header_year")
     for c, label in (
@@ -487,7 +548,8 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     for k, p in enumerate(partners):
         r = first + k
         sh.text(r, 1, p.name, "wrap")
-        sh.text(r, c_bf, "yes" if p.by_and_for else "no")
+        sh.text(r, c_bf, _yes_no(p.by_and_for))
+        sh.text(r, c_lead, _yes_no(p.lead), "label" if p.lead else "text")
         for i, v in enumerate(p.per_year):
             sh.num(r, c_y0 + i, v)
         sh.formula(r, c_tot, f"=SUM({_ref(r, c_y0)}:{_ref(r, c_tot - 1)})")
@@ -498,12 +560,12 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
             f"{_ref(r, c_tot)}/{_ref(total_row, c_tot, True)},0)",
             "percent",
         )
-        sh.num(r, c_fs, p.fair_share_total)
+        sh.num(r, c_fs, sum(_fair_share(p)))
         sh.formula(
             r, c_att, f"=IF({_ref(r, c_fs)}>0,{_ref(r, c_tot)}/{_ref(r, c_fs)},0)", "percent"
         )
         sh.num(r, c_sp, sum(p.size_proportional))
-        if p.lead and sum(p.lines.get("management", [])) > 0:
+        if p.lead and sum(_line(p, "management", ny)) > 0:
             lead_name = p.name
             change = f"={_ref(r, c_tot)}+{_ref(fee_row, c_tot, True)}-{_ref(r, c_sp)}"
         else:
@@ -515,7 +577,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.text(fee_row, 1, f"Management fee (kept by the lead, {lead_name})", "wrap")
     else:
         sh.text(fee_row, 1, "Management fee (kept by the lead)", "wrap")
-    sh.merge(fee_row, 1, c_bf)
+    sh.merge(fee_row, 1, c_lead)
     for i, v in enumerate(result.fee):
         sh.num(fee_row, c_y0 + i, v)
     sh.formula(fee_row, c_tot, f"=SUM({_ref(fee_row, c_y0)}:{_ref(fee_row, c_tot - 1)})")
@@ -528,6 +590,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     )
     sh.text(total_row, 1, "Total", "label_total")
     sh.text(total_row, c_bf, "", "label_total")
+    sh.text(total_row, c_lead, "", "label_total")
     for c in range(c_y0, c_tot + 1):
         sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(fee_row, c)})", "money_total")
     sh.formula(
@@ -540,7 +603,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(last, c)})", "money_total")
     sh.text(total_row, c_att, "", "label_total")  # keeps the rule above the totals unbroken
     sh.text(bf_row, 1, "of which by-and-for partners", "memo")
-    sh.merge(bf_row, 1, c_bf)
+    sh.merge(bf_row, 1, c_lead)
     bf_range = f"{_ref(first, c_bf, True)}:{_ref(last, c_bf, True)}"
     for c in range(c_y0, c_tot + 1):
         sh.formula(
@@ -554,12 +617,12 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         "percent",
     )
     sh.text(budget_row, 1, "Budget (the grant)")
-    sh.merge(budget_row, 1, c_bf)
+    sh.merge(budget_row, 1, c_lead)
     for i, b in enumerate(result.budget):
         sh.num(budget_row, c_y0 + i, b)
     sh.formula(budget_row, c_tot, f"=SUM({_ref(budget_row, c_y0)}:{_ref(budget_row, c_tot - 1)})")
     sh.text(check_row, 1, "Check: total minus budget (0 when it adds up)", "memo")
-    sh.merge(check_row, 1, c_bf)
+    sh.merge(check_row, 1, c_lead)
     for c in range(c_y0, c_tot + 1):
         sh.formula(check_row, c, f"={_ref(total_row, c)}-{_ref(budget_row, c)}", "money_memo")
 
@@ -567,25 +630,26 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     measures_head = row
     sh.text(row, 1, "Measures of the split", "header")
     sh.text(row, 2, "", "header")
-    m = result.metrics
-    for label, value, style in (
-        ("Smallest attainment", m.min_attainment, "percent"),
-        ("Largest attainment", m.max_attainment, "percent"),
-        ("Gini coefficient of funding per unit of need (0 = equal)", m.gini, "decimal"),
-        ("Largest ÷ smallest funding per unit of need", m.need_ratio, "score"),
-        ("By-and-for partners' share of the distributable budget", m.by_and_for_share, "percent"),
-        ("Lead's share of the budget, fee included", m.lead_share, "percent"),
-    ):
+    sh.merge(row, 2, c_lead)
+    for label, attr, style in MEASURES:
         row += 1
         sh.text(row, 1, label, "wrap")
-        sh.num(row, 2, value, style)
+        sh.num(row, 2, getattr(result.metrics, attr), style)
+        sh.merge(row, 2, c_lead)
 
     sh.width(1, min(45, max(30, max((len(p.name) for p in partners), default=0) + 2)))
     # money columns as wide as the largest figure (the total budget) in bold, and a little
-    money = max(12, len(money_words(sum(result.budget), project.currency)) + 2)
+    money_width = max(12, len(money(sum(result.budget), project.currency)) + 2)
     for c in (*range(c_y0, c_tot + 1), c_fs, c_sp, c_chg):
-        sh.width(c, money)
-    for c, w in ((c_bf, 9), (c_share, 10), (c_att, 12), (c_sp, max(money, 13)), (c_why, 42)):
+        sh.width(c, money_width)
+    for c, w in (
+        (c_bf, 9),
+        (c_lead, 7),
+        (c_share, 10),
+        (c_att, 12),
+        (c_sp, max(money_width, 13)),
+        (c_why, 42),
+    ):
         sh.width(c, w)
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)
@@ -610,7 +674,24 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     return sh.layout
 
 
-def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
+def _value_style(path: str) -> str:
+    """The cell style for a value of the field at ``path`` (money, share, score, ...)."""
+    try:
+        kind = spec_for(path).kind
+    except (KeyError, ValueError, ValidationError):
+        return "decimal"
+    return {
+        "money": "money",
+        "count": "count",
+        "share": "percent",
+        "rate": "percent",
+        "score": "score",
+        "ratio": "score",
+        "year": "plain",
+    }.get(kind, "decimal")
+
+
+def _not_solved(sh: _Sheet, project: Project, result: ScenarioResult, row: int) -> int:
     """Why there is no split and what would make one, in columns A to D."""
     sh.width(2, 14)
     sh.width(3, 14)
@@ -621,6 +702,18 @@ def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
     if result.message:
         sh.text(row, 1, result.message, "wrap")
         sh.merge(row, 1, 4)
+        row += 1
+    problems = result.problems
+    if problems:
+        row += 1
+        sh.text(row, 1, "To fix first", "header")
+        sh.text(row, 2, "", "header")
+        sh.merge(row, 2, 4)
+        for path, message in problems:
+            row += 1
+            sh.text(row, 1, describe_path(project, path) if path else "The project", "wrap")
+            sh.text(row, 2, message, "wrap")
+            sh.merge(row, 2, 4)
         row += 1
     for check in result.checks:
         sh.text(row, 1, check, "wrap")
@@ -634,10 +727,30 @@ def _not_solved(sh: _Sheet, result: ScenarioResult, row: int) -> int:
         sh.text(row, 4, "Why", "reason_header")
         for rel in result.relaxations:
             row += 1
-            sh.text(row, 1, rel.field, "wrap")
-            sh.num(row, 2, rel.from_value, "decimal")
-            sh.num(row, 3, rel.to_value, "decimal")
+            style = _value_style(rel.field)
+            sh.text(row, 1, describe_path(project, rel.field), "wrap")
+            sh.num(row, 2, rel.from_value, style)
+            sh.num(row, 3, rel.to_value, style)
             sh.text(row, 4, rel.explanation, "reason")
+        zero = result.after_relaxations_zero
+        if zero:
+            row += 1
+            sh.text(
+                row, 1, "After these changes, nothing in a year for: " + ", ".join(zero), "wrap"
+            )
+            sh.merge(row, 1, 4)
+    alternative = result.budget_alternative
+    if alternative is not None:
+        row += 2
+        span = f"{result.years[0]}-{result.years[-1]}" if len(result.years) > 1 else "the year"
+        sh.text(
+            row,
+            1,
+            f"Or, instead of these changes: a total grant of {money(alternative, result.currency)} "
+            f"over {span} would make this scenario solve as it stands.",
+            "wrap",
+        )
+        sh.merge(row, 1, 4)
     return row
 
 
@@ -665,6 +778,54 @@ def _roles(p: PartnerResult) -> str:
     return ", ".join(roles).capitalize() if roles else "Partner"
 
 
+def _figure(x: float) -> str:
+    """A need or a base in a sentence: whole above 100, else to three significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def need_words(
+    project: Project, scenario: Scenario | None, result: ScenarioResult, p: PartnerResult
+) -> str:
+    """How a partner's need and fair share are worked out, with its own figures."""
+    info = _project_partner(project, p)
+    taking_part = [q for q in result.partners if q.included]
+    total = sum(q.need for q in taking_part)
+    share = p.need / total if total > 0 else 0.0
+    text = ""
+    if scenario is not None and info is not None:
+        d, b = info.multiple_disadvantage, info.back_office_capacity
+        w = scenario.weights
+        base_words = {
+            "capacity": ("its capacity", info.capacity),
+            "reach": ("the people it serves a year", info.reach),
+            "equal": ("1 for every partner", 1.0),
+        }
+        words, base = base_words.get(scenario.basis, ("its base", None))
+        if d is not None and b is not None and base is not None:
+            factor = 1 + w.multiple_disadvantage * d + w.back_office_gap * (1 - b)
+            text = (
+                f"n = {words}, {_figure(base)}, × (1 + {w.multiple_disadvantage:g} × {d:g} "
+                f"+ {w.back_office_gap:g} × (1 − {b:g})) = {_figure(base)} × {factor:.4g}: "
+                "its base × (1 + w_d × its multiple disadvantage score + w_b × its "
+                "back-office gap), see Method. "
+            )
+    core = scenario.core_share if scenario is not None else 0.0
+    everyone = f"the {len(taking_part)} partners taking part"
+    if core > 0:
+        text += (
+            f"Its fair share of each year is the distributable budget × ({pct(core, 1)} ÷ "
+            f"{len(taking_part)} + {pct(1 - core, 1)} × {_figure(p.need)} ÷ {_figure(total)}): "
+            f"an equal core grant for each of {everyone}, and the rest in proportion to need "
+            f"({_figure(total)} is the total need of {everyone})."
+        )
+    else:
+        text += (
+            f"Its fair share of each year is the distributable budget × {_figure(p.need)} ÷ "
+            f"{_figure(total)}, the total need of {everyone}: {pct(share, 1)} of it."
+        )
+    return text
+
+
 def _partner_sheet(
     project: Project, result: ScenarioResult, p: PartnerResult, title: str, warnings: list[str]
 ) -> SheetLayout:
@@ -673,6 +834,8 @@ def _partner_sheet(
     years = result.years
     ny = len(years)
     c_tot = 2 + ny
+    # paragraphs run two columns past the figures when there is room on the page
+    c_text = c_tot + 2 if ny <= 4 else c_tot
     info = _project_partner(project, p)
     sh.text(1, 1, p.name, "title")
     sh.text(2, 1, "Scenario", "label")
@@ -680,15 +843,15 @@ def _partner_sheet(
     sh.text(3, 1, "Role", "label")
     sh.text(3, 2, _roles(p))
     sh.width(1, 48)
-    money = max(14, len(money_words(sum(result.budget), project.currency)) + 2)
-    for c in range(2, c_tot + 1):
-        sh.width(c, money)
+    money_width = max(14, len(money(sum(result.budget), project.currency)) + 2)
+    for c in range(2, c_text + 1):
+        sh.width(c, money_width)
     if not p.included:
         sh.text(5, 1, "Left out of this scenario: no grant.", "bad")
         if info is not None and info.notes:
             sh.text(7, 1, "Notes", "label")
             sh.text(7, 2, info.notes, "wrap")
-            sh.merge(7, 2, c_tot)
+            sh.merge(7, 2, c_text)
         return sh.finish()
 
     head = 5
@@ -709,20 +872,18 @@ def _partner_sheet(
             sh.formula(row, c, "=" + "+".join(_ref(r, c) for r in parts), "money_total")
 
     rate = p.back_office_rate
+    delivery, back_office = _line(p, "delivery", ny), _line(p, "back_office", ny)
     r_del, r_bo, r_grant = head + 1, head + 2, head + 3
-    line(r_del, "Delivery", p.lines.get("delivery", [0] * ny))
-    line(
-        r_bo, f"Back-office (full cost recovery at {rate:.1%} of delivery)", p.lines["back_office"]
-    )
+    line(r_del, "Delivery", delivery)
+    line(r_bo, f"Back-office (full cost recovery at {pct(rate, 1)} of delivery)", back_office)
     summed(r_grant, "Grant total (delivery + back-office)", (r_del, r_bo))
     row = r_grant
-    management = p.lines.get("management", [0] * ny)
     if p.lead:
-        line(row + 1, "Management fee (coordinating the partnership)", management)
+        line(row + 1, "Management fee (coordinating the partnership)", _line(p, "management", ny))
         summed(row + 2, "Total received (grant + management fee)", (r_grant, row + 1))
         row += 2
     for i, y in enumerate(years):
-        if p.lines["delivery"][i] + p.lines["back_office"][i] != p.per_year[i]:
+        if delivery[i] + back_office[i] != p.per_year[i]:
             warnings.append(
                 f"{p.name}: delivery and back-office lines do not add up to the grant in {y}"
             )
@@ -730,12 +891,12 @@ def _partner_sheet(
     line(
         row,
         "of which unrestricted (memo: part of the grant, not extra money)",
-        p.lines.get("unrestricted", [0] * ny),
+        _line(p, "unrestricted", ny),
         "money_memo",
     )
     row += 2
     r_fs = row
-    line(r_fs, "Fair share", p.fair_share)
+    line(r_fs, "Fair share", _fair_share(p))
     r_att = r_fs + 1
     sh.text(r_att, 1, "Attainment (grant ÷ fair share)")
     for c in range(2, c_tot + 1):
@@ -765,18 +926,108 @@ def _partner_sheet(
             continue
         sh.text(row, 1, label, "label")
         sh.text(row, 2, text, "wrap")
-        sh.merge(row, 2, c_tot)
+        sh.merge(row, 2, c_text)
         row += 2
-    sh.text(row, 1, "Need score (n)")
+    # the need and the rate with how each is worked out beside them, in the columns after
+    scenario = _scenario_of(project, result)
+    sh.text(row, 1, "Need (n): its fair share is in proportion to it", "label")
     sh.num(row, 2, p.need, "decimal" if abs(p.need) < 1000 else "count")
-    sh.text(row + 1, 1, "Back-office rate")
-    sh.num(row + 1, 2, rate, "percent")
+    sh.text(row, 3, need_words(project, scenario, result, p), "memo_beside")
+    sh.merge(row, 3, c_text)
+    row += 1
+    sh.text(row, 1, "Back-office rate (full cost recovery)", "label")
+    sh.num(row, 2, rate, "percent")
+    if scenario is not None and info is not None and info.back_office_capacity is not None:
+        r = scenario.back_office_rate
+        sh.text(
+            row,
+            3,
+            f"base rate {pct(r.base, 1)} + uplift {pct(r.uplift, 1)} × its back-office gap "
+            f"(1 − {info.back_office_capacity:g}); the back-office line is the grant × rate ÷ "
+            "(1 + rate), the rest is delivery.",
+            "memo_beside",
+        )
+        sh.merge(row, 3, c_text)
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)
     return sh.finish()
 
 
-def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[str]) -> SheetLayout:
+@dataclass
+class _Columns:
+    """The Scenarios sheet's layout: partners down, one column per scenario across.
+
+    Every block of the sheet (grants, change against a comparison, measures) is laid
+    out by :func:`_partner_block` or :func:`_measures_block` over these columns, so a
+    further comparison is one more block.
+    """
+
+    results: list[ScenarioResult]
+    ids: list[str]
+    names: dict[str, str]
+    first_col: int = 2
+
+    def col(self, j: int) -> int:
+        return self.first_col + j
+
+    def partner(self, res: ScenarioResult, pid: str) -> PartnerResult | None:
+        for p in res.partners:
+            if p.id == pid:
+                return p
+        return None
+
+
+def _scenario_heads(sh: _Sheet, cols: _Columns, row: int, title: str) -> None:
+    sh.text(row, 1, title, "header")
+    for j, res in enumerate(cols.results):
+        sh.text(row, cols.col(j), res.name, "header_num")
+
+
+def _partner_block(sh: _Sheet, cols: _Columns, row: int, title: str, value: Any) -> int:
+    """A table of partners (rows) by scenario (columns) headed at ``row``; its last row.
+
+    ``value(result, partner)`` gives a figure, a text or None, for solved scenarios.
+    """
+    _scenario_heads(sh, cols, row, title)
+    first = row + 1
+    for k, pid in enumerate(cols.ids):
+        sh.text(first + k, 1, cols.names[pid], "wrap")
+    for j, res in enumerate(cols.results):
+        if not res.ok:
+            continue
+        for k, pid in enumerate(cols.ids):
+            v = value(res, cols.partner(res, pid))
+            if isinstance(v, str):
+                sh.text(first + k, cols.col(j), v, "memo_right")
+            else:
+                sh.num(first + k, cols.col(j), v)
+    return first + len(cols.ids) - 1
+
+
+def _measures_block(sh: _Sheet, cols: _Columns, row: int) -> int:
+    _scenario_heads(sh, cols, row, "Measures")
+    for label, attr, style in MEASURES:
+        row += 1
+        sh.text(row, 1, label, "wrap")
+        for j, res in enumerate(cols.results):
+            if res.ok:
+                sh.num(row, cols.col(j), getattr(res.metrics, attr), style)
+    return row
+
+
+def _grant(res: ScenarioResult, p: PartnerResult | None) -> float | str | None:
+    if p is None or not p.included:
+        return "left out"
+    return p.total
+
+
+def _change(res: ScenarioResult, p: PartnerResult | None) -> float | None:
+    return None if p is None else p.vs_size_proportional
+
+
+def _scenarios(
+    project: Project, results: list[ScenarioResult], shown: str, warnings: list[str]
+) -> SheetLayout:
     """Every scenario side by side: totals, change against size-proportional, measures."""
     sh = _Sheet("Scenarios", warnings)
     years = project.years
@@ -786,11 +1037,11 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
         2,
         1,
         f"Grant to each partner over {span}; the management fee on its own line. "
-        "Change is against the size-proportional split of the same budget.",
+        "Change is against the size-proportional split of the same budget (see Method). "
+        f"The other sheets show {shown!r}.",
         "subtitle",
     )
     sh.merge(2, 1, 1 + max(1, len(results)))
-    head = 4
     ids: list[str] = []
     names: dict[str, str] = {}
     for res in results:
@@ -798,79 +1049,52 @@ def _scenarios(project: Project, results: list[ScenarioResult], warnings: list[s
             if p.id not in names:
                 ids.append(p.id)
                 names[p.id] = p.name
-    sh.text(head, 1, "Partner", "header")
-    for j, res in enumerate(results):
-        sh.text(head, 2 + j, res.name, "header_num")
+    cols = _Columns(results, ids, names)
+    head = 4
     sh.text(head + 1, 1, "Status", "label")
     any_bad = any(not r.ok for r in results)
     for j, res in enumerate(results):
-        sh.text(head + 1, 2 + j, _status_words(res), "text_right" if res.ok else "bad")
+        sh.text(head + 1, cols.col(j), _status_words(res), "text_right" if res.ok else "bad")
         if not res.ok and res.message:
-            sh.text(head + 2, 2 + j, res.message, "wrap")
+            sh.text(head + 2, cols.col(j), res.message, "wrap")
     if any_bad:
         sh.text(head + 2, 1, "Why it has no split", "label")
+    # the grants: the block's heading row is the sheet's header row
+    grants_head = head
     first = head + (3 if any_bad else 2)
-    last = first + len(ids) - 1
-    fee_row, total_row = last + 1, last + 2
+    _scenario_heads(sh, cols, grants_head, "Partner")
     for k, pid in enumerate(ids):
         sh.text(first + k, 1, names[pid], "wrap")
+    last = first + len(ids) - 1
+    fee_row, total_row = last + 1, last + 2
     sh.text(fee_row, 1, "Management fee")
     sh.text(total_row, 1, "Total", "label_total")
     for j, res in enumerate(results):
-        c = 2 + j
         if not res.ok:
             continue
-        by_id = {p.id: p for p in res.partners}
+        c = cols.col(j)
         for k, pid in enumerate(ids):
-            p = by_id.get(pid)
-            if p is None or not p.included:
-                sh.text(first + k, c, "left out", "memo_right")
+            v = _grant(res, cols.partner(res, pid))
+            if isinstance(v, str):
+                sh.text(first + k, c, v, "memo_right")
             else:
-                sh.num(first + k, c, p.total)
+                sh.num(first + k, c, v)
         sh.num(fee_row, c, sum(res.fee))
         sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(fee_row, c)})", "money_total")
 
-    row = total_row + 2
-    sh.text(row, 1, "Change against the size-proportional split (fee included)", "header")
-    for j, res in enumerate(results):
-        sh.text(row, 2 + j, res.name, "header_num")
-    c_first = row + 1
-    for k, pid in enumerate(ids):
-        sh.text(c_first + k, 1, names[pid], "wrap")
-    for j, res in enumerate(results):
-        if not res.ok:
-            continue
-        by_id = {p.id: p for p in res.partners}
-        for k, pid in enumerate(ids):
-            p = by_id.get(pid)
-            if p is not None:
-                sh.num(c_first + k, 2 + j, p.vs_size_proportional)
-    row = c_first + len(ids) + 1
-    measures_head = row
-    sh.text(row, 1, "Measures", "header")
-    for j, res in enumerate(results):
-        sh.text(row, 2 + j, res.name, "header_num")
-    measures = (
-        ("Smallest attainment", "min_attainment", "percent"),
-        ("Largest attainment", "max_attainment", "percent"),
-        ("Gini coefficient of funding per unit of need (0 = equal)", "gini", "decimal"),
-        ("Largest ÷ smallest funding per unit of need", "need_ratio", "score"),
-        ("By-and-for partners' share of the distributable budget", "by_and_for_share", "percent"),
-        ("Lead's share of the budget, fee included", "lead_share", "percent"),
+    change_head = total_row + 2
+    change_end = _partner_block(
+        sh, cols, change_head, "Change against the size-proportional split (fee included)", _change
     )
-    for label, attr, style in measures:
-        row += 1
-        sh.text(row, 1, label, "wrap")
-        for j, res in enumerate(results):
-            if res.ok:
-                sh.num(row, 2 + j, getattr(res.metrics, attr), style)
+    measures_head = change_end + 2
+    row = _measures_block(sh, cols, measures_head)
     sh.width(1, min(45, max(34, max((len(n) for n in names.values()), default=0) + 2)))
     for j in range(len(results)):
-        sh.width(2 + j, 17)
+        sh.width(cols.col(j), 17)
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)  # the scenario names head every table
-    series = [(res.name, 2 + j, first, last) for j, res in enumerate(results) if res.ok]
-    blocks = [(1, total_row), (c_first - 1, c_first + len(ids) - 1), (measures_head, row)]
+    series = [(res.name, cols.col(j), first, last) for j, res in enumerate(results) if res.ok]
+    blocks = [(1, total_row), (change_head, change_end), (measures_head, row)]
     if series and ids:
         # under the tables, clear of them, starting a page of its own when it would straddle
         blocks.append((row + 2, row + 3))
@@ -928,11 +1152,13 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
     sh.text(1, c0, "Project", "header")
     for c in range(c0 + 1, last + 1):
         sh.text(1, c, "", "header")
+    chosen = project.chosen_scenario
     rows: list[tuple[str, Any, str]] = [
         ("Name", project.name, "text"),
         ("Currency", project.currency, "text"),
         ("First year", project.start_year, "plain"),
         ("Number of years", project.year_count, "plain"),
+        ("Scenario for the bid", chosen.name if chosen is not None else "none", "text"),
     ]
     b = project.budget
     if b.per_year is None:
@@ -940,7 +1166,8 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
             ("Budget in the first year", b.first_year, "money"),
             ("Annual uplift", b.annual_uplift, "percent"),
         ]
-    for y, amount in zip(project.years, project.budgets(), strict=True):
+    budgets = project.budgets() if _budget_known(project) else []
+    for y, amount in zip(project.years, budgets, strict=False):
         rows.append((f"Budget {y}", amount, "money"))
     r = 1
     for label, value, style in rows:
@@ -949,6 +1176,8 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
         if isinstance(value, str):
             sh.text(r, c0 + 1, value, "wrap")
             sh.merge(r, c0 + 1, last)
+        elif value is None:
+            sh.text(r, c0 + 1, "blank", "memo")
         else:
             sh.num(r, c0 + 1, value, style)
     r += 2
@@ -961,7 +1190,7 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
         r += 1
         sh.text(r, c0, label, "wrap")
         for j, s in enumerate(project.scenarios):
-            value = getter(s)
+            value = getter(project, s)
             if value is None:
                 sh.text(r, c0 + 1 + j, "none", "memo_right")
             elif isinstance(value, str):
@@ -976,182 +1205,64 @@ def _inputs(project: Project, warnings: list[str]) -> SheetLayout:
     return sh.finish()
 
 
+def _budget_known(project: Project) -> bool:
+    """Whether every year's grant is entered (a new project may leave it blank)."""
+    b = project.budget
+    if b.per_year is not None:
+        return all(v is not None for v in b.per_year)
+    return b.first_year is not None
+
+
+def _left_out(project: Project, s: Scenario) -> str:
+    names = {p.id: p.name for p in project.partners}
+    return ", ".join(names.get(pid, pid) for pid in s.excluded) or "nobody"
+
+
 _SETTINGS: tuple[tuple[str, Any, str], ...] = (
-    ("Fair share scales with (basis)", lambda s: s.basis, "text"),
-    ("Weight of multiple disadvantage (w_d)", lambda s: s.weights.multiple_disadvantage, "score"),
-    ("Weight of back-office gap (w_b)", lambda s: s.weights.back_office_gap, "score"),
-    ("Rule", lambda s: s.rule, "text"),
-    ("Management fee (share of budget)", lambda s: s.management_fee, "percent"),
-    ("By-and-for ring-fence", lambda s: s.ring_fence, "percent"),
-    ("Needs floor (share of fair share)", lambda s: s.needs_floor, "percent"),
-    ("Spread limit (ratio)", lambda s: s.spread_limit, "score"),
-    ("Lead cap (share of distributable budget)", lambda s: s.lead_cap, "percent"),
-    ("Back-office rate: base", lambda s: s.back_office_rate.base, "percent"),
-    ("Back-office rate: uplift", lambda s: s.back_office_rate.uplift, "percent"),
-    ("Unrestricted share", lambda s: s.unrestricted_share, "percent"),
-    ("Left out (partner ids)", lambda s: ", ".join(s.excluded) or "nobody", "text"),
+    ("Fair share scales with (basis)", lambda p, s: s.basis, "text"),
+    (
+        "Weight of multiple disadvantage (w_d)",
+        lambda p, s: s.weights.multiple_disadvantage,
+        "score",
+    ),
+    ("Weight of back-office gap (w_b)", lambda p, s: s.weights.back_office_gap, "score"),
+    ("Core share (equal core grant; the rest by need)", lambda p, s: s.core_share, "percent"),
+    ("Management fee (share of budget)", lambda p, s: s.management_fee, "percent"),
+    ("By-and-for ring-fence", lambda p, s: s.ring_fence, "percent"),
+    ("Needs floor (share of fair share)", lambda p, s: s.needs_floor, "percent"),
+    ("Spread limit (ratio)", lambda p, s: s.spread_limit, "score"),
+    ("Lead cap (share of distributable budget)", lambda p, s: s.lead_cap, "percent"),
+    ("Back-office rate: base", lambda p, s: s.back_office_rate.base, "percent"),
+    ("Back-office rate: uplift", lambda p, s: s.back_office_rate.uplift, "percent"),
+    ("Unrestricted share", lambda p, s: s.unrestricted_share, "percent"),
+    ("Left out", _left_out, "text"),
 )
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
-
-
-def _num_words(x: float) -> str:
-    return f"{x:g}"
-
-
-def method_lines(project: Project, s: Scenario, result: ScenarioResult) -> list[tuple[str, str]]:
-    """The rules of a scenario in plain words, as (topic, sentence) pairs."""
-    cur = project.currency
-    budgets = ", ".join(
-        f"{money_words(b, cur)} in {y}" for y, b in zip(result.years, result.budget, strict=False)
-    )
-    base = {
-        "capacity": "its capacity (the most it can absorb in a year)",
-        "reach": "the number of people it serves a year",
-        "equal": "1 for every partner (equal shares before need)",
-    }[s.basis]
-    w_d, w_b = s.weights.multiple_disadvantage, s.weights.back_office_gap
-    out: list[tuple[str, str]] = [
-        ("Budget", f"The grant is {budgets}."),
-        (
-            "Need",
-            f"Each partner's need is n = base × (1 + w_d × d + w_b × (1 − b)), where base is "
-            f"{base}, d is its multiple-disadvantage score (0 to 1), b its back-office capacity "
-            f"score (0 to 1, 1 = fully resourced), w_d = {_num_words(w_d)} and "
-            f"w_b = {_num_words(w_b)}. A blank score is never read as no need.",
-        ),
-        (
-            "Fair share",
-            "A partner's fair share of a year is the distributable budget (the budget less any "
-            "management fee) × its need ÷ the sum of the needs of every partner taking part.",
-        ),
-        (
-            "Attainment",
-            "Attainment is a partner's grant ÷ its fair share: 100% means it gets exactly its "
-            "fair share.",
-        ),
-    ]
-    rules = [
-        ("Budget rule", "Every year's distributable budget is shared out exactly."),
-        ("Capacity", "No partner gets more in a year than its capacity."),
-        ("Floor", "No partner gets less in a year than its floor, its minimum viable grant."),
-    ]
-    if s.management_fee > 0:
-        rules.append(
-            (
-                "Management fee",
-                f"The lead keeps {_pct(s.management_fee)} of each year's budget for coordinating "
-                "the partnership, on top of its grant.",
-            )
-        )
-    if s.ring_fence > 0:
-        rules.append(
-            (
-                "Ring-fence",
-                f"By-and-for partners together get at least {_pct(s.ring_fence)} of the "
-                "distributable budget each year.",
-            )
-        )
-    if s.needs_floor > 0:
-        rules.append(
-            (
-                "Needs floor",
-                f"Every partner gets at least {_pct(s.needs_floor)} of its fair share each year.",
-            )
-        )
-    if s.spread_limit is not None:
-        rules.append(
-            (
-                "Spread limit",
-                f"Funding per unit of need differs by at most {_num_words(s.spread_limit)} times "
-                "between any two partners.",
-            )
-        )
-    if s.lead_cap is not None:
-        rules.append(
-            (
-                "Lead cap",
-                f"The lead takes at most {_pct(s.lead_cap)} of the distributable budget, before "
-                "its fee.",
-            )
-        )
-    if s.excluded:
-        rules.append(("Left out", "Left out of this scenario: " + ", ".join(s.excluded) + "."))
-    out += rules
-    if s.rule == "leximin":
-        out.append(
-            (
-                "Rule",
-                "Leximin: raise the worst-off first. The split makes the smallest attainment as "
-                "high as the rules allow, then the next smallest, and so on.",
-            )
-        )
-    else:
-        out.append(
-            (
-                "Rule",
-                "Closest: the split keeps the total distance from fair shares, each measured as a "
-                "share of that partner's fair share, as small as the rules allow.",
-            )
-        )
-    rate = s.back_office_rate
-    out += [
-        (
-            "Full cost recovery",
-            f"Back-office rate o = {_num_words(rate.base)} + {_num_words(rate.uplift)} × (1 − b); "
-            "the back-office line is grant × o ÷ (1 + o), the rest of the grant is delivery.",
-        ),
-        (
-            "Unrestricted",
-            f"{_pct(s.unrestricted_share)} of each grant is marked unrestricted: part of the "
-            "grant the partner may spend on whatever it needs most, not extra money.",
-        ),
-        (
-            "Rounding",
-            "Figures are whole currency units, rounded by the largest remainder method so that "
-            "every year still adds up exactly to the budget and no cap or floor is broken.",
-        ),
-        (
-            "Size-proportional split",
-            "The comparison split: the same budget shared in proportion to capacity alone, "
-            "within capacities (the 'bigger slice' default).",
-        ),
-        (
-            "Measures",
-            "Gini coefficient of funding per unit of need: 0 when every partner gets the same "
-            "per unit of need, towards 1 when one partner gets it all. Need ratio: the largest "
-            "funding per unit of need ÷ the smallest.",
-        ),
-    ]
-    return out
 
 
 def _method(
     project: Project, result: ScenarioResult, warnings: list[str], today: _dt.date
 ) -> SheetLayout:
-    """The rules in plain words, what binds, and which FairShare made the file."""
+    """How FairShare decides (the one text of the method), what binds, and who made the file."""
     sh = _Sheet("Method", warnings)
     sh.width(1, 34)
     sh.width(2, 92)
-    sh.text(1, 1, "How the split was worked out", "title")
+    sh.text(1, 1, "Method: how the split was worked out", "title")
     sh.text(2, 1, "Scenario", "label")
     sh.text(2, 2, result.name)
     row = 4
-    try:
-        scenario = project.scenarios[result.index]
-        if scenario.name != result.name:
-            raise IndexError
-    except IndexError:
-        scenario = project.scenario(result.name)
+    scenario = _scenario_of(project, result)
     sh.text(row, 1, "Topic", "header")
     sh.text(row, 2, "In plain words", "header")
-    for topic, sentence in method_lines(project, scenario, result):
+    blocks: list[tuple[int, int]] = []
+    start = row
+    for heading, paragraph in method_text(project, scenario):
         row += 1
-        sh.text(row, 1, topic, "label")
-        sh.text(row, 2, sentence, "wrap")
-    blocks = [(1, row)]
+        if heading:
+            blocks.append((start, row - 1))
+            start = row
+            sh.text(row, 1, heading, "label")
+        sh.text(row, 2, paragraph, "wrap")
+    blocks.append((start, row))
     row += 2
     start = row
     if result.ok:
@@ -1171,27 +1282,38 @@ def _method(
         sh.text(row, 2, f"This scenario has no split: {result.message}", "wrap")
         for rel in result.relaxations:
             row += 1
-            sh.text(row, 1, rel.field, "wrap")
+            sh.text(row, 1, describe_path(project, rel.field), "wrap")
             sh.text(row, 2, rel.explanation, "wrap")
     blocks.append((start, row))
-    if result.method:
-        row += 2
-        start = row
-        sh.text(row, 1, "As FairShare puts it", "header")
-        sh.text(row, 2, "", "header")
-        for part in result.method.split("\n"):
-            if part.strip():
-                row += 1
-                sh.text(row, 2, part.strip(), "wrap")
-        blocks.append((start, row))
     row += 2
     sh.text(row, 1, "Made with", "label")
     solver = f" (solver: {result.solver})" if result.solver else ""
-    sh.text(row, 2, f"FairShare {allocator.__version__} on {today.isoformat()}{solver}")
+    sh.text(row, 2, f"FairShare {__version__} on {today.isoformat()}{solver}")
     sh.layout.print_title_rows = None
     sh.finish()
     sh.keep_together(blocks)
     return sh.layout
+
+
+def _pick(results: list[ScenarioResult], project: Project, scenario: str | None) -> ScenarioResult:
+    """The result the workbook shows: the named scenario, else the project's chosen one.
+
+    A name matches exactly, or ignoring case when that picks out one scenario.
+    """
+    if not results:
+        raise ValidationError([("scenario", "there is no solved scenario to export")])
+    if scenario is None:
+        chosen = project.chosen_scenario
+        name = chosen.name if chosen is not None else None
+        return next((r for r in results if r.name == name), results[0])
+    exact = [r for r in results if r.name == scenario]
+    if exact:
+        return exact[0]
+    folded = [r for r in results if r.name.casefold() == scenario.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    names = ", ".join(repr(r.name) for r in results)
+    raise ValidationError([("scenario", f"no scenario called {scenario!r}; there are: {names}")])
 
 
 def layout_workbook(
@@ -1200,24 +1322,17 @@ def layout_workbook(
     scenario: str | None = None,
     today: _dt.date | None = None,
 ) -> WorkbookLayout:
-    """Everything the workbook holds, as plain data, for one chosen scenario (default: first)."""
+    """Everything the workbook holds, as plain data, for one scenario.
+
+    ``scenario`` None shows the project's chosen scenario (the one for the bid). The
+    results are only read, never changed.
+    """
     results = list(results)
-    if not results:
-        raise ValidationError([("scenario", "there is no solved scenario to export")])
-    if scenario is None:
-        chosen = results[0]
-    else:
-        matches = [r for r in results if r.name == scenario]
-        if not matches:
-            names = ", ".join(repr(r.name) for r in results)
-            raise ValidationError(
-                [("scenario", f"no scenario called {scenario!r}; there are: {names}")]
-            )
-        chosen = matches[0]
+    chosen = _pick(results, project, scenario)
     warnings: list[str] = []
     if not chosen.ok:
         warnings.append(
-            f"scenario {chosen.name!r} has no split ({chosen.status}); the workbook shows why "
+            f"scenario {chosen.name!r} has no split ({_status(chosen)}); the workbook shows why "
             "instead of budget figures"
         )
     used = {"summary", "scenarios", "inputs", "method"}
@@ -1226,7 +1341,7 @@ def layout_workbook(
         for p in chosen.partners:
             title = sheet_title(p.name, used)
             sheets.append(_partner_sheet(project, chosen, p, title, warnings))
-    sheets.append(_scenarios(project, results, warnings))
+    sheets.append(_scenarios(project, results, chosen.name, warnings))
     sheets.append(_inputs(project, warnings))
     sheets.append(_method(project, chosen, warnings, today or _dt.date.today()))
     for sheet in sheets:
@@ -1505,7 +1620,7 @@ def _render_openpyxl(layout: WorkbookLayout, fast: bool | None = None) -> bytes:
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     wb.properties.title = layout.title[:250]
-    wb.properties.creator = f"FairShare {allocator.__version__}"
+    wb.properties.creator = f"FairShare {__version__}"
     if fast:
         return _save_fast(wb, prepared)
     buf = io.BytesIO()
@@ -1545,6 +1660,11 @@ def _lock_files(target: Path) -> list[Path]:
     ]
 
 
+def _refused(file: str, message: str) -> WorkbookError:
+    """The workbook was not written: why, naming the file (what was there is kept)."""
+    return WorkbookError(message, file=file)
+
+
 def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
     """Write ``data`` to ``path`` so that the file is either the old one or the whole new one.
 
@@ -1556,33 +1676,34 @@ def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
     shown = str(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
-        raise WorkbookError(f"cannot write {shown}: the folder {folder} does not exist")
+        raise _refused(shown, f"cannot write {shown}: the folder {folder} does not exist")
     if not folder.is_dir():
-        raise WorkbookError(f"cannot write {shown}: {folder} is not a folder")
+        raise _refused(shown, f"cannot write {shown}: {folder} is not a folder")
     if target.is_dir():
-        raise WorkbookError(f"cannot write {shown}: it is a folder")
+        raise _refused(shown, f"cannot write {shown}: it is a folder")
     if target.exists():
         if not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR:
-            raise WorkbookError(f"cannot write {shown}: the file is read-only")
+            raise _refused(shown, f"cannot write {shown}: the file is read-only")
         for lock in _lock_files(target):
             if lock.exists():
-                raise WorkbookError(
+                raise _refused(
+                    shown,
                     f"cannot write {shown}: it is open in a spreadsheet program (the lock file "
                     f"{lock.name} is beside it); close it and try again, or delete the lock file "
-                    "if nothing has it open"
+                    "if nothing has it open",
                 )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise WorkbookError(
-            f"cannot write {shown}: no permission to create files in {folder} ({e.strerror})"
+        raise _refused(
+            shown, f"cannot write {shown}: no permission to create files in {folder} ({e.strerror})"
         ) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        mode = 0o666 & ~current_umask()
+        mode = new_file_mode()
         if target.exists():
             mode = target.stat().st_mode & 0o777
         os.chmod(tmp, mode)
@@ -1593,11 +1714,12 @@ def write_bytes_atomically(data: bytes, path: str | os.PathLike[str]) -> None:
         except OSError:
             pass
         if isinstance(e, PermissionError):
-            raise WorkbookError(
+            raise _refused(
+                shown,
                 f"cannot write {shown}: it is open in another program or read-only; close it "
-                "and try again"
+                "and try again",
             ) from None
-        raise WorkbookError(f"cannot write {shown}: {e.strerror or e}") from None
+        raise _refused(shown, f"cannot write {shown}: {e.strerror or e}") from None
     except BaseException:
         try:
             os.unlink(tmp)
@@ -1613,9 +1735,10 @@ def write_workbook(
     path: str | os.PathLike[str],
     scenario: str | None = None,
 ) -> list[str]:
-    """Write the budget workbook for ``scenario`` (default: the first) and return warnings.
+    """Write the budget workbook for ``scenario`` and return warnings.
 
-    Nothing is written unless the whole workbook was built; an existing file at
+    ``scenario`` None writes the project's chosen scenario, the one for the bid; the
+    other sheets still set every scenario side by side. Nothing is written unless the whole workbook was built; an existing file at
     ``path`` is replaced in one step or left untouched (WorkbookError).
     """
     data, warnings = render(project, results, scenario)

@@ -93,10 +93,18 @@ def test_libreoffice_recalculates_the_sample_without_errors(tmp_path: Path) -> N
     # the check row (total minus budget) recalculates to zero in every year
     ws = wb["Summary"]
     labels = [c.value for c in ws["A"]]
+    columns = {c.value: c.column for c in ws[5] if c.value is not None}
+    first_year = columns[chosen.years[0]]
     check = labels.index("Check: total minus budget (0 when it adds up)") + 1
-    assert [ws.cell(check, 3 + i).value for i in range(len(chosen.budget) + 1)] == [0] * (
+    assert [ws.cell(check, first_year + i).value for i in range(len(chosen.budget) + 1)] == [0] * (
         len(chosen.budget) + 1
     )
-    # attainment formulas agree with the solve
+    # attainment and change formulas agree with the solve
+    attainment = columns["Attainment (total ÷ fair share)"]
+    change = columns["Change against it"]
     for k, p in enumerate(chosen.partners):
-        assert ws.cell(6 + k, 9).value == pytest.approx(p.attainment, rel=1e-9)
+        # grant ÷ fair share, the fair share in whole units as the sheet shows it
+        shown = p.total / sum(p.fair_share_units)
+        assert ws.cell(6 + k, attainment).value == pytest.approx(shown, rel=1e-9)
+        assert shown == pytest.approx(p.attainment, abs=1e-4)
+        assert ws.cell(6 + k, change).value == p.vs_size_proportional

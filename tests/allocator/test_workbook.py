@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import re
 import stat
@@ -14,6 +15,7 @@ import openpyxl
 import pytest
 
 import allocator
+from allocator import errors
 from allocator.domain.model import (
     Budget,
     Partner,
@@ -22,7 +24,11 @@ from allocator.domain.model import (
     ValidationError,
     partner_to_dict,
 )
+from allocator.domain.text import money, pct
+from allocator.engine.result import Status
 from allocator.engine.solve import solve
+from allocator.errors import SaveError
+from allocator.formats import atomic
 from allocator.formats import workbook as wbmod
 from allocator.formats.files import load_project
 from allocator.formats.tables import import_partners, read_partner_table
@@ -112,25 +118,27 @@ def test_summary_figures_and_live_totals(exported, sample) -> None:  # noqa: ANN
     ws = openpyxl.load_workbook(path)["Summary"]
     assert ws["B2"].value == result.name
     header = [c.value for c in ws[5]]
-    assert header[:6] == ["Partner", "By and for", 2027, 2028, 2029, "Total"]
+    assert header[:7] == ["Partner", "By and for", "Lead", 2027, 2028, 2029, "Total"]
     for k, p in enumerate(result.partners):
         row = 6 + k
         assert ws.cell(row, 1).value == p.name
-        assert [ws.cell(row, 3 + i).value for i in range(3)] == p.per_year
-        assert ws.cell(row, 6).value == f"=SUM(C{row}:E{row})"
-        assert ws.cell(row, 7).data_type == "f"  # share of budget
-        assert ws.cell(row, 8).value == pytest.approx(p.fair_share_total)
-        assert ws.cell(row, 9).data_type == "f"  # attainment
-        assert ws.cell(row, 12).value  # the limiting reason in words
+        assert [ws.cell(row, 4 + i).value for i in range(3)] == list(p.per_year)
+        assert ws.cell(row, 7).value == f"=SUM(D{row}:F{row})"
+        assert ws.cell(row, 8).data_type == "f"  # share of budget
+        # the fair share in whole units, as the engine rounds it
+        assert ws.cell(row, 9).value == sum(p.fair_share_units)
+        assert sum(p.fair_share_units) == pytest.approx(p.fair_share_total, abs=len(p.per_year))
+        assert ws.cell(row, 10).data_type == "f"  # attainment
+        assert ws.cell(row, 13).value  # the limiting reason in words
     fee_row = 6 + len(result.partners)
     assert "Management fee" in ws.cell(fee_row, 1).value
-    assert [ws.cell(fee_row, 3 + i).value for i in range(3)] == result.fee
-    total = ws.cell(fee_row + 1, 3)
-    assert total.value == f"=SUM(C6:C{fee_row})"
+    assert [ws.cell(fee_row, 4 + i).value for i in range(3)] == list(result.fee)
+    total = ws.cell(fee_row + 1, 4)
+    assert total.value == f"=SUM(D6:D{fee_row})"
     assert ws.cell(fee_row + 2, 1).value == "of which by-and-for partners"
-    assert ws.cell(fee_row + 2, 3).value.startswith("=SUMIF(")
+    assert ws.cell(fee_row + 2, 4).value.startswith("=SUMIF(")
     assert ws.freeze_panes == "B6"
-    assert ws.cell(6, 3).number_format == "£#,##0"
+    assert ws.cell(6, 4).number_format == "£#,##0"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
@@ -151,9 +159,11 @@ def test_partner_sheet_is_an_mou_budget(exported, sample) -> None:  # noqa: ANN0
     assert ws["B8"].value == "=B6+B7" and ws["E8"].value == "=E6+E7"
     assert labels[8].startswith("Management fee")
     assert ws["B10"].value == "=B8+B9"
-    assert [ws.cell(6, 2 + i).value for i in range(3)] == lead.lines["delivery"]
+    assert [ws.cell(6, 2 + i).value for i in range(3)] == list(lead.lines["delivery"])
     unrestricted = labels.index("of which unrestricted (memo: part of the grant, not extra money)")
-    assert [ws.cell(unrestricted + 1, 2 + i).value for i in range(3)] == lead.lines["unrestricted"]
+    assert [ws.cell(unrestricted + 1, 2 + i).value for i in range(3)] == list(
+        lead.lines["unrestricted"]
+    )
     assert "Fair share" in labels and "Why" in labels
     why = labels.index("Why") + 1
     assert ws.cell(why, 2).value == lead.reason
@@ -317,16 +327,25 @@ def test_method_sheet_in_plain_words(exported, sample) -> None:  # noqa: ANN001
     assert "w_d = 1 and w_b = 0.5" in text
     assert "at least 30% of the distributable budget" in text  # ring-fence
     assert "keeps 10% of each year's budget" in text  # management fee
-    assert "Leximin" in text
+    assert "leximin" in text
+    assert "core grant plus formula" in text and "the core share is 0" in text
     for b in results[2].binding:
         assert b.explanation in text
     assert f"FairShare {allocator.__version__} on " in text
 
 
-def test_default_scenario_is_the_first_and_unknown_is_refused(sample) -> None:  # noqa: ANN001
+def test_default_scenario_is_the_chosen_one_and_unknown_is_refused(sample) -> None:  # noqa: ANN001
     project, results = sample
+    chosen = project.chosen_scenario
+    assert chosen is not None and chosen.name != results[0].name
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
-    assert wb["Summary"]["B2"].value == results[0].name
+    assert wb["Summary"]["B2"].value == chosen.name
+    other = dataclasses.replace(project, chosen=results[1].name)
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(other, results)))
+    assert wb["Summary"]["B2"].value == results[1].name
+    # a name that differs only in case picks out one scenario
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, "NEEDS-WEIGHTED")))
+    assert wb["Summary"]["B2"].value == "Needs-weighted"
     with pytest.raises(ValidationError) as e:
         workbook_bytes(project, results, scenario="Nope")
     assert e.value.problems[0][0] == "scenario"
@@ -340,7 +359,7 @@ def test_currency_formats(code: str, fmt: str) -> None:
     assert currency_format(code) == fmt
     project = dataclasses.replace(small_project(["A", "B"]), currency=code)
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, solve(project))))
-    assert wb["Summary"]["C6"].number_format == fmt
+    assert wb["Summary"]["D6"].number_format == fmt
     assert wb["A"]["B6"].number_format == fmt
 
 
@@ -395,7 +414,7 @@ def test_non_finite_measures_do_not_break_the_file(sample) -> None:  # noqa: ANN
     results[0] = dataclasses.replace(
         results[0], metrics=dataclasses.replace(results[0].metrics, need_ratio=float("inf"))
     )
-    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, results[0].name)))
     values = [c.value for row in wb["Summary"].iter_rows() for c in row]
     assert "unbounded" in values
 
@@ -471,11 +490,16 @@ def test_write_replaces_an_existing_file(tmp_path: Path, sample) -> None:  # noq
 
 def test_missing_folder_is_refused(tmp_path: Path, sample) -> None:  # noqa: ANN001
     project, results = sample
+    target = tmp_path / "nope" / "out.xlsx"
     with pytest.raises(WorkbookError) as e:
-        write_workbook(project, results, tmp_path / "nope" / "out.xlsx")
-    assert e.value.problems[0][0] == "OUT"
+        write_workbook(project, results, target)
     assert "does not exist" in str(e.value)
-    assert isinstance(e.value, ValidationError)
+    assert str(e.value).startswith(f"cannot write {target}")  # no sentinel, no path prefix
+    assert e.value.file == str(target)
+    # a failure to save is an OSError (a SaveError), not bad input
+    assert isinstance(e.value, SaveError) and isinstance(e.value, OSError)
+    assert not isinstance(e.value, ValueError)
+    assert WorkbookError is errors.WorkbookError
 
 
 def test_read_only_target_is_refused_and_kept(tmp_path: Path, sample) -> None:  # noqa: ANN001
@@ -614,3 +638,151 @@ def test_left_out_partners_and_sheet_names_that_match_fixed_sheets(tmp_path: Pat
     assert wb["Scenarios"]["B7"].value == "left out"
     imported, _ = import_partners(path, None)
     assert [p.name for p in imported.partners] == names
+
+
+# ---------------------------------------------------------------------------------
+# What a new user ran into
+# ---------------------------------------------------------------------------------
+
+
+def summary_columns(ws) -> dict[str, int]:  # noqa: ANN001
+    return {c.value: c.column for c in ws[5] if isinstance(c.value, str)}
+
+
+def test_summary_marks_the_lead(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    _, results = sample
+    ws = openpyxl.load_workbook(path)["Summary"]
+    lead_col = summary_columns(ws)["Lead"]
+    marks = {ws.cell(6 + k, 1).value: ws.cell(6 + k, lead_col).value for k in range(7)}
+    leads = [name for name, mark in marks.items() if mark == "yes"]
+    assert leads == [p.name for p in results[2].partners if p.lead] == ["Riverside Women's Network"]
+    assert set(marks.values()) == {"yes", "no"}
+
+
+def test_need_is_explained_with_the_partners_own_figures(exported, sample) -> None:  # noqa: ANN001
+    path, _ = exported
+    project, results = sample
+    amani = next(p for p in results[2].partners if p.id == "amani")
+    ws = openpyxl.load_workbook(path)["Amani Collective"]
+    labels = [str(c.value) for c in ws["A"]]
+    row = next(i for i, v in enumerate(labels, start=1) if v.startswith("Need (n)"))
+    assert ws.cell(row, 2).value == pytest.approx(amani.need)
+    words = ws.cell(row, 3).value
+    # capacity 180,000, d 0.85, b 0.3, weights 1 and 0.5: n = 180,000 × 2.2
+    assert "n = its capacity, 180,000, × (1 + 1 × 0.85 + 0.5 × (1 − 0.3)) = 180,000 × 2.2" in words
+    total = sum(p.need for p in results[2].partners if p.included)
+    assert f"{amani.need:,.0f} ÷ {total:,.0f}, the total need of the 7 partners" in words
+    assert ws.row_dimensions[row].height >= 45  # the explanation wraps and shows whole
+    assert ws.page_setup.fitToHeight == 1  # and the sheet still prints on one page
+
+
+def test_core_share_in_inputs_method_and_need(sample, tmp_path: Path) -> None:  # noqa: ANN001
+    project, _ = sample
+    project = project.with_scenario(1, core_share=0.25)
+    results = solve(project)
+    path = tmp_path / "core.xlsx"
+    write_workbook(project, results, path, scenario=results[1].name)
+    wb = openpyxl.load_workbook(path)
+    inputs = wb["Inputs"]
+    row = next(
+        r for r in range(1, inputs.max_row + 1)
+        if str(inputs.cell(r, 12).value).startswith("Core share")
+    )  # fmt: skip
+    shares = [inputs.cell(row, 13 + j).value for j in range(len(project.scenarios))]
+    assert shares == [s.core_share for s in project.scenarios] and shares[1] == 0.25
+    assert not any(
+        inputs.cell(r, 12).value == "Rule" for r in range(1, inputs.max_row + 1)
+    )  # retired
+    method = "\n".join(str(c.value) for c in wb["Method"]["B"] if c.value)
+    assert "the core share is 25%: 25% of D is shared equally and 75% by need" in method
+    sheet = wb["Amani Collective"]
+    memo = next(str(c.value) for c in sheet["C"] if "fair share of each year" in str(c.value))
+    assert "(25.0% ÷ 7 + 75.0% × " in memo and "an equal core grant for each" in memo
+
+
+def test_heading_percentages_are_the_measures(exported, sample) -> None:  # noqa: ANN001
+    # the heading once said 30% where the measures said 29.9%
+    path, _ = exported
+    project, results = sample
+    for result in results:
+        if not result.ok:
+            continue
+        wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, result.name)))
+        ws = wb["Summary"]
+        heading = ws["B3"].value
+        shown = {
+            pct(getattr(result.metrics, attr))
+            for _, attr, style in wbmod.MEASURES
+            if style == "percent"
+        }
+        for figure in re.findall(r"\d+(?:\.\d+)?%", heading):
+            assert figure in shown, (result.name, figure, heading)
+        # and each percentage measure cell shows one decimal, as text.pct writes it
+        labels = [c.value for c in ws["A"]]
+        first = labels.index("Measures of the split") + 2
+        for k, (_, _, style) in enumerate(wbmod.MEASURES):
+            if style == "percent":
+                assert ws.cell(first + k, 2).number_format == "0.0%"
+
+
+def test_size_proportional_scenario_fair_shares_are_the_size_proportional_split(
+    sample,  # noqa: ANN001
+) -> None:
+    # in the size-proportional scenario fair share and size-proportional split once
+    # differed by one unit for a partner; the workbook shows the engine's figures
+    project, results = sample
+    bigger = results[0]
+    assert bigger.name.startswith("Bigger slice")
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, bigger.name)))[
+        "Summary"
+    ]
+    cols = summary_columns(ws)
+    for k, p in enumerate(bigger.partners):
+        fair = ws.cell(6 + k, cols["Fair share"]).value
+        size = ws.cell(6 + k, cols["Size-proportional split"]).value
+        assert size == sum(p.size_proportional)
+        assert fair == size, p.name
+
+
+def test_results_are_only_read_and_status_is_compared_by_value(sample) -> None:  # noqa: ANN001
+    project, results = sample
+    before = [json.dumps(r.to_json(), sort_keys=True, default=str) for r in results]
+    wbmod.layout_workbook(project, results)
+    assert [json.dumps(r.to_json(), sort_keys=True, default=str) for r in results] == before
+
+    assert all(isinstance(r.status, Status) for r in results)
+    as_text = [dataclasses.replace(r, status=Status(r.status).value) for r in results]
+    for given in (results, as_text):  # the enum, or the same values as plain text
+        wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, given)))
+        statuses = [c.value for c in wb["Scenarios"][5]][1:]
+        assert statuses == ["solved"] * len(results)
+
+
+def test_suggested_changes_are_named_in_words(tmp_path: Path) -> None:
+    project = small_project(["Lead", "Small", "Other"], (Scenario(name="Impossible"),))
+    project = project.with_partner(1, floor=150000.0, capacity=200000.0)
+    project = project.with_partner(2, floor=150000.0, capacity=200000.0)
+    (result,) = solve(project)
+    assert not result.ok and result.relaxations
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, [result])))
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    texts = [t for t in texts if isinstance(t, str)]
+    assert not any(re.search(r"\w\[\d+\]", t) for t in texts), [
+        t for t in texts if re.search(r"\w\[\d+\]", t)
+    ]
+    assert "Small's floor" in texts and "Other's floor" in texts
+    summary = wb["Summary"]
+    row = [c.value for c in summary["A"]].index("Small's floor") + 1
+    assert summary.cell(row, 2).number_format == summary.cell(row, 3).number_format == "£#,##0"
+    alternative = money(result.budget_alternative, "GBP")
+    assert any(f"a total grant of {alternative} over 2027-2028" in t for t in texts)
+    if result.after_relaxations_zero:
+        assert any(t.startswith("After these changes, nothing in a year for: ") for t in texts)
+
+
+def test_a_new_file_gets_the_permissions_of_the_umask_read_once(tmp_path: Path, sample) -> None:  # noqa: ANN001
+    project, results = sample
+    path = tmp_path / "new.xlsx"
+    write_workbook(project, results, path)
+    assert stat.S_IMODE(path.stat().st_mode) == atomic.new_file_mode()
