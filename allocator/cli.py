@@ -16,8 +16,10 @@ import difflib
 import json
 import os
 import re
+import signal
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +101,84 @@ def _solve_arguments(p: argparse.ArgumentParser) -> None:
 
 def _compare_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="the scenario to measure the changes against (capitals do not matter), or "
+        "size-proportional (the default): the size-proportional split of the same budget",
+    )
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
+def _sweep_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="the scenario to sweep (capitals do not matter; default: the chosen scenario)",
+    )
+    p.add_argument(
+        "--param",
+        metavar="FIELD",
+        required=True,
+        help="the setting to vary, named as `fairshare set` names it: a scenario's own "
+        "setting (ring_fence, core_share, weights.multiple_disadvantage, "
+        "weights.back_office_gap, management_fee, needs_floor, spread_limit, lead_cap) "
+        "or a project field (budget.first_year, budget.per_year[1], partners[2].floor)",
+    )
+    p.add_argument(
+        "--partner",
+        metavar="NAME",
+        help='with a partner\'s field: --partner "Amani Collective" --param floor',
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="VALUE",
+        required=True,
+        help="the first value, as you would type it: 0, 30%%, £1.2m",
+    )
+    p.add_argument("--to", dest="stop", metavar="VALUE", required=True, help="the last value")
+    p.add_argument(
+        "--steps",
+        metavar="N",
+        default=str(DEFAULT_STEPS),
+        help=f"how many values, both ends included (default: {DEFAULT_STEPS})",
+    )
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the whole sweep as JSON")
+    out.add_argument(
+        "--csv",
+        metavar="OUT.csv",
+        help="write the table to a .csv file (one row per step) instead of printing it",
+    )
+
+
+DEFAULT_STEPS = 11
+
+_SWEEP_EPILOG = """\
+Each step is the split you would get by setting that value (as `fairshare set` does)
+and solving; the project file is not changed. The table shows, per value, whether the
+scenario can be met, the measures of the split and each partner's grant over all
+years, then where a rule starts or stops holding the split and where the scenario
+stops being possible.
+
+Exit status: 0 when every step solved, 1 when the scenario cannot be met at some
+step, 2 on bad input, 130 when stopped with Ctrl+C.
+
+examples:
+  fairshare sweep p.fairshare --scenario needs-weighted --param ring_fence --from 0 --to 60% --steps 13
+  fairshare sweep p.fairshare --param management_fee --from 0 --to 25% --csv fee.csv
+  fairshare sweep p.fairshare --param budget.first_year --from £900k --to £1.5m --steps 7 --json
+  fairshare sweep p.fairshare --partner "Amani Collective" --param floor --from 0 --to £90k
+"""
+
+_COMPARE_EPILOG = """\
+examples:
+  fairshare compare p.fairshare
+  fairshare compare p.fairshare --baseline needs-weighted
+  fairshare compare p.fairshare --baseline size-proportional --json
+"""
 
 
 def _export_arguments(p: argparse.ArgumentParser) -> None:
@@ -251,11 +330,25 @@ def _commands() -> dict[str, Command]:
             _solve,
         ),
         "compare": Command(
-            "every scenario side by side",
-            "Print every scenario side by side: what each partner receives and the "
-            "measures of each split.",
+            "every scenario side by side, against a baseline",
+            "Print every scenario side by side against a baseline: what each partner "
+            "receives and its change in money and percent (▲ gains, ▼ loses), the measures "
+            "of each split and their change, and the settings that differ. The baseline is "
+            "the size-proportional split of the same budget unless --baseline names a "
+            "scenario.",
             _compare_arguments,
             _compare,
+            _COMPARE_EPILOG,
+        ),
+        "sweep": Command(
+            "solve one scenario at a run of values of one setting",
+            "Solve one scenario at evenly spaced values of one setting (such as the "
+            "ring-fence from 0% to 60% in 13 steps) and print, for each value, whether it "
+            "can be met, the measures and each partner's grant, and the points where a rule "
+            "starts to hold the split or the scenario stops being possible.",
+            _sweep_arguments,
+            _sweep,
+            _SWEEP_EPILOG,
         ),
         "method": Command(
             "how FairShare decides, in plain words",
@@ -542,18 +635,308 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from allocator.report.compare import compare, render_compare
+    from allocator.report.baseline import compare_to_baseline, resolve_baseline
+    from allocator.report.compare import render_comparison
 
     project = _load(args.path)
     _require_contents(project, args.path)
+    try:  # a name that fits no scenario is refused before anything is solved
+        baseline = resolve_baseline([s.name for s in project.scenarios], args.baseline)
+    except ValidationError as exc:
+        raise _Refused(*(f"--baseline: {p.message}" for p in exc.problems)) from None
     results = _solve_all(project)
-    table = compare(project, results)
+    comparison = compare_to_baseline(project, results, baseline)
     if args.json:
-        print(json.dumps(json_safe(table), indent=2, ensure_ascii=False))
+        print(json.dumps(json_safe(comparison.to_json()), indent=2, ensure_ascii=False))
     else:
-        print(render_compare(project, table))
+        print(render_comparison(project, comparison, results))
     _report_unsolved(project, [r for r in results if status_of(r) == "invalid"])
     return _exit_code(results)
+
+
+# ----------------------------------------------------------------------------------
+# sweep
+# ----------------------------------------------------------------------------------
+
+_SWEEP_OPTIONS = {"param": "--param", "from": "--from", "to": "--to", "steps": "--steps"}
+_SCENARIO_PATH = re.compile(r"^scenarios\[(\d+)\]")
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from allocator.report.render import render_sweep
+    from allocator.report.sweep import sweep
+
+    out = _csv_target(args.csv) if args.csv else None
+    project = _load(args.path)
+    _require_contents(project, args.path)
+    if args.scenario:
+        j = find_scenario(project, args.scenario)
+    else:
+        j = [s.name for s in project.scenarios].index(project.chosen_scenario.name)
+    name = project.scenarios[j].name
+    path, spec = _sweep_param(project, j, args.param, args.partner)
+    start = _sweep_value(project, spec, path, "--from", args.start)
+    stop = _sweep_value(project, spec, path, "--to", args.stop)
+    steps = _sweep_steps(args.steps)
+    if start == stop:
+        raise _Refused(
+            f"--from and --to are the same ({args.start.strip()}): give two different values"
+        )
+    _check_sweepable(project, j, path)
+
+    stopping = _StopOnInterrupt()
+    progress = _SweepProgress(spec.words or spec.label) if sys.stderr.isatty() else None
+    try:
+        with stopping:
+            result = sweep(
+                project,
+                name,
+                args.param if args.partner is None else path,
+                start,
+                stop,
+                steps,
+                should_cancel=stopping.is_set,
+                progress=progress,
+            )
+    except ValidationError as exc:
+        lines = [
+            f"{_SWEEP_OPTIONS[p.path]}: {p.message}"
+            if p.path in _SWEEP_OPTIONS
+            else problem_text(project, p)
+            for p in exc.problems
+        ]
+        raise _Refused(*lines) from None
+    finally:
+        if progress is not None:
+            progress.clear()
+
+    if result.cancelled:
+        done = f"stopped after {len(result.steps)} of {result.count} steps"
+        if out is not None:
+            _say(f"{done}; nothing was written to {out}")
+            return 130
+        _print_sweep(result, args.json, render_sweep)
+        _say(done)
+        return 130
+    if out is not None:
+        _write_csv(result.to_csv_rows(), out)
+        print(
+            f"Wrote {out}: {result.count} steps of {result.words} from "
+            f"{result.steps[0].shown} to {result.steps[-1].shown} for scenario '{name}'."
+        )
+        for e in result.events:
+            print(f"  {e.words}")
+    else:
+        _print_sweep(result, args.json, render_sweep)
+    unmet = [s for s in result.steps if not s.ok]
+    if not unmet:
+        return 0
+    shown = [s.shown for s in unmet]
+    listed = ", ".join(shown[:6]) + (f" and {len(shown) - 6} more" if len(shown) > 6 else "")
+    verb = "cannot be met" if all(s.status == "infeasible" for s in unmet) else "does not solve"
+    _say(
+        f"scenario '{name}' {verb} at {len(unmet)} of {result.count} steps "
+        f"({result.words} {listed})"
+    )
+    return 1
+
+
+def _print_sweep(result: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    if as_json:
+        print(json.dumps(json_safe(result.to_json()), indent=2, ensure_ascii=False))
+    else:
+        print(render(result))
+
+
+def _sweep_param(project: Project, j: int, param: str, partner: str | None) -> tuple[str, Any]:
+    """The full field path swept and its description, or _Refused naming --param."""
+    from allocator.report.sweep import resolve_param
+
+    text = param.strip()
+    if partner is not None:
+        i = find_partner(project, partner)
+        if text.startswith("partners["):
+            raise _Refused(
+                f"--param {text!r} already names a partner: leave out --partner, or give "
+                "the partner's field by its own name (--param floor)"
+            )
+        text = f"partners[{i}].{text}"
+    try:
+        path, _scope, spec = resolve_param(project, j, text)
+    except ValidationError as exc:
+        raise _Refused(*(f"--param: {p.message}" for p in exc.problems)) from None
+    return str(path), spec
+
+
+def _sweep_value(project: Project, spec: Any, path: str, option: str, text: str) -> float:
+    """--from or --to read as a person types it ("30%", "£1.2m") and checked against the
+    field's range, or _Refused saying what the field allows."""
+    from dataclasses import replace
+
+    from allocator.domain.fields import parse_value
+
+    allowed = allowed_text(replace(spec, optional=False))  # a sweep needs a figure
+    try:
+        value = parse_value(spec, text, path)
+    except ValidationError as exc:
+        lines = []
+        for p in exc.problems:
+            bound = any(w in p.message for w in ("at most", "at least", "greater than"))
+            lines.append(f"{option}: {p.message}" + ("" if bound else f" (allowed: {allowed})"))
+        raise _Refused(*lines) from None
+    if value is None:
+        raise _Refused(f"{option}: give a value (allowed: {allowed})")
+    return float(value)
+
+
+def _sweep_steps(text: str) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise _Refused(f"--steps: must be a whole number such as 13, got {text!r}") from None
+
+
+def _check_sweepable(project: Project, j: int, path: str) -> None:
+    """What stops the scenario solving, apart from the swept field itself, is refused
+    up front (as ``solve`` refuses it): every step would fail the same way."""
+    from allocator.domain.edits import validate
+
+    problems = []
+    for p in validate(project):
+        where_ = str(p.path)
+        m = _SCENARIO_PATH.match(where_)
+        if (m and int(m.group(1)) != j) or where_ == path:
+            continue
+        problems.append(p)
+    if problems:
+        lines = problems_text(project, problems)
+        name = project.scenarios[j].name
+        verb = "this is" if len(lines) == 1 else "these are"
+        raise _Refused(f"cannot sweep '{name}' until {verb} fixed:", *(f"  {t}" for t in lines))
+
+
+class _StopOnInterrupt:
+    """Ctrl+C asks the sweep to stop after the current step (it keeps what is done); a
+    second Ctrl+C stops at once."""
+
+    def __init__(self) -> None:
+        self._stop = False
+        self._old: Any = None
+
+    def is_set(self) -> bool:
+        return self._stop
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self._stop = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __enter__(self) -> _StopOnInterrupt:
+        try:
+            self._old = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread: Ctrl+C cannot reach us anyway
+            self._old = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+
+
+class _SweepProgress:
+    """ "Sweeping ring-fence: 5 of 13 steps" on one line of a terminal's stderr."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words
+        self.shown = 0.0
+        self.width = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if 0 < done < total and now - self.shown < 0.1:
+            return
+        self.shown = now
+        text = f"Sweeping {self.words}: {done} of {total} steps"
+        self.width = max(self.width, len(text))
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def _csv_target(text: str) -> Path:
+    """The .csv file to write, checked before anything is solved."""
+    out = Path(text)
+    if out.suffix.lower() != ".csv":
+        raise _Refused(
+            f"the table is written as a .csv file, such as {out.with_suffix('.csv').name}; "
+            f"got {out.name!r}"
+        )
+    if out.is_dir():
+        raise _Refused(f"{out} is a folder, not a .csv file")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise _Refused(f"cannot write {out}: the folder {folder} does not exist")
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A cell as written: blank for None, and text that a spreadsheet would read as a
+    formula (a partner called "=HYPERLINK(...)") kept as text with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _write_csv(rows: Sequence[Sequence[Any]], target: Path) -> None:
+    """Write ``rows`` as CSV in one step: a temporary file beside the target, flushed and
+    synced, then renamed over it, so a reader never sees half a table and an old file
+    is left as it was when writing fails. UTF-8 with a byte-order mark, which Excel
+    needs to read names and currency symbols correctly."""
+    import csv
+    import io
+    import stat
+    import tempfile
+
+    from allocator.formats.atomic import new_file_mode, sync_folder
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([_csv_cell(c) for c in row] for row in rows)
+    data = buffer.getvalue().encode("utf-8-sig")
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp: str | None = None
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = new_file_mode()
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        ) as f:
+            tmp = f.name
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+        sync_folder(folder)
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        raise SaveError(f"cannot write {target}: {reason}", str(target)) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
 
 
 def _export(args: argparse.Namespace) -> int:

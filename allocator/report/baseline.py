@@ -111,7 +111,9 @@ def resolve_scenario_name(
     close = [n for n in names if " ".join(n.split()).casefold() == key]
     if len(close) == 1:
         return close[0]
-    quoted = ", ".join(repr(n) for n in [*names, *extra])
+    quoted = ", ".join(repr(n) for n in names) or "none"
+    if extra:
+        quoted += "; or " + ", ".join(repr(n) for n in extra)
     if len(close) > 1:
         both = " and ".join(repr(n) for n in close)
         message = f"{wanted!r} could mean {both}; give the name exactly as written"
@@ -350,11 +352,9 @@ def compare_to_baseline(
 
         results = Engine().solve(project)
     results = list(results)
-    names = [s.name for s in project.scenarios]
-    base_name = SIZE_PROPORTIONAL
+    base_name = resolve_baseline([s.name for s in project.scenarios], baseline)
     base_result: ScenarioResult | None = None
-    if baseline is not None and not _means_size_proportional(names, baseline):
-        base_name = resolve_scenario_name(names, baseline, "baseline", extra=(SIZE_PROPORTIONAL,))
+    if base_name != SIZE_PROPORTIONAL:
         base_result = next((r for r in results if r.name == base_name), None)
         if base_result is None:
             from allocator.engine.solve import Engine
@@ -429,6 +429,18 @@ def compare_to_baseline(
         scenarios=tuple(scenarios),
         parameters=parameter_differences(project, [r.name for r in results]),
     )
+
+
+def resolve_baseline(names: Sequence[str], baseline: str | None) -> str:
+    """The baseline meant by ``baseline``: a scenario's exact name, or ``SIZE_PROPORTIONAL``.
+
+    None and "size-proportional" (any capitals or spacing) mean the size-proportional
+    split, unless a scenario is called that. Raises ValidationError (path "baseline")
+    quoting every name there is, so that a bad name can be caught before any solve.
+    """
+    if baseline is None or _means_size_proportional(names, baseline):
+        return SIZE_PROPORTIONAL
+    return resolve_scenario_name(names, baseline, "baseline", extra=(SIZE_PROPORTIONAL,))
 
 
 def _means_size_proportional(names: Sequence[str], baseline: str) -> bool:

@@ -1,120 +1,258 @@
-"""Scenarios side by side: who gains and who loses, and the split's overall shape."""
+"""Scenarios side by side against a baseline, as text for people.
+
+The figures come from :func:`allocator.report.baseline.compare_to_baseline`, the one
+comparison the command line, the workbook and the app all read; this module only lays
+it out. Scenarios are lettered (A, B, ...) so that long names do not widen the tables:
+the legend above them gives each letter's name. Gains and losses read by sign and
+arrow (▲ gains, ▼ loses), never by colour.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 from allocator.domain.model import Project
-from allocator.domain.text import money, pct
-from allocator.engine.result import ScenarioResult
+from allocator.domain.text import money
+from allocator.report.baseline import (
+    MEASURES,
+    SIZE_PROPORTIONAL,
+    Comparison,
+    ScenarioComparison,
+)
 from allocator.report.render import (
+    NO_CHANGE,
     STATUS_WORDS,
-    json_safe,
+    measure_change,
+    measure_text,
+    money_change,
     problems_text,
-    status_of,
     text_table,
 )
+from allocator.report.render import (
+    SIZE_PROPORTIONAL as SIZE_PROPORTIONAL_TEXT,
+)
+
+WIDTH = 88
+"""Paragraphs are wrapped to this many characters."""
 
 
-def compare(project: Project, results: Sequence[ScenarioResult] | None = None) -> dict:
-    """Partner x scenario totals, changes against the size-proportional split, metrics."""
-    if results is None:
-        from allocator.engine.solve import solve
+def letter(k: int) -> str:
+    """The column letter of the k-th scenario: A ... Z, then AA, AB, ..."""
+    out = ""
+    k += 1
+    while k:
+        k, rest = divmod(k - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
 
-        results = solve(project)
-    partners = []
-    for i, p in enumerate(project.partners):
-        row = {
-            "id": p.id,
-            "name": p.name,
-            "lead": p.lead,
-            "by_and_for": p.by_and_for,
-            "totals": [],
-            "received": [],
-            "attainment": [],
-            "vs_size_proportional": [],
-        }
-        for r in results:
-            pr = r.partners[i] if r.ok and i < len(r.partners) else None
-            row["totals"].append(pr.total if pr else None)
-            row["received"].append(pr.received if pr else None)
-            row["attainment"].append(pr.attainment if pr and pr.included else None)
-            row["vs_size_proportional"].append(
-                pr.vs_size_proportional if pr and pr.included else None
-            )
-        partners.append(row)
-    return json_safe(
-        {
-            "project": project.name,
-            "currency": project.currency,
-            "years": project.years,
-            "scenarios": [
-                {
-                    "name": r.name,
-                    "status": status_of(r),
-                    "message": r.message,
-                    "fee": sum(r.fee),
-                    "budget": sum(r.budget),
-                    "metrics": r.metrics.to_json() if r.ok else None,
-                    "problems": [
-                        {"path": str(p[0]), "message": p[1]} for p in getattr(r, "problems", ())
-                    ],
-                }
-                for r in results
-            ],
-            "partners": partners,
-        }
+
+def _fill(text: str, first: str = "", rest: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_on_hyphens=False,
     )
 
 
-def render_compare(project: Project, table: dict) -> str:
-    cur = project.currency
-    scen = table["scenarios"]
-    headers = ["Partner", *[s["name"] for s in scen]]
-    rows = []
-    for p in table["partners"]:
-        cells = [p["name"]]
-        for k, s in enumerate(scen):
-            if s["status"] != "optimal":
-                cells.append(STATUS_WORDS.get(s["status"], s["status"]))
-            elif p["totals"][k] is None or p["attainment"][k] is None:
-                cells.append("left out")
-            else:
-                cells.append(f"{money(p['received'][k], cur)} ({pct(p['attainment'][k], 0)})")
-        rows.append(cells)
-    rows.append(["Total budget", *[money(s["budget"], cur) for s in scen]])
-    metric_rows = [
-        ("Lowest attainment", "min_attainment", pct),
-        ("Highest attainment", "max_attainment", pct),
-        ("Gini (funding per unit of need)", "gini", lambda v: f"{v:.3f}"),
-        (
-            "Largest/smallest per unit of need",
-            "need_ratio",
-            lambda v: "unbounded" if v is None else f"{v:.2f}",
-        ),
-        ("By-and-for share", "by_and_for_share", pct),
-        ("Lead share (fee included)", "lead_share", pct),
-    ]
-    for label, key, fmt in metric_rows:
-        rows.append([label, *[fmt(s["metrics"][key]) if s["metrics"] else "-" for s in scen]])
+def _partner_tag(p: Any) -> str:
+    """Shown under the partner's name, on its change line: the lead, a by-and-for partner."""
+    if p.lead:
+        return "  lead"
+    if p.by_and_for:
+        return "  by and for"
+    return ""
 
-    lines = [
-        "Each cell: what the partner receives over all years (the lead's fee included) "
-        "and its attainment (share of its fair share).",
-        "",
-        text_table(headers, rows),
-    ]
-    told: dict[tuple[str, ...], str] = {}
-    for s in scen:
-        if s["status"] == "invalid":
-            problems = [(p["path"], p["message"]) for p in s.get("problems", ())]
-            words = tuple(problems_text(project, problems))
-            if words in told:
-                lines.append(f"\n'{s['name']}' cannot be solved until the same are fixed.")
+
+def _heading(project: Project, cmp: Comparison) -> list[str]:
+    n = len(cmp.scenarios)
+    what = f"{n} scenario{'s' if n != 1 else ''}"
+    if cmp.baseline_is_scenario:
+        against = f"scenario '{cmp.baseline}'"
+    else:
+        against = "the size-proportional split of the same budget (the bigger slice)"
+    lines = [_fill(f"{project.name}: {what} against {against}.")]
+    if cmp.baseline_is_scenario and cmp.baseline_status != "optimal":
+        words = STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        lines.append(
+            _fill(
+                f"The baseline '{cmp.baseline}' {words}, so no changes can be shown against "
+                "it: choose another with --baseline NAME."
+            )
+        )
+    return lines
+
+
+def _legend(project: Project, cmp: Comparison) -> str:
+    chosen = project.chosen_scenario
+    rows = []
+    for k, s in enumerate(cmp.scenarios):
+        notes = []
+        if cmp.baseline_is_scenario and s.name == cmp.baseline:
+            notes.append("the baseline")
+        if chosen is not None and s.name == chosen.name:
+            notes.append("chosen for the bid")
+        if not s.ok:
+            notes.append(STATUS_WORDS.get(s.status, s.status))
+        tail = f"  ({'; '.join(notes)})" if notes else ""
+        rows.append(f"  {letter(k)}  {s.name}{tail}")
+    if not cmp.baseline_is_scenario:
+        rows.append("  Baseline: the size-proportional split of the same budget")
+    return "\n".join(rows)
+
+
+def _baseline_column(cmp: Comparison) -> bool:
+    """A separate Baseline column only for the size-proportional split (a scenario
+    used as the baseline has its own column already)."""
+    return not cmp.baseline_is_scenario
+
+
+def _amounts_table(cmp: Comparison) -> str:
+    cur = cmp.currency
+    extra = _baseline_column(cmp)
+    headers = ["Partner", *(["Baseline"] if extra else []), *map(letter, range(len(cmp.scenarios)))]
+    show_changes = any(p.change is not None for s in cmp.scenarios for p in s.partners)
+    rows: list[list[str]] = []
+    for i, p in enumerate(cmp.partners):
+        amounts = [p.name]
+        changes = [_partner_tag(p)]
+        if extra:
+            base = cmp.baseline_received
+            amounts.append("-" if base is None else money(base[i], cur))
+            changes.append("")
+        for s in cmp.scenarios:
+            if not s.ok:
+                amounts.append("-")
+                changes.append("")
                 continue
-            told[words] = s["name"]
-            lines.append(f"\n'{s['name']}' cannot be solved until these are fixed:")
-            lines += [f"  - {t}" for t in words]
-        elif s["status"] != "optimal":
-            lines.append(f"\n'{s['name']}': {s['message']}")
-    return "\n".join(lines)
+            pc = s.partners[i]
+            amounts.append(money(pc.received, cur) if pc.included else "left out")
+            changes.append(money_change(pc.change, pc.relative_change, cur))
+        rows.append(amounts)
+        if show_changes or changes[0]:
+            rows.append(changes)
+    total = ["Total"]
+    if extra:
+        base = cmp.baseline_received
+        total.append("-" if base is None else money(sum(base), cur))
+    total += [money(s.budget, cur) if s.ok else "-" for s in cmp.scenarios]
+    rows.append(total)
+    return text_table(headers, rows, left=1)
+
+
+def _measures_table(cmp: Comparison) -> str:
+    reference = _same_baseline_measures(cmp.scenarios) if _baseline_column(cmp) else None
+    extra = reference is not None
+    headers = ["Measure", *(["Baseline"] if extra else []), *map(letter, range(len(cmp.scenarios)))]
+    show_changes = any(s.measure_changes is not None for s in cmp.scenarios)
+    rows: list[list[str]] = []
+    for key, label in MEASURES:
+        values = [label]
+        changes = [""]
+        if extra:
+            values.append(measure_text(key, reference.get(key)))
+            changes.append("")
+        for s in cmp.scenarios:
+            if s.measures is None:
+                values.append("-")
+                changes.append("")
+                continue
+            values.append(measure_text(key, s.measures.get(key)))
+            delta = None if s.measure_changes is None else s.measure_changes.get(key)
+            changes.append(measure_change(key, delta) if s.measure_changes is not None else "")
+        rows.append(values)
+        if show_changes:
+            rows.append(changes)
+    return text_table(headers, rows, left=1)
+
+
+def _same_baseline_measures(scenarios: Sequence[ScenarioComparison]) -> Any:
+    """The size-proportional split's measures, when every scenario reads them the same
+    (they depend on each scenario's needs, so they usually differ)."""
+    seen = [s.baseline_measures for s in scenarios if s.baseline_measures is not None]
+    if seen and all(m == seen[0] for m in seen[1:]):
+        return seen[0]
+    return None
+
+
+def _settings_table(cmp: Comparison) -> str:
+    headers = ["Setting", *map(letter, range(len(cmp.scenarios)))]
+    rows = [[d.label, *d.shown] for d in cmp.parameters]
+    return text_table(headers, rows, left=len(headers))
+
+
+def _left_out_notes(cmp: Comparison) -> list[str]:
+    """Against the size-proportional split, a scenario that leaves partners out is
+    measured against the split among the partners it includes."""
+    if cmp.baseline_is_scenario:
+        return []
+    out = []
+    for k, s in enumerate(cmp.scenarios):
+        gone = [p.name for p in s.partners if not p.included]
+        if s.ok and gone:
+            names = ", ".join(f"'{n}'" for n in gone)
+            out.append(
+                _fill(
+                    f"{letter(k)} leaves out {names}: its changes are against the "
+                    "size-proportional split among the partners it includes."
+                )
+            )
+    return out
+
+
+def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -> list[str]:
+    by_name = {r.name: r for r in results}
+    lines: list[str] = []
+    told: dict[tuple[str, ...], str] = {}
+    for k, s in enumerate(cmp.scenarios):
+        if s.ok:
+            continue
+        head = f"{letter(k)} '{s.name}'"
+        if s.status == "invalid":
+            r = by_name.get(s.name)
+            words = tuple(problems_text(project, getattr(r, "problems", ()) or ()))
+            if words in told:
+                lines.append(
+                    f"{head} cannot be solved until the same are fixed as for {told[words]}."
+                )
+                continue
+            told[words] = letter(k)
+            lines.append(f"{head} cannot be solved until these are fixed:")
+            lines += [_fill(t, "  - ", "    ") for t in words]
+        else:
+            words = STATUS_WORDS.get(s.status, s.status)
+            lines.append(_fill(f"{head} {words}: {s.message}"))
+    return lines
+
+
+def render_comparison(project: Project, cmp: Comparison, results: Sequence[Any] = ()) -> str:
+    """The comparison as text: the legend, what each partner receives and its change,
+    the measures and their change, the settings that differ, and what stops any
+    scenario. ``results`` (the solved results) give an invalid scenario's problems."""
+    blocks = ["\n".join(_heading(project, cmp)), _legend(project, cmp)]
+    changes = any(s.measure_changes is not None for s in cmp.scenarios)
+    intro = "What each partner receives over all years (the lead's management fee included)"
+    if changes:
+        intro += (
+            "; under it, the change against the baseline in money and percent "
+            f"(▲ gains, ▼ loses, {NO_CHANGE})"
+        )
+    blocks.append(_fill(intro + ".") + "\n\n" + _amounts_table(cmp))
+    intro = "The measures of each split"
+    if changes:
+        intro += "; under each, its change against the baseline"
+        if not cmp.baseline_is_scenario:
+            intro += " (the size-proportional split's measures, read with each scenario's needs)"
+        intro += "; shares change in percentage points (pts)"
+    blocks.append(_fill(intro + ".") + "\n\n" + _measures_table(cmp))
+    if cmp.parameters:
+        blocks.append("Settings that differ\n\n" + _settings_table(cmp))
+    notes = _left_out_notes(cmp) + _unsolved_notes(project, cmp, results)
+    if notes:
+        blocks.append("\n".join(notes))
+    if cmp.baseline == SIZE_PROPORTIONAL:
+        blocks.append(_fill(SIZE_PROPORTIONAL_TEXT))
+    return "\n\n".join(blocks)

@@ -6,13 +6,14 @@ floor"), money in whole units. JSON is for scripts: it keeps the field paths.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from allocator.domain.fields import FIELDS, FieldSpec, format_value, spec_for
 from allocator.domain.model import Project
-from allocator.domain.text import money, pct, signed_money
+from allocator.domain.text import MINUS, money, pct, signed_money
 from allocator.engine.result import ScenarioResult
 from allocator.errors import Problem
 
@@ -105,20 +106,109 @@ def json_safe(obj: Any) -> Any:
 # ----------------------------------------------------------------------------------
 
 
-def text_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
-    """Columns padded to their widest cell; the first ``left`` columns left-aligned."""
-    widths = [
-        max(len(h), *(len(r[c]) for r in rows)) if rows else len(h) for c, h in enumerate(headers)
-    ]
+def text_table(headers: list[str], rows: list[list[str]], left: int = 1, wrap: bool = False) -> str:
+    """Columns padded to their widest cell; the first ``left`` columns left-aligned.
+
+    With ``wrap``, a header longer than its column's cells is wrapped onto several
+    lines (no narrower than its longest word), so long names do not widen the table.
+    """
+    if wrap:
+        widths = [
+            max(
+                max((len(r[c]) for r in rows), default=0),
+                max((len(word) for word in h.split()), default=0),
+            )
+            for c, h in enumerate(headers)
+        ]
+        wrapped = [
+            textwrap.wrap(h, widths[c], break_on_hyphens=False) or [""]
+            for c, h in enumerate(headers)
+        ]
+        depth = max(len(w) for w in wrapped)
+        # bottom-aligned: each header's last line sits on the rule
+        head = [[""] * (depth - len(w)) + w for w in wrapped]
+        header_lines = [[head[c][k] for c in range(len(headers))] for k in range(depth)]
+    else:
+        widths = [
+            max(len(h), *(len(r[c]) for r in rows)) if rows else len(h)
+            for c, h in enumerate(headers)
+        ]
+        header_lines = [headers]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
             c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(cells)
         ).rstrip()
 
-    out = [line(headers), line(["-" * w for w in widths])]
+    out = [line(h) for h in header_lines]
+    out.append(line(["-" * w for w in widths]))
     out += [line(r) for r in rows]
     return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------------
+# Changes: gains and losses by sign and arrow, never by colour
+# ----------------------------------------------------------------------------------
+
+UP = "\u25b2"  # ▲
+DOWN = "\u25bc"  # ▼
+NO_CHANGE = "no change"
+
+
+def _arrow(value: float) -> str:
+    return UP if value > 0 else DOWN
+
+
+def signed_pct(value: float, digits: int = 1) -> str:
+    """A relative change with its sign: 0.052 -> "+5.2%", -0.108 -> "−10.8%"."""
+    text = pct(abs(value), digits)
+    if float(text.rstrip("%")) == 0:
+        return text
+    return ("+" if value > 0 else MINUS) + text
+
+
+def money_change(change: float | None, relative: float | None, currency: str) -> str:
+    """A partner's gain or loss: "▲ +£1,200 +5.2%", "▼ −£1,200", "no change"; "" unknown."""
+    if change is None:
+        return ""
+    if round(change) == 0:
+        return NO_CHANGE
+    text = f"{_arrow(change)} {signed_money(change, currency)}"
+    if relative is not None and math.isfinite(relative):
+        text += f" {signed_pct(relative)}"
+    return text
+
+
+SHARE_MEASURES = ("min_attainment", "max_attainment", "by_and_for_share", "lead_share")
+"""Measures that are shares: shown as percentages, their changes in percentage points."""
+
+
+def measure_text(key: str, value: float | None) -> str:
+    """A measure's value as people read it: "99.6%", "0.013", "1.11", "unbounded"."""
+    if key == "need_ratio" and (value is None or not math.isfinite(value)):
+        return "unbounded"
+    if value is None or not math.isfinite(value):
+        return "-"
+    if key in SHARE_MEASURES:
+        return pct(value)
+    return f"{value:.3f}" if key == "gini" else f"{value:.2f}"
+
+
+def measure_change(key: str, change: float | None) -> str:
+    """A change in a measure: "▲ +7.8 pts" (percentage points), "▼ −0.013", "no change"."""
+    if change is None or not math.isfinite(change):
+        return ""
+    if change == 0:
+        return NO_CHANGE
+    if key in SHARE_MEASURES:
+        size, unit, digits = abs(change) * 100, " pts", 1
+    else:
+        size, unit, digits = abs(change), "", 3 if key == "gini" else 2
+    step = 10**-digits
+    if round(size, digits) == 0:
+        return f"{_arrow(change)} under {step:.{digits}f}{unit}"
+    sign = "+" if change > 0 else MINUS
+    return f"{_arrow(change)} {sign}{size:.{digits}f}{unit}"
 
 
 def _names(names: Sequence[str]) -> str:
@@ -370,3 +460,114 @@ def listing_json(project: Project, groups: list[tuple[str, list[dict]]]) -> dict
                 }
             )
     return json_safe({"project": project.name, "fields": fields})
+
+
+# ----------------------------------------------------------------------------------
+# Sweeps
+# ----------------------------------------------------------------------------------
+
+
+def _sweep_partner_label(partner: Any) -> str:
+    return f"{partner.name} (lead)" if partner.lead else partner.name
+
+
+def render_sweep(sweep: Any) -> str:
+    """A sweep as text: per value, whether the scenario can be met and the measures;
+    then each partner's grant over all years; then the points where something changes
+    and why a value cannot be met. Long headers are wrapped to keep the tables narrow.
+    """
+    from allocator.report.baseline import MEASURES
+    from allocator.report.sweep import show_value
+
+    cur = sweep.currency
+    done = len(sweep.steps)
+    count = f"{sweep.count} steps"
+    if sweep.cancelled:
+        count += f" (stopped after {done})"
+    spec = spec_for(sweep.path)
+    first, last = (show_value(spec, v, cur) for v in (sweep.values[0], sweep.values[-1]))
+    what = f"{sweep.words} from {first} to {last} in {count}"
+    if sweep.scope != "scenario":
+        what += " (a project setting: every scenario shares it)"
+    what = what[:1].upper() + what[1:] + "."
+    # the names on a line of their own, never broken
+    head = f"{sweep.project}, scenario '{sweep.scenario}'"
+    blocks = [head + "\n" + textwrap.fill(what, width=88, break_on_hyphens=False)]
+
+    if sweep.scope == "scenario":
+        value_header = spec.short or sweep.label
+    else:  # "Amani Collective's floor", "The grant in the first year"
+        value_header = sweep.words[:1].upper() + sweep.words[1:]
+    headers = [value_header, "Status", *[label for _, label in MEASURES]]
+    rows = []
+    for s in sweep.steps:
+        status = STATUS_WORDS.get(s.status, s.status)
+        if s.measures is None:
+            rows.append([s.shown, status, *["-"] * len(MEASURES)])
+        else:
+            rows.append(
+                [s.shown, status, *[measure_text(k, s.measures.get(k)) for k, _ in MEASURES]]
+            )
+    blocks.append("The split at each value\n\n" + text_table(headers, rows, left=2, wrap=True))
+
+    headers = [
+        value_header,
+        *[_sweep_partner_label(p) for p in sweep.partners],
+    ]
+    rows = []
+    for s in sweep.steps:
+        if s.grants is None:
+            rows.append([s.shown, *["-"] * len(sweep.partners)])
+        else:
+            rows.append(
+                [
+                    s.shown,
+                    *[
+                        money(g, cur) if inc else "left out"
+                        for g, inc in zip(s.grants, sweep.included, strict=True)
+                    ],
+                ]
+            )
+    blocks.append(
+        "Each partner's grant over all years (the lead's management fee not included)\n\n"
+        + text_table(headers, rows, left=1, wrap=True)
+    )
+
+    notes = [e.words for e in sweep.events]
+    if sweep.steps and sweep.steps[0].ok and sweep.steps[0].rules:
+        from allocator.report.sweep import RULE_WORDS
+
+        s0 = sweep.steps[0]
+        held = [RULE_WORDS.get(r, r) for r in s0.rules]
+        held_text = ", ".join(held[:-1]) + " and " + held[-1] if len(held) > 1 else held[0]
+        verb = "bind" if len(held) > 1 else "binds"
+        notes.insert(0, f"At {sweep.words} {s0.shown}, the first value, {held_text} {verb}")
+    reasons = []
+    for e in sweep.events:
+        if e.kind == "status" and e.status != "optimal":
+            step = next(s for s in sweep.steps if s.index == e.step)
+            if step.message:
+                reasons.append(f"At {sweep.words} {step.shown}: {step.message}")
+    if sweep.steps and not sweep.steps[0].ok and sweep.steps[0].message:
+        s0 = sweep.steps[0]
+        reasons.insert(0, f"At {sweep.words} {s0.shown}: {s0.message}")
+    if notes:
+        blocks.append("Where it changes\n" + "\n".join(f"  - {n}" for n in notes))
+    elif sweep.steps:
+        blocks.append("Nothing starts or stops holding the split over this range.")
+    if reasons:
+        unmet = {s.status for s in sweep.steps if not s.ok}
+        heading = "Why it cannot be met" if unmet == {"infeasible"} else "Why it does not solve"
+        blocks.append(
+            heading
+            + "\n"
+            + "\n".join(
+                textwrap.fill(r, width=88, initial_indent="  - ", subsequent_indent="    ")
+                for r in reasons
+            )
+        )
+    took = f"{done} step{'s' if done != 1 else ''} in {sweep.seconds:.2f} s"
+    if sweep.cancelled:
+        took += f"; stopped before the other {sweep.count - done}"
+    blocks.append(took + ".")
+    return "\n\n".join(blocks)

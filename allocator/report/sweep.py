@@ -24,7 +24,7 @@ from typing import Any
 from allocator.domain.edits import add_scenario, set_field
 from allocator.domain.fields import FieldSpec, spec_for
 from allocator.domain.model import Project
-from allocator.domain.paths import FieldPath
+from allocator.domain.paths import FieldPath, describe_path
 from allocator.domain.text import money, pct
 from allocator.engine.result import (
     BUDGET,
@@ -69,7 +69,23 @@ MAX_STEPS = 1000
 RULES: tuple[str, ...] = (CAPACITY, FLOOR, NEEDS_FLOOR, RING_FENCE, SPREAD, LEAD_CAP)
 """The rules a step can find binding, in the order they are listed."""
 
+_STATUS_WORDS = {
+    "infeasible": "cannot be met",
+    "invalid": "cannot be solved yet",
+    "error": "met a solver error",
+}
+
 _NOT_RULES = {LEVEL, EXCLUDED, BUDGET}
+
+RULE_WORDS = {
+    CAPACITY: "a partner's capacity",
+    FLOOR: "a floor",
+    NEEDS_FLOOR: "the needs floor",
+    RING_FENCE: "the ring-fence",
+    SPREAD: "the spread limit",
+    LEAD_CAP: "the lead cap",
+}
+"""Each rule in words, for the marks on the split as a whole."""
 
 _PARTNER_RULE_WORDS = {
     CAPACITY: "its capacity",
@@ -283,10 +299,16 @@ def resolve_param(
                 [Problem("param", f"FairShare has no setting {text!r}; sweep one of {usual}")]
             ) from None
     if not spec.is_number or spec.whole:
+        why = "it is a whole number" if spec.is_number else "it is not a figure"
         raise ValidationError(
-            [Problem("param", f"{text!r} ({spec.label}) cannot be swept: it is not a figure")]
+            [
+                Problem(
+                    "param",
+                    f"{text!r} ({spec.label}) cannot be swept: {why}; sweep one of {usual}",
+                )
+            ]
         )
-    if full.pattern == "budget.first_year" and project.budget.first_year is None:
+    if full.pattern == "budget.first_year" and project.budget.per_year is not None:
         raise ValidationError(
             [
                 Problem(
@@ -351,6 +373,8 @@ def sweep(
     name = resolve_scenario_name(names, scenario, "scenario")
     j = names.index(name)
     path, scope, spec = resolve_param(project, j, param)
+    # a project field in words names its place: "Amani Collective's floor"
+    words = (spec.words or spec.label) if scope == "scenario" else describe_path(project, path)
     values = step_values(start, stop, steps)
     set_field(project, path, values[0])  # refuses an out-of-range value before any solve
     set_field(project, path, values[-1])
@@ -392,7 +416,7 @@ def sweep(
         path=str(path),
         scope=scope,
         label=spec.label,
-        words=spec.words or spec.label,
+        words=words,
         kind=spec.kind,
         start=values[0],
         stop=values[-1],
@@ -401,7 +425,7 @@ def sweep(
         partners=partners,
         included=included,
         steps=tuple(done),
-        events=tuple(_events(done, partners, spec.words or spec.label)),
+        events=tuple(_events(done, partners, words)),
         cancelled=cancelled,
         seconds=time.perf_counter() - began,
     )
@@ -439,13 +463,19 @@ def _events(
     steps: list[SweepStep], partners: tuple[PartnerInfo, ...], words: str
 ) -> list[SweepEvent]:
     out: list[SweepEvent] = []
+    met = False
     for prev, cur in zip(steps, steps[1:], strict=False):
-        out += _changes(prev, cur, partners, f"At {words} {cur.shown}")
+        met = met or prev.ok
+        out += _changes(prev, cur, partners, f"At {words} {cur.shown}", met)
     return out
 
 
 def _changes(
-    prev: SweepStep, cur: SweepStep, partners: tuple[PartnerInfo, ...], at: str
+    prev: SweepStep,
+    cur: SweepStep,
+    partners: tuple[PartnerInfo, ...],
+    at: str,
+    met_before: bool = False,
 ) -> list[SweepEvent]:
     """What changed from one step to the next, as events at ``cur``."""
 
@@ -454,21 +484,26 @@ def _changes(
 
     if cur.status != prev.status:
         if cur.ok:
-            text = f"{at}, the scenario can be met again"
+            again = " again" if met_before else ""
+            text = f"{at}, the scenario becomes possible{again}"
         elif prev.ok:
-            text = f"{at}, the scenario stops being possible ({cur.status})"
+            why = _STATUS_WORDS.get(cur.status, cur.status)
+            why = "" if cur.status == "infeasible" else f" (it {why})"
+            text = f"{at}, the scenario stops being possible{why}"
         else:
-            text = f"{at}, the scenario is {cur.status} (was {prev.status})"
+            now = _STATUS_WORDS.get(cur.status, cur.status)
+            text = f"{at}, the scenario still does not solve: it {now}"
         return [event("status", None, None, text)]
     if not cur.ok:
         return []
     out = []
     for rule in RULES:
         was, now = rule in prev.rules, rule in cur.rules
+        what = RULE_WORDS[rule]
         if now and not was:
-            out.append(event("starts", rule, None, f"{at}, the {rule} starts to bind"))
+            out.append(event("starts", rule, None, f"{at}, {what} starts to bind"))
         elif was and not now:
-            out.append(event("stops", rule, None, f"{at}, the {rule} stops binding"))
+            out.append(event("stops", rule, None, f"{at}, {what} stops binding"))
     for i, p in enumerate(partners):
         before = set(prev.limited_by[i]) - _NOT_RULES
         after = set(cur.limited_by[i]) - _NOT_RULES
