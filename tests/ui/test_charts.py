@@ -1,0 +1,106 @@
+"""The results chart: its bars are the result's figures, it follows edits in place,
+greys while out of date, says so when there is nothing to show, and follows the palette."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCharts import QHorizontalBarSeries
+from PySide6.QtGui import QColor, QPalette
+
+from ui.charts import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
+
+
+@pytest.fixture
+def chart(document, qtbot, wait_solved):
+    wait_solved(document)
+    w = ResultsChart(document)
+    qtbot.addWidget(w)
+    w.resize(640, 420)
+    return w
+
+
+def test_bars_equal_the_result_figures(chart, document):
+    result = document.result()
+    assert result is not None and result.ok
+    assert chart.objectName() == "resultsChart"
+    assert chart.categories() == [p.name for p in result.partners]
+    values = chart.values()
+    assert values[GRANT] == [float(p.total) for p in result.partners]
+    assert values[FAIR_SHARE] == pytest.approx([p.fair_share_total for p in result.partners])
+    assert values[SIZE_PROPORTIONAL] == [float(sum(p.size_proportional)) for p in result.partners]
+    fees = [float(sum(p.lines["management"])) for p in result.partners]
+    if any(fees):
+        assert values[FEE] == fees
+    else:
+        assert FEE not in values
+    series = chart.chart().series()
+    assert len(series) == 1 and isinstance(series[0], QHorizontalBarSeries)
+    labels = [s.label() for s in series[0].barSets()]
+    # drawn bottom up, so the legend reads grant first
+    assert labels[-1] == "Grant" and "Fair share" in labels and "Size-proportional split" in labels
+    assert chart.chart().legend().isVisible() and chart.chart().legend().reverseMarkers()
+
+
+def test_value_axis_starts_at_zero_with_money_labels(chart, document):
+    axes = chart.chart().axes()
+    values_axis = next(a for a in axes if hasattr(a, "categoriesLabels"))
+    assert values_axis.min() == 0
+    top = max(max(v) for v in chart.values().values())
+    assert values_axis.max() >= top
+    labels = values_axis.categoriesLabels()
+    assert labels and all(label.startswith("£") for label in labels)
+    assert any("," in label for label in labels)  # thousands separators
+
+
+def test_an_edit_updates_the_bars_in_place(chart, document, wait_solved):
+    document.set_current_scenario(document.project.scenarios[2].name)
+    wait_solved(document)
+    built = chart.rebuilds
+    before = chart.values()[GRANT]
+    j = 2
+    assert document.set_field(f"scenarios[{j}].ring_fence", 0.45) is None
+    assert chart.is_stale()  # greyed until the new split is back
+    wait_solved(document)
+    assert not chart.is_stale()
+    after = chart.values()[GRANT]
+    assert after != before
+    assert after == [float(p.total) for p in document.result().partners]
+    assert chart.rebuilds == built  # same partners: bars moved, nothing rebuilt
+
+
+def test_a_new_partner_rebuilds_the_bars(chart, document, wait_solved):
+    from allocator.domain import edits
+
+    built = chart.rebuilds
+    document.edit_with(lambda p: edits.duplicate_partner(p, 1), "Copy partner")
+    wait_solved(document)
+    assert len(chart.categories()) == len(document.project.partners)
+    assert chart.rebuilds == built + 1
+
+
+def test_a_plain_message_when_there_is_nothing_to_show(document, qtbot, wait_solved):
+    assert document.set_field("partners[1].capacity", "") is None  # blank: a problem
+    wait_solved(document)
+    w = ResultsChart(document)
+    qtbot.addWidget(w)
+    assert document.result() is None
+    assert w.chart().series() == []
+    assert "fix the problems" in w.message.lower()
+    assert w.chart().title() == w.message
+
+
+def test_the_chart_follows_a_dark_palette(chart, qtbot):
+    assert not chart.dark
+    dark = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.Base, "#17181a"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+    ):
+        dark.setColor(role, QColor(colour))
+    chart.setPalette(dark)
+    assert chart.dark
+    assert chart.chart().theme() == chart.chart().ChartTheme.ChartThemeDark
+    assert chart.chart().backgroundBrush().color() == QColor("#17181a")
+    assert chart.values()[GRANT]  # the bars survive the theme change

@@ -1,0 +1,133 @@
+"""The explanation of the selected partner, and the problems with their suggestions."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from allocator.domain import edits
+from allocator.domain.text import money, pct, signed_money
+from ui.explain_view import ExplanationView, ProblemsView
+
+
+@pytest.fixture
+def explanation(document, qtbot, wait_solved):
+    wait_solved(document)
+    w = ExplanationView(document)
+    qtbot.addWidget(w)
+    return w
+
+
+@pytest.fixture
+def problems(document, qtbot):
+    w = ProblemsView(document)
+    qtbot.addWidget(w)
+    w.resize(420, 500)
+    return w
+
+
+def impossible(project):
+    """Floors that add up to more than the budget: no split can meet them."""
+    for i, floor in ((0, 800_000), (5, 600_000)):
+        project = edits.set_field(project, f"partners[{i}].floor", floor)
+    return project
+
+
+def test_explanation_of_the_selected_partner_names_its_figures(explanation, document):
+    document.set_current_scenario(document.project.scenarios[2].name)
+    document.set_selected_partner(1)
+    result = document.result()
+    pr = next(p for p in result.partners if p.index == 1)
+    text = explanation.toPlainText()
+    assert explanation.objectName() == "explanationView"
+    assert f"Why {pr.name} gets {money(pr.total)}" in text
+    for year, amount in zip(result.years, pr.per_year, strict=True):
+        assert str(year) in text and money(amount) in text
+    assert money(pr.fair_share_total) in text
+    assert pct(pr.attainment) in text
+    assert signed_money(pr.vs_size_proportional) in text
+    assert "Its need is its capacity of £180,000 ×" in text
+    assert pr.reason in text
+    # the rules that hold every partner, with their shadow prices in words
+    shared = [b.explanation for b in result.binding if b.partner is None]
+    assert shared and shared[0] in text
+    assert "Multiple disadvantage: 0.850, typed in" in text
+
+
+def test_explanation_follows_the_selection(explanation, document):
+    document.set_selected_partner(0)
+    first = explanation.toPlainText()
+    document.set_selected_partner(3)
+    name = document.project.partners[3].name
+    assert name in explanation.toPlainText()
+    assert explanation.toPlainText() != first
+
+
+def test_explanation_shows_the_needs_answers(explanation, document, wait_solved):
+    answers = {"cs_racism": "most", "bo_finance": "none"}
+    document.edit_with(lambda p: edits.set_needs_answers(p, 2, answers), "answers")
+    wait_solved(document)
+    document.set_selected_partner(2)
+    text = explanation.toPlainText()
+    assert "Needs questions: Multiple disadvantage: 1.000, from 1 of 12 questions" in text
+
+
+def test_problems_are_listed_in_words_and_a_click_goes_to_the_field(problems, document, qtbot):
+    assert problems.objectName() == "problemsView"
+    assert problems.problem_lines() == []
+    document.set_field("partners[1].capacity", "")
+    lines = problems.problem_lines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Amani Collective's capacity: is blank")
+    assert "Fix 1 problem" in problems.summary.text()
+    item = problems.problemsList.item(0)
+    with qtbot.waitSignal(problems.showProblem) as signal:
+        rect = problems.problemsList.visualItemRect(item)
+        qtbot.mouseClick(
+            problems.problemsList.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    assert signal.args == ["partners[1].capacity"]
+    document.undo_stack.undo()
+    assert problems.problem_lines() == []
+
+
+def test_an_impossible_scenario_shows_arithmetic_and_suggestions(problems, document, wait_solved):
+    document.edit(impossible(document.project), "impossible floors")
+    wait_solved(document)
+    result = document.result()
+    assert result.status == "infeasible"
+    assert not problems.infeasibleBox.isHidden()
+    assert result.checks[0] in problems.arithmetic.text()
+    assert len(problems.applyButtons) == len(result.relaxations) > 0
+    assert problems.applyAllSuggestionsAction.objectName() == "applyAllSuggestionsAction"
+    assert problems.applyAllSuggestionsAction.isEnabled()
+
+
+def test_apply_one_suggestion_is_one_undo_step(problems, document, wait_solved):
+    document.edit(impossible(document.project), "impossible floors")
+    wait_solved(document)
+    steps = document.undo_stack.count()
+    first = problems.suggestions()[0]
+    problems.applyButtons[0].click()
+    assert document.undo_stack.count() == steps + 1
+    from allocator.domain.paths import FieldPath
+
+    assert FieldPath.parse(first.field).get(document.project) == pytest.approx(first.to_value)
+    document.undo_stack.undo()
+    assert FieldPath.parse(first.field).get(document.project) == pytest.approx(first.from_value)
+
+
+def test_apply_all_makes_the_scenario_solve_in_one_undo_step(problems, document, wait_solved):
+    document.edit(impossible(document.project), "impossible floors")
+    wait_solved(document)
+    steps = document.undo_stack.count()
+    problems.applyAllSuggestionsAction.trigger()
+    assert document.undo_stack.count() == steps + 1
+    wait_solved(document)
+    assert document.result().ok
+    assert problems.infeasibleBox.isHidden()
+    assert not problems.applyAllSuggestionsAction.isEnabled()
+    document.undo_stack.undo()
+    wait_solved(document)
+    assert document.result().status == "infeasible"
+    assert not problems.infeasibleBox.isHidden()

@@ -1,0 +1,355 @@
+"""The needs assessment for one partner: the questions, and how the answers become scores.
+
+The questions, answers and scoring all come from ``allocator.domain.needs``; the
+dialog shows them and a live preview of the two scores, answer by answer, so the lead
+and the partner can see and agree how the answers became the scores. Apply stores
+the answers as one undoable edit. A score that was typed in stays typed (and is shown
+so) until "Use the questionnaire score" hands it back to the answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from allocator.domain import needs
+from ui.dialogs import error_label, problem_lines, show_problems
+
+
+class NeedsDialog(QDialog):
+    """Ask one partner the needs questions; preview and apply the two scores."""
+
+    def __init__(self, document: Any, partner_index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("needsDialog")
+        self.document = document
+        self.partner_index = partner_index
+        partner = document.project.partners[partner_index]
+        self.partner_id = partner.id
+        self.setWindowTitle(self.tr("Needs assessment: {name}").format(name=partner.name))
+        self.resize(1150, 720)
+
+        self.combos: dict[str, QComboBox] = {}
+        questions_host = QWidget(self)
+        questions_layout = QVBoxLayout(questions_host)
+        intro = QLabel(
+            self.tr(
+                "Ask {name} each question. Leave a question blank rather than guess: a "
+                "blank is left out of the score, never counted as no need."
+            ).format(name=partner.name),
+            questions_host,
+        )
+        intro.setWordWrap(True)
+        questions_layout.addWidget(intro)
+        for section in needs.SECTIONS:
+            box = QGroupBox(self.tr(section), questions_host)
+            box_layout = QVBoxLayout(box)
+            for q in needs.QUESTIONS:
+                if q.section != section:
+                    continue
+                text = QLabel(self.tr(q.text), box)
+                text.setWordWrap(True)
+                font = text.font()
+                font.setBold(True)
+                text.setFont(font)
+                help_label = QLabel(self.tr(q.help), box)
+                help_label.setWordWrap(True)
+                palette = help_label.palette()
+                palette.setColor(
+                    QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+                )
+                help_label.setPalette(palette)
+                small = help_label.font()
+                small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+                help_label.setFont(small)
+                combo = QComboBox(box)
+                combo.setObjectName(f"answer_{q.id}")
+                combo.addItem(self.tr("Not answered"), "")
+                for option in q.options:
+                    combo.addItem(
+                        self.tr("{label} (scores {score})").format(
+                            label=self.tr(option.label), score=f"{option.score:g}"
+                        ),
+                        option.id,
+                    )
+                combo.setAccessibleName(self.tr(q.text))
+                combo.setToolTip(self.tr(q.help))
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                combo.setMinimumContentsLength(30)
+                text.setBuddy(combo)
+                combo.currentIndexChanged.connect(lambda _i: self._preview())
+                box_layout.addWidget(text)
+                box_layout.addWidget(help_label)
+                box_layout.addWidget(combo)
+                box_layout.addSpacing(6)
+                self.combos[q.id] = combo
+            questions_layout.addWidget(box)
+        questions_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(questions_host)
+
+        # preview
+        preview = QWidget(self)
+        preview_layout = QVBoxLayout(preview)
+        preview_layout.setContentsMargins(8, 0, 0, 0)
+        title = QLabel(self.tr("The scores these answers give"), preview)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        preview_layout.addWidget(title)
+        self.scoreLabels: dict[str, QLabel] = {}
+        self.sourceLabels: dict[str, QLabel] = {}
+        self.useButtons: dict[str, QPushButton] = {}
+        for key in needs.GROUPS:
+            label = QLabel(preview)
+            label.setObjectName(f"score_{key}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            source = QLabel(preview)
+            source.setObjectName(f"source_{key}")
+            source.setWordWrap(True)
+            button = QPushButton(self.tr("Use the questionnaire score"), preview)
+            button.setObjectName(f"useQuestionnaire_{key}")
+            button.setAccessibleName(
+                self.tr("Use the questionnaire score for {score}").format(
+                    score=needs.GROUP_NAMES[key]
+                )
+            )
+            button.setToolTip(
+                self.tr(
+                    "Let the answers here decide this score instead of the figure typed in "
+                    "(one undoable step, with the answers)"
+                )
+            )
+            button.clicked.connect(lambda _c=False, k=key: self.use_questionnaire(k))
+            row = QHBoxLayout()
+            row.addWidget(source, 1)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            preview_layout.addWidget(label)
+            preview_layout.addLayout(row)
+            self.scoreLabels[key] = label
+            self.sourceLabels[key] = source
+            self.useButtons[key] = button
+        self.linesTree = QTreeWidget(preview)
+        self.linesTree.setObjectName("needsLines")
+        self.linesTree.setAccessibleName(self.tr("How each answer counts"))
+        self.linesTree.setHeaderLabels(
+            [self.tr("Question"), self.tr("Answer"), self.tr("Score × weight"), self.tr("Adds")]
+        )
+        self.linesTree.setRootIsDecorated(True)
+        self.linesTree.setAlternatingRowColors(True)
+        self.linesTree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.linesTree.setUniformRowHeights(True)
+        header = self.linesTree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        preview_layout.addWidget(self.linesTree, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(preview)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([500, 650])
+
+        self.errors = error_label(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.applyButton = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.applyButton.clicked.connect(self.apply)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.errors)
+        layout.addWidget(self.buttons)
+
+        self._show_answers(partner.needs_answers)
+        document.projectChanged.connect(self._on_project_changed)
+
+    # -- reading -------------------------------------------------------------------
+    def partner(self) -> Any | None:
+        """The partner being assessed (followed by id if rows moved), None if removed."""
+        partners = self.document.project.partners
+        i = self.partner_index
+        if 0 <= i < len(partners) and partners[i].id == self.partner_id:
+            return partners[i]
+        for k, p in enumerate(partners):
+            if p.id == self.partner_id:
+                self.partner_index = k
+                return p
+        return None
+
+    def answers(self) -> dict[str, str]:
+        """The answers chosen here: question id -> answer id, blanks left out."""
+        return {
+            qid: combo.currentData() for qid, combo in self.combos.items() if combo.currentData()
+        }
+
+    def set_answer(self, question_id: str, answer_id: str) -> None:
+        """Choose an answer ("" for not answered), as a person would in the combo box."""
+        combo = self.combos[question_id]
+        combo.setCurrentIndex(max(0, combo.findData(answer_id)))
+
+    def _show_answers(self, answers: dict[str, str]) -> None:
+        for qid, combo in self.combos.items():
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(max(0, combo.findData(answers.get(qid, ""))))
+        self._preview()
+
+    # -- preview -------------------------------------------------------------------
+    def _preview(self) -> None:
+        scored = needs.score(self.answers())
+        self.preview_score = scored
+        partner = self.partner()
+        for key in needs.GROUPS:
+            self.scoreLabels[key].setText(scored.summary(key))
+            stored = getattr(partner, key, None) if partner is not None else None
+            source = partner.source(key) if partner is not None else "typed"
+            button = self.useButtons[key]
+            from_answers = scored.group_score(key)
+            if source == "typed" and stored is not None:
+                if from_answers is None:
+                    text = self.tr(
+                        "Now {value}, typed in. These answers give no score for it yet."
+                    ).format(value=f"{stored:.3f}")
+                else:
+                    text = self.tr(
+                        "Now {value}, typed in: it stays as typed. These answers would give "
+                        "{answers}."
+                    ).format(value=f"{stored:.3f}", answers=f"{from_answers:.3f}")
+                button.setVisible(True)
+                button.setEnabled(from_answers is not None)
+            elif stored is None:
+                text = self.tr("Now blank: applying these answers fills it.")
+                button.setVisible(False)
+            else:
+                text = self.tr("Now {value}, from the needs questions: it follows the answers.")
+                text = text.format(value=f"{stored:.3f}")
+                button.setVisible(False)
+            self.sourceLabels[key].setText(text)
+
+        self.linesTree.clear()
+        for key in needs.GROUPS:
+            group = QTreeWidgetItem(self.linesTree)
+            value = scored.group_score(key)
+            group.setText(0, needs.GROUP_NAMES[key].capitalize())
+            group.setText(3, "" if value is None else f"= {value:.3f}")
+            font = group.font(0)
+            font.setBold(True)
+            for col in range(4):
+                group.setFont(col, font)
+            group.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for line in scored.lines:
+                if line.feeds != key:
+                    continue
+                item = QTreeWidgetItem(group)
+                item.setText(0, line.topic[:1].upper() + line.topic[1:])
+                item.setToolTip(0, line.text)
+                if line.answer is None:
+                    item.setText(1, self.tr("not answered"))
+                    item.setText(2, self.tr("left out"))
+                    item.setToolTip(1, self.tr("Left out of the score, not counted as 0"))
+                else:
+                    item.setText(1, line.answer)
+                    item.setToolTip(1, line.answer)
+                    item.setText(2, f"{line.option_score:.2f} × {line.weight:g}")
+                    item.setText(3, f"+{line.contribution:.3f}")
+                for col in (2, 3):
+                    item.setTextAlignment(
+                        col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+            group.setExpanded(True)
+
+    # -- applying ------------------------------------------------------------------
+    def apply(self) -> bool:
+        """Store the answers as one undoable edit; True when done."""
+        from allocator.domain import edits
+
+        partner = self.partner()
+        if partner is None:
+            return False
+        i = self.partner_index
+        answers = self.answers()
+        refused = self.document.edit_with(
+            lambda p: edits.set_needs_answers(p, i, answers),
+            self.tr("Needs answers for {name}").format(name=partner.name),
+        )
+        return self._done(refused)
+
+    def use_questionnaire(self, key: str) -> bool:
+        """Store the answers and let them decide this score (one undoable edit)."""
+        from allocator.domain import edits
+
+        partner = self.partner()
+        if partner is None:
+            return False
+        i = self.partner_index
+        answers = self.answers()
+        refused = self.document.edit_with(
+            lambda p: edits.use_questionnaire_score(edits.set_needs_answers(p, i, answers), i, key),
+            self.tr("Use the questionnaire score for {name}'s {score}").format(
+                name=partner.name, score=needs.GROUP_NAMES[key]
+            ),
+        )
+        return self._done(refused)
+
+    def _done(self, refused: str | None) -> bool:
+        if refused:
+            show_problems(self.errors, [refused])
+            return False
+        show_problems(self.errors, [])
+        self._preview()
+        return True
+
+    def accept(self) -> None:
+        partner = self.partner()
+        if partner is not None and self.answers() != dict(partner.needs_answers):
+            if not self.apply():
+                return
+        super().accept()
+
+    def _on_project_changed(self, _old: Any, _new: Any) -> None:
+        if self.partner() is None:
+            show_problems(
+                self.errors,
+                problem_lines(
+                    self.document, [("", self.tr("This partner is no longer in the project."))]
+                ),
+            )
+            self.applyButton.setEnabled(False)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        self._preview()

@@ -1,0 +1,596 @@
+"""Why the split is what it is, and what stops it: the explanation and the problems.
+
+:class:`ExplanationView` puts the selected partner's figures and reasons in words: its
+grant each year, its fair share and attainment, what limits it, its need, its change
+against a size-proportional split, and the rules that hold the split with their
+shadow prices. Every figure and sentence comes from the result or the project; the
+view only lays them out.
+
+:class:`ProblemsView` lists what is wrong with the inputs (a click selects the field)
+and, for a scenario that cannot be met, the plain arithmetic and each suggested change
+with its own Apply button, plus Apply all as one undoable step.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from allocator.domain import needs
+from allocator.domain.text import money, pct, signed_money
+
+#: The most rules listed under "Rules that hold this split" before "and N more".
+MAX_RULES = 12
+
+#: What limits a partner in a year, in a few words (the result's reason keys).
+LIMIT_WORDS = {
+    "capacity": "its capacity",
+    "floor": "its floor",
+    "needs floor": "the needs floor",
+    "ring-fence": "the ring-fence",
+    "spread": "the spread limit",
+    "lead cap": "the lead cap",
+    "level": "the common level",
+    "excluded": "left out",
+    "budget": "the budget",
+}
+
+BASIS_WORDS = {
+    "equal": "an equal base of 1",
+    "capacity": "its capacity of {value}",
+    "reach": "its reach of {value} people",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExplanationView", text)
+
+
+def _status(result: Any) -> str:
+    status = getattr(result, "status", "")
+    return str(getattr(status, "value", status))
+
+
+def _up_down(value: float) -> str:
+    """An arrow beside a change, so gains and losses do not rest on colour."""
+    if value > 0:
+        return "\u25b2"
+    if value < 0:
+        return "\u25bc"
+    return "="
+
+
+class ExplanationView(QTextBrowser):
+    """The selected partner's reasons, in words, for the scenario the results show."""
+
+    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("explanationView")
+        self.setAccessibleName(self.tr("Why this partner gets what it gets"))
+        self.setOpenLinks(False)
+        self.setMinimumHeight(120)
+        self.document = document
+        document.selectedPartnerChanged.connect(lambda _i: self.refresh())
+        document.resultsChanged.connect(self.refresh)
+        document.projectReset.connect(self.refresh)
+        document.currentScenarioChanged.connect(lambda _n: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.setHtml(self.explanation_html())
+
+    def explanation_html(self) -> str:
+        """The whole explanation as rich text (also used for printing or copying)."""
+        doc = self.document
+        project = doc.project
+        index = doc.selected_partner
+        if not project.partners:
+            return self._para(self.tr("Add partners to see a split and its reasons."))
+        if not 0 <= index < len(project.partners):
+            return self._para(self.tr("Pick a partner in a table to see why it gets what it gets."))
+        partner = project.partners[index]
+        result = doc.result()
+        if result is None:
+            if doc.problems:
+                text = self.tr(
+                    "No split yet for {name}: fix the problems listed under Problems first."
+                ).format(name=partner.name)
+            else:
+                text = self.tr("Working out the split…")
+            return self._para(text) + self._needs_html(partner)
+        pr = next((p for p in result.partners if p.index == index and p.id == partner.id), None)
+        if pr is None:
+            pr = next((p for p in result.partners if p.id == partner.id), None)
+        stale = not doc.result_is_current()
+        head = ""
+        if stale:
+            head = self._note(
+                self.tr(
+                    "These figures are out of date: they are from before the last change, "
+                    "and the new split is on its way or blocked by a problem."
+                )
+            )
+        if not getattr(result, "ok", False):
+            return (
+                head
+                + self._para(
+                    self.tr(
+                        "'{scenario}' cannot be met as it stands, so {name} has no grant in "
+                        "it yet. The suggested changes under Problems would make it solve."
+                    ).format(scenario=result.name, name=escape(partner.name))
+                )
+                + self._needs_html(partner)
+            )
+        if pr is None:
+            return head + self._para(
+                self.tr("{name} is not in this result yet.").format(name=escape(partner.name))
+            )
+        return head + self._partner_html(result, pr, partner) + self._needs_html(partner)
+
+    # -- parts ---------------------------------------------------------------------
+    @staticmethod
+    def _para(text: str) -> str:
+        return f"<p>{text}</p>"
+
+    def _note(self, text: str) -> str:
+        colour = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        return f'<p style="color:{colour}"><i>{escape(text)}</i></p>'
+
+    def _partner_html(self, result: Any, pr: Any, partner: Any) -> str:
+        cur = result.currency or self.document.project.currency
+        fee = sum(pr.lines.get("management", ()) or ())
+        out: list[str] = []
+        title = self.tr("Why {name} gets {amount}").format(
+            name=escape(pr.name), amount=money(pr.total, cur)
+        )
+        out.append(f"<h3>{title}</h3>")
+        if not getattr(pr, "included", True):
+            out.append(
+                self._para(
+                    self.tr("{name} is left out of '{scenario}', so it gets nothing in it.").format(
+                        name=escape(pr.name), scenario=escape(result.name)
+                    )
+                )
+            )
+            return "".join(out)
+        if pr.reason:
+            out.append(self._para(escape(pr.reason)))
+
+        # per year
+        rows = [
+            "<tr>"
+            + "".join(
+                f"<th align='{a}'>&nbsp;{h}&nbsp;</th>"
+                for h, a in (
+                    (self.tr("Year"), "left"),
+                    (self.tr("Grant"), "right"),
+                    (self.tr("Fair share"), "right"),
+                    (self.tr("Attainment"), "right"),
+                    (self.tr("Limited by"), "left"),
+                )
+            )
+            + "</tr>"
+        ]
+        for k, year in enumerate(result.years):
+            limit = pr.limited_by_per_year[k] if k < len(pr.limited_by_per_year) else ""
+            cells = (
+                (str(year), "left"),
+                (money(pr.per_year[k], cur), "right"),
+                (money(pr.fair_share[k], cur), "right"),
+                (pct(pr.attainment_per_year[k]), "right"),
+                (self.tr(LIMIT_WORDS.get(limit, limit)), "left"),
+            )
+            rows.append(
+                "<tr>"
+                + "".join(f"<td align='{a}'>&nbsp;{v}&nbsp;</td>" for v, a in cells)
+                + "</tr>"
+            )
+        total_cells = (
+            (self.tr("Total"), "left"),
+            (money(pr.total, cur), "right"),
+            (money(pr.fair_share_total, cur), "right"),
+            (pct(pr.attainment), "right"),
+            ("", "left"),
+        )
+        rows.append(
+            "<tr>"
+            + "".join(f"<td align='{a}'>&nbsp;<b>{v}</b>&nbsp;</td>" for v, a in total_cells)
+            + "</tr>"
+        )
+        out.append("<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>")
+
+        facts: list[str] = []
+        if fee:
+            facts.append(
+                self.tr("As the lead it also receives a management fee of {fee}.").format(
+                    fee=money(fee, cur)
+                )
+            )
+        need = self._need_words(pr, partner, cur)
+        if need:
+            facts.append(need)
+        diff = pr.vs_size_proportional
+        if diff:
+            facts.append(
+                self.tr("Against a size-proportional split: {arrow} {change} ({sp}).").format(
+                    arrow=_up_down(diff),
+                    change=signed_money(diff, cur),
+                    sp=self.tr("that split would give it {amount}").format(
+                        amount=money(sum(pr.size_proportional), cur)
+                    ),
+                )
+            )
+        else:
+            facts.append(self.tr("The same as under a size-proportional split."))
+        rate = getattr(pr, "back_office_rate", None)
+        if rate is not None:
+            facts.append(
+                self.tr("Its back-office rate (full cost recovery) is {rate}.").format(
+                    rate=pct(rate)
+                )
+            )
+        out.append("<ul>" + "".join(f"<li>{f}</li>" for f in facts) + "</ul>")
+
+        rules = self._rules(result, pr)
+        if rules:
+            out.append(f"<h4>{self.tr('Rules that hold this split')}</h4>")
+            shown = rules[:MAX_RULES]
+            items = "".join(f"<li>{escape(r)}</li>" for r in shown)
+            if len(rules) > MAX_RULES:
+                items += "<li>" + self.tr("and {n} more").format(n=len(rules) - MAX_RULES) + "</li>"
+            out.append(f"<ul>{items}</ul>")
+        return "".join(out)
+
+    def _need_words(self, pr: Any, partner: Any, cur: str) -> str:
+        """Need as base × factor, from the scenario's basis and the result's need."""
+        project = self.document.project
+        try:
+            scenario = project.scenario(self.document.current_scenario)
+        except Exception:
+            return ""
+        basis = scenario.basis
+        if basis == "equal":
+            base = 1.0
+            base_words = self.tr(BASIS_WORDS["equal"])
+        elif basis == "reach":
+            base = partner.reach or 0.0
+            base_words = self.tr(BASIS_WORDS["reach"]).format(value=f"{base:,.0f}")
+        else:
+            base = partner.capacity or 0.0
+            base_words = self.tr(BASIS_WORDS["capacity"]).format(value=money(base, cur))
+        if not base or not pr.need:
+            return ""
+        return self.tr("Its need is {base} × {factor}.").format(
+            base=base_words, factor=f"{pr.need / base:.3f}"
+        )
+
+    def _rules(self, result: Any, pr: Any) -> list[str]:
+        """Binding rules for this partner first, then those that hold every partner."""
+        own = [b.explanation for b in result.binding if b.partner == pr.id]
+        shared = [b.explanation for b in result.binding if b.partner is None]
+        return own + shared
+
+    def _needs_html(self, partner: Any) -> str:
+        out: list[str] = []
+        sources = getattr(partner, "score_source", {}) or {}
+        lines: list[str] = []
+        for key in needs.GROUPS:
+            value = getattr(partner, key, None)
+            name = needs.GROUP_NAMES[key]
+            source = sources.get(key, "typed")
+            if value is None:
+                lines.append(
+                    self.tr("{name}: blank (never read as no need)").format(name=name.capitalize())
+                )
+            elif source == "questionnaire":
+                lines.append(
+                    self.tr("{name}: {value}, from the needs questions").format(
+                        name=name.capitalize(), value=f"{value:.3f}"
+                    )
+                )
+            else:
+                lines.append(
+                    self.tr("{name}: {value}, typed in").format(
+                        name=name.capitalize(), value=f"{value:.3f}"
+                    )
+                )
+        answers = getattr(partner, "needs_answers", None) or {}
+        if answers:
+            try:
+                scored = needs.score(answers)
+            except Exception:
+                scored = None
+            if scored is not None:
+                lines.extend(
+                    self.tr("Needs questions: {summary}").format(summary=scored.summary(g))
+                    for g in needs.GROUPS
+                )
+        out.append(f"<h4>{self.tr('Needs scores')}</h4>")
+        out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in lines) + "</ul>")
+        return "".join(out)
+
+
+class ProblemsView(QWidget):
+    """What stops the split, and for a scenario that cannot be met, how to fix it.
+
+    ``showProblem(path)`` asks the main window to select the field a problem names.
+    """
+
+    showProblem = Signal(str)
+
+    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsView")
+        self.setAccessibleName(self.tr("Problems and suggestions"))
+        self.document = document
+        self._relaxations: list[Any] = []
+        self._last_shown: tuple[str, int] | None = None
+        self._shown_at = 0.0
+        self.applyButtons: list[QPushButton] = []
+
+        self.applyAllSuggestionsAction = QAction(self.tr("Apply &all suggestions"), self)
+        self.applyAllSuggestionsAction.setObjectName("applyAllSuggestionsAction")
+        self.applyAllSuggestionsAction.setToolTip(
+            self.tr("Apply every suggested change as one step (Undo takes them all back)")
+        )
+        self.applyAllSuggestionsAction.setStatusTip(self.applyAllSuggestionsAction.toolTip())
+        self.applyAllSuggestionsAction.triggered.connect(self.apply_all)
+        self.addAction(self.applyAllSuggestionsAction)
+
+        title = QLabel(self.tr("Problems and suggestions"), self)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("problemsSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.problemsList = QListWidget(self)
+        self.problemsList.setObjectName("problemsList")
+        self.problemsList.setAccessibleName(self.tr("Problems with the inputs"))
+        self.problemsList.setToolTip(self.tr("Click a problem to go to the field it names."))
+        self.problemsList.setWordWrap(True)
+        self.problemsList.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problemsList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problemsList.setSpacing(2)
+        self.problemsList.setMinimumHeight(90)
+        self.problemsList.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.problemsList.itemActivated.connect(self._on_problem)
+        self.problemsList.itemClicked.connect(self._on_problem)
+
+        self.infeasibleBox = QFrame(self)
+        self.infeasibleBox.setObjectName("infeasibleBox")
+        self.infeasibleBox.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(self.infeasibleBox)
+        self.arithmetic = QLabel(self.infeasibleBox)
+        self.arithmetic.setObjectName("infeasibleArithmetic")
+        self.arithmetic.setWordWrap(True)
+        self.arithmetic.setTextFormat(Qt.TextFormat.RichText)
+        self.arithmetic.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.arithmetic)
+        self.suggestionsHost = QWidget(self.infeasibleBox)
+        self.suggestionsGrid = QGridLayout(self.suggestionsHost)
+        self.suggestionsGrid.setContentsMargins(0, 0, 0, 0)
+        self.suggestionsGrid.setColumnStretch(0, 1)
+        box.addWidget(self.suggestionsHost)
+        all_row = QHBoxLayout()
+        all_row.addStretch(1)
+        self.applyAllButton = QToolButton(self.infeasibleBox)
+        self.applyAllButton.setObjectName("applyAllSuggestionsButton")
+        self.applyAllButton.setDefaultAction(self.applyAllSuggestionsAction)
+        self.applyAllButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.applyAllButton.setAccessibleName(self.tr("Apply all suggestions"))
+        all_row.addWidget(self.applyAllButton)
+        box.addLayout(all_row)
+        self.alternative = QLabel(self.infeasibleBox)
+        self.alternative.setObjectName("budgetAlternative")
+        self.alternative.setWordWrap(True)
+        self.alternative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.alternative)
+
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(self.summary)
+        inner_layout.addWidget(self.problemsList)
+        inner_layout.addWidget(self.infeasibleBox)
+        inner_layout.addWidget(self.message)
+        inner_layout.addStretch(1)
+        self._inner_layout = inner_layout
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+        document.problemsChanged.connect(self.refresh)
+        document.resultsChanged.connect(self.refresh)
+        document.projectReset.connect(self.refresh)
+        document.currentScenarioChanged.connect(lambda _n: self.refresh())
+        self.refresh()
+
+    # -- what the window and tests read ---------------------------------------------
+    def problem_lines(self) -> list[str]:
+        return [self.problemsList.item(i).text() for i in range(self.problemsList.count())]
+
+    def suggestions(self) -> list[Any]:
+        """The suggested changes shown, each with its Apply button (same order)."""
+        return list(self._relaxations)
+
+    # -- updating ------------------------------------------------------------------
+    def refresh(self) -> None:
+        doc = self.document
+        problems = doc.problems
+        self.problemsList.clear()
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for problem in problems:
+            where = doc.describe(problem.path) if problem.path else ""
+            text = f"{where}: {problem.message}" if where else problem.message
+            item = QListWidgetItem(icon, text[:1].upper() + text[1:], self.problemsList)
+            item.setData(Qt.ItemDataRole.UserRole, problem.path)
+            item.setToolTip(self.tr("Go to {field}").format(field=where or self.tr("the project")))
+        self.problemsList.setVisible(bool(problems))
+        # the list takes the room when there is one; otherwise the space goes below
+        last = self._inner_layout.count() - 1
+        self._inner_layout.setStretch(last, 0 if problems else 1)
+        self._inner_layout.setStretchFactor(self.problemsList, 1 if problems else 0)
+
+        result = doc.result()
+        current = doc.result_is_current()
+        infeasible = (
+            result is not None and current and _status(result) == "infeasible" and not problems
+        )
+        relaxations = list(getattr(result, "relaxations", ()) or ()) if infeasible else []
+        self._fill_infeasible(result if infeasible else None, relaxations)
+
+        if problems:
+            n = len(problems)
+            self.summary.setText(
+                self.tr("Fix 1 problem to update the split:")
+                if n == 1
+                else self.tr("Fix {n} problems to update the split:").format(n=n)
+            )
+        elif infeasible:
+            self.summary.setText(
+                self.tr("'{name}' cannot be met as it stands.").format(name=result.name)
+            )
+        elif getattr(doc, "solve_error", None):
+            self.summary.setText(
+                self.tr("The split could not be worked out: {why}").format(why=doc.solve_error)
+            )
+        elif result is not None and current:
+            self.summary.setText(self.tr("No problems: the split is up to date."))
+        else:
+            self.summary.setText(self.tr("No problems with the inputs."))
+
+    def _fill_infeasible(self, result: Any, relaxations: list[Any]) -> None:
+        while self.suggestionsGrid.count():
+            item = self.suggestionsGrid.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.applyButtons = []
+        self._relaxations = relaxations
+        self.infeasibleBox.setVisible(result is not None)
+        self.applyAllSuggestionsAction.setEnabled(bool(relaxations))
+        if result is None:
+            self.arithmetic.clear()
+            self.alternative.clear()
+            return
+        checks = list(getattr(result, "checks", ()) or ())
+        html = f"<b>{escape(self.tr('Why it cannot be met'))}</b>"
+        if checks:
+            html += "<ul>" + "".join(f"<li>{escape(c)}</li>" for c in checks) + "</ul>"
+        elif result.message:
+            html += f"<p>{escape(result.message)}</p>"
+        if relaxations:
+            html += "<b>" + escape(self.tr("Suggested changes (together they make it solve)"))
+            html += "</b>"
+        self.arithmetic.setText(html)
+        for row, r in enumerate(relaxations):
+            words = getattr(r, "words", "") or getattr(r, "explanation", "") or str(r.field)
+            words = words[:1].upper() + words[1:]
+            label = QLabel(words, self.suggestionsHost)
+            label.setWordWrap(True)
+            label.setToolTip(self.document.describe(r.field))
+            button = QPushButton(self.tr("Apply"), self.suggestionsHost)
+            button.setObjectName(f"applySuggestion{row}")
+            button.setAccessibleName(self.tr("Apply: {change}").format(change=words))
+            button.setToolTip(self.tr("Apply this change (Undo takes it back)"))
+            button.clicked.connect(lambda _checked=False, r=r: self.apply(r))
+            self.suggestionsGrid.addWidget(label, row, 0)
+            self.suggestionsGrid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+            self.applyButtons.append(button)
+        self.alternative.setText(self._alternative_text(result))
+        self.alternative.setVisible(bool(self.alternative.text()))
+
+    def _alternative_text(self, result: Any) -> str:
+        cur = getattr(result, "currency", "") or self.document.project.currency
+        parts: list[str] = []
+        needed = getattr(result, "budget_alternative", None)
+        if needed:
+            parts.append(
+                self.tr(
+                    "Or keep the rules as they are: a grant of {needed} over all years (it "
+                    "is now {now}) would let this scenario be met."
+                ).format(needed=money(needed, cur), now=money(sum(result.budget), cur))
+            )
+        zero = list(getattr(result, "after_relaxations_zero", ()) or ())
+        if zero:
+            names = self._names(zero)
+            parts.append(
+                self.tr(
+                    "After the suggested changes, {names} would get nothing in at least one year."
+                ).format(names=names)
+            )
+        return " ".join(parts)
+
+    def _names(self, ids: list[str]) -> str:
+        by_id = {p.id: p.name for p in self.document.project.partners}
+        names = [by_id.get(i, i) for i in ids]
+        if len(names) == 1:
+            return names[0]
+        return self.tr("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+
+    # -- actions -------------------------------------------------------------------
+    def apply(self, relaxation: Any) -> None:
+        """Apply one suggested change as one undo step."""
+        refused = self.document.apply_relaxation(relaxation)
+        self._report(refused)
+
+    def apply_all(self) -> None:
+        """Apply every suggested change as one undo step."""
+        if not self._relaxations:
+            return
+        refused = self.document.apply_all_relaxations()
+        self._report(refused)
+
+    def _report(self, refused: str | None) -> None:
+        if refused:
+            self.message.setText(self.tr("Not applied: {why}").format(why=refused))
+            self.message.show()
+        else:
+            self.message.hide()
+
+    def _on_problem(self, item: QListWidgetItem) -> None:
+        # a click may also activate the item (style-dependent): go to the field once
+        now = time.monotonic()
+        path = item.data(Qt.ItemDataRole.UserRole) or ""
+        if self._last_shown == (path, item.listWidget().row(item)) and now - self._shown_at < 0.4:
+            return
+        self._last_shown = (path, item.listWidget().row(item))
+        self._shown_at = now
+        self.showProblem.emit(path)
