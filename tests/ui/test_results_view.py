@@ -1,0 +1,233 @@
+"""The results table and view: figures equal the engine's, totals equal the budget, banners."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from allocator.domain.text import money
+from ui.document import Document
+from ui.models import ResultsModel
+from ui.results_view import ResultsView
+
+D = Qt.ItemDataRole
+FEE = "Needs-weighted, 30% ring-fence, 10% fee"
+NO_FEE = "Bigger slice (size-proportional)"
+
+
+@pytest.fixture
+def solved(document, wait_solved):
+    wait_solved(document)
+    assert document.result_is_current()
+    return document
+
+
+@pytest.fixture
+def view(solved, qtbot):
+    v = ResultsView(solved)
+    qtbot.addWidget(v)
+    v.resize(1000, 380)
+    v.show()
+    return v
+
+
+def columns(model):
+    return model.column_keys()
+
+
+def money_column(model, key, year=-1):
+    for c in range(model.columnCount()):
+        column = model.column(c)
+        if column.key == key and (year < 0 or column.year == year):
+            return c
+    raise KeyError(key)
+
+
+def row_kinds(model):
+    return [model.row_kind(r) for r in range(model.rowCount())]
+
+
+class Recorder:
+    def __init__(self, model):
+        self.resets = 0
+        self.changes = 0
+        model.modelReset.connect(self._reset)
+        model.dataChanged.connect(self._changed)
+
+    def _reset(self):
+        self.resets += 1
+
+    def _changed(self, *args):
+        self.changes += 1
+
+
+def test_results_model_passes_the_model_tester(solved, qtmodeltester):
+    model = ResultsModel(solved)
+    qtmodeltester.check(model, force_py=True)
+    model.set_show_lines(True)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_money_cells_are_the_engines_whole_units_and_add_up_to_the_budget(solved):
+    model = ResultsModel(solved)
+    result = solved.result()
+    assert result.name == FEE and any(result.fee)
+    assert row_kinds(model) == ["partner"] * 7 + ["fee", "total"]
+    years = len(result.years)
+    for row, p in enumerate(sorted(result.partners, key=lambda p: p.index)):
+        assert model.data(model.index(row, 0)) == p.name
+        for y in range(years):
+            index = model.index(row, money_column(model, "year", y))
+            assert model.data(index, D.UserRole) == p.per_year[y]
+            assert isinstance(model.data(index, D.UserRole), int)
+            assert model.data(index) == money(p.per_year[y], "GBP")
+        assert model.data(model.index(row, money_column(model, "total")), D.UserRole) == p.total
+        vs = model.data(model.index(row, money_column(model, "vs")))
+        assert vs.startswith("▲" if p.vs_size_proportional > 0 else "▼")
+    for y in range(years):
+        c = money_column(model, "year", y)
+        column_sum = sum(model.data(model.index(r, c), D.UserRole) for r in range(8))
+        total = model.data(model.index(8, c), D.UserRole)
+        assert column_sum == total == result.budget[y]  # partners plus fee is the budget
+    assert model.data(model.index(8, money_column(model, "total")), D.UserRole) == sum(
+        result.budget
+    )
+
+
+def test_no_fee_row_without_a_fee(solved, wait_solved):
+    solved.set_current_scenario(NO_FEE)
+    wait_solved(solved)
+    model = ResultsModel(solved)
+    assert row_kinds(model) == ["partner"] * 7 + ["total"]
+    c = money_column(model, "year", 0)
+    assert (
+        sum(model.data(model.index(r, c), D.UserRole) for r in range(7))
+        == (solved.result().budget[0])
+    )
+
+
+def test_budget_lines_add_columns_that_sum_to_the_grant(solved):
+    model = ResultsModel(solved)
+    assert "delivery" not in columns(model)
+    model.set_show_lines(True)
+    assert columns(model)[-4:] == ["delivery", "back_office", "management", "unrestricted"]
+    result = solved.result()
+    for row, p in enumerate(sorted(result.partners, key=lambda p: p.index)):
+        delivery = model.data(model.index(row, money_column(model, "delivery")), D.UserRole)
+        back = model.data(model.index(row, money_column(model, "back_office")), D.UserRole)
+        assert delivery + back == p.total
+    fee_total = model.data(model.index(8, money_column(model, "management")), D.UserRole)
+    assert fee_total == sum(result.fee)
+
+
+def test_a_new_solve_updates_the_table_in_place(view, solved, wait_solved):
+    rec = Recorder(view.model)
+    assert solved.set_field("partners[1].capacity", "150000") is None
+    wait_solved(solved)
+    assert solved.result_is_current()
+    assert rec.resets == 0 and rec.changes >= 1
+    model = view.model
+    result = solved.result()
+    amani = next(p for p in result.partners if p.index == 1)
+    c = money_column(model, "total")
+    assert model.data(model.index(1, c), D.UserRole) == amani.total
+    assert not model.stale and view.banner.isHidden()
+
+
+def test_invalid_inputs_grey_the_last_split_under_a_banner(view, solved, qtbot, wait_solved):
+    before = view.model.data(view.model.index(1, 1), D.UserRole)
+    assert solved.set_field("partners[1].capacity", "") is None
+    qtbot.waitUntil(lambda: view.model.stale)
+    assert view.banner.text().startswith("Fix 1 problem to update the split")
+    assert view.model.data(view.model.index(1, 1), D.UserRole) == before  # kept, not blank
+    assert view.model.data(view.model.index(1, 1), D.ForegroundRole) is not None
+    with qtbot.waitSignal(view.showProblem) as blocker:
+        view.banner.button.click()
+    assert blocker.args == ["partners[1].capacity"]
+    solved.undo_stack.undo()
+    wait_solved(solved)
+    qtbot.waitUntil(lambda: not view.model.stale)
+    assert view.banner.isHidden()
+    assert view.model.data(view.model.index(1, 1), D.ForegroundRole) is None
+
+
+def test_a_scenario_that_cannot_be_met_says_so(view, solved, qtbot, wait_solved):
+    assert solved.set_field("budget.first_year", "100000") is None
+    wait_solved(solved)
+    qtbot.waitUntil(lambda: "cannot be met" in view.banner.text())
+    assert view.banner.text().startswith("This scenario cannot be met")
+    assert "£" in view.banner.text()  # the plain arithmetic, in the project's money
+    # the last split that could be met stays, greyed, and says so
+    assert view.model.rowCount() == 9 and view.model.stale
+    assert "last split that could be met" in view.banner.text()
+    solved.undo_stack.undo()
+    wait_solved(solved)
+    qtbot.waitUntil(lambda: view.banner.isHidden())
+    assert not view.model.stale and not view.model.showing_older
+
+
+def test_a_long_solve_shows_solving_and_greys(sample_project, qtbot, wait_solved):
+    from allocator.engine.solve import Engine
+
+    class SlowEngine(Engine):
+        def solve(self, *args, **kwargs):
+            time.sleep(0.4)
+            return super().solve(*args, **kwargs)
+
+    doc = Document(sample_project, engine_factory=SlowEngine)
+    try:
+        wait_solved(doc)
+        view = ResultsView(doc)
+        qtbot.addWidget(view)
+        assert view.banner.isHidden() and not view.model.stale
+        doc.set_field("partners[2].floor", "40000")
+        assert not view.model.stale  # a quick solve never flickers
+        qtbot.waitUntil(lambda: view.banner.text() == "Solving…", timeout=2000)
+        assert view.model.stale
+        wait_solved(doc)
+        qtbot.waitUntil(lambda: view.banner.isHidden())
+        assert not view.model.stale
+    finally:
+        doc.shutdown()
+
+
+def test_left_out_partners_say_so(view, solved, wait_solved):
+    scenario = [s.name for s in solved.project.scenarios].index(FEE)
+    assert solved.set_field(f"scenarios[{scenario}].excluded", "deafvoice") is None
+    wait_solved(solved)
+    model = view.model
+    row = model.row_of_partner(3)
+    assert model.data(model.index(row, money_column(model, "total"))) == "left out"
+    assert model.data(model.index(row, money_column(model, "total")), D.UserRole) == 0
+
+
+def test_selection_follows_the_document_both_ways(view, solved):
+    view.table.setCurrentIndex(view.model.index(3, 0))
+    assert solved.selected_partner == 3
+    solved.set_selected_partner(5)
+    assert view.table.currentIndex().row() == 5
+    view.table.setCurrentIndex(view.model.index(8, 0))  # the total row is no partner
+    assert solved.selected_partner == 5
+
+
+def test_measures_at_a_glance(view, solved):
+    metrics = solved.result().metrics
+    text = view.measure_labels["min_attainment"].text()
+    assert "Smallest attainment" in text and f"{metrics.min_attainment * 100:.1f}%" in text
+    assert f"{metrics.gini:.3f}" in view.measure_labels["gini"].text()
+    assert "Lead share" in view.measure_labels["lead_share"].text()
+    assert view.findChild(type(view.table), "resultsTable") is view.table
+    assert "chosen for the bid" in view.title.text()
+
+
+def test_copy_gives_the_figures_as_plain_numbers(view, solved):
+    result = solved.result()
+    view.table.selectRow(1)
+    lines = [line.split("\t") for line in view.copy_text().splitlines()]
+    assert lines[0][:2] == ["Partner", str(result.years[0])]
+    amani = next(p for p in result.partners if p.index == 1)
+    assert lines[1][0] == amani.name
+    assert lines[1][1:4] == [str(v) for v in amani.per_year]
+    assert len(lines) == 2
