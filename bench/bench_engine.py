@@ -1,28 +1,31 @@
 """How fast the engine is, against one raw HiGHS program and the textbook PuLP loop.
 
     python bench/bench_engine.py [--quick] [--no-textbook] [--textbook-limit SECONDS]
+                                 [--output PATH]
 
-Prints figures and writes them as markdown to ``bench/RESULTS.md`` (overwritten on
-every run, and rewritten after each part so a long run leaves partial figures).
+Prints figures and writes them as markdown: a full run to ``bench/RESULTS.md`` (the
+committed figures; rewritten after each part so a long run leaves partial figures),
+a ``--quick`` smoke run to ``out/bench-quick.md`` (``out/`` is ignored by git), so a
+quick run never replaces the committed figures. ``--output`` writes elsewhere.
 These are measurements, not tests: nothing here fails on a slow figure.
 
 Parts:
 
-A. For each rule (leximin, closest), N partners and Y years, on the synthetic
-   instances of ``bench/instances.py`` (every rule on):
+A. For N partners and Y years, on the synthetic instances of ``bench/instances.py``
+   (every rule on):
    - engine: ``allocator.engine.solve.solve(project)`` in process, project already parsed
      (a fresh Engine each call, so every program is built cold; includes rounding,
      explanations and metrics);
    - raw LP: ``bench/raw_highs_lp.solve_raw`` on the same data: fair shares and
      limits derived with numpy, ONE program over all partner-years built as a CSR
      matrix, ``passModel``, solved by HiGHS (leximin: the max-min program, i.e. the
-     first leximin round; closest: the closest program). A floor for any solver-based
+     first leximin round). A floor for any solver-based
      tool, not a full answer: it has no later leximin rounds, no rounding, no
      explanations;
    - textbook: PuLP + CBC (``PULP_CBC_CMD(msg=False)``), the whole problem (all
      partner-years) rebuilt and solved every leximin round: maximise ``t``, fix the
      partner-years whose level constraint has a non-zero ``.pi`` at ``t tau``, repeat
-     until all are fixed. For closest it is one PuLP + CBC solve.
+     until all are fixed.
 B. Whole processes at N=1000, Y=5: ``python -m allocator.cli solve FILE --json`` to
    /dev/null against ``python bench/raw_highs_lp.py FILE``.
 C. Re-solve after one edit at N=30, Y=3 leximin: one Engine, one partner's capacity
@@ -65,6 +68,7 @@ from allocator.engine.solve import Engine, solve  # noqa: E402
 
 PY = sys.executable
 RESULTS = HERE / "RESULTS.md"
+QUICK_RESULTS = ROOT / "out" / "bench-quick.md"
 
 
 # ----------------------------------------------------------------------------------
@@ -145,31 +149,28 @@ class TextbookStopped(Exception):
     pass
 
 
-def _textbook_problem(
-    arr: dict, rule: str, fixed: np.ndarray | None = None, held: np.ndarray | None = None
-):
+def _textbook_problem(arr: dict, fixed: np.ndarray, held: np.ndarray):
     """The whole instance (all partner-years) as one PuLP problem.
 
     The variables are attainments ``a = x / tau`` (grant over fair share), the natural
-    unit of both rules and one in which the solver's tolerances mean the same for a
-    small partner as for a large one. Rows: budget, ring-fence, spread band, and the
-    level rows ``a >= t`` (leximin) or deviation rows ``a - up + down = 1`` (closest).
+    unit of the rule and one in which the solver's tolerances mean the same for a
+    small partner as for a large one. Rows: budget, ring-fence, spread band (on
+    funding per unit of need) and the level rows ``a >= t``.
     """
     n, k, bf = arr["n"], arr["k"], arr["bf"]
-    sense = pulp.LpMaximize if rule == "leximin" else pulp.LpMinimize
-    prob = pulp.LpProblem(f"fairshare_{rule}", sense)
-    t = pulp.LpVariable("t") if rule == "leximin" else None
+    prob = pulp.LpProblem("fairshare_leximin", pulp.LpMaximize)
+    t = pulp.LpVariable("t")
     av: list[pulp.LpVariable] = []
     levels: dict[int, str] = {}
-    objective = []
     for y, yr in enumerate(arr["years"]):
         D = yr["D"]
         tau = yr["tau"] / D  # fair shares as shares of D
+        per_need = yr["tau"] / yr["nu"]  # attainment -> funding per unit of need
         a_lo, a_hi = yr["lo"] / yr["tau"], yr["hi"] / yr["tau"]
         ay = []
         for i in range(n):
             j = y * n + i
-            low = held[j] if fixed is not None and fixed[j] else a_lo[i]  # see textbook()
+            low = held[j] if fixed[j] else a_lo[i]  # see textbook()
             ay.append(pulp.LpVariable(f"a_{y}_{i}", lowBound=low, upBound=a_hi[i]))
         av += ay
         prob += pulp.lpSum(tau[i] * ay[i] for i in range(n)) == 1.0, f"budget_{y}"
@@ -182,25 +183,19 @@ def _textbook_problem(
             L = pulp.LpVariable(f"L_{y}", lowBound=0)
             U = pulp.LpVariable(f"U_{y}", lowBound=0)
             for i in range(n):
-                prob += ay[i] - L >= 0, f"spread_low_{y}_{i}"
-                prob += ay[i] - U <= 0, f"spread_high_{y}_{i}"
+                prob += per_need[i] * ay[i] - L >= 0, f"spread_low_{y}_{i}"
+                prob += per_need[i] * ay[i] - U <= 0, f"spread_high_{y}_{i}"
             prob += U - k * L <= 0, f"spread_{y}"
         for i in range(n):
             j = y * n + i
-            if rule == "leximin":
-                if not fixed[j]:
-                    prob += ay[i] - t >= 0, f"level_{y}_{i}"
-                    levels[j] = f"level_{y}_{i}"
-            else:
-                up = pulp.LpVariable(f"dev_up_{y}_{i}", lowBound=0)
-                down = pulp.LpVariable(f"dev_down_{y}_{i}", lowBound=0)
-                prob += ay[i] - up + down == 1.0, f"deviation_{y}_{i}"
-                objective += [up, down]
-    prob += t if rule == "leximin" else pulp.lpSum(objective)
+            if not fixed[j]:
+                prob += ay[i] - t >= 0, f"level_{y}_{i}"
+                levels[j] = f"level_{y}_{i}"
+    prob += t
     return prob, t, av, levels
 
 
-def textbook(arr: dict, rule: str, limit: float = float("inf"), round_limit: float = 60.0) -> dict:
+def textbook(arr: dict, limit: float = float("inf"), round_limit: float = 60.0) -> dict:
     """Run the textbook method; returns the split (currency), rounds and round times.
 
     Raises TextbookStopped when one round takes longer than ``round_limit`` seconds or
@@ -213,19 +208,12 @@ def textbook(arr: dict, rule: str, limit: float = float("inf"), round_limit: flo
     a_hi = np.concatenate([yr["hi"] / yr["tau"] for yr in arr["years"]])
     cbc = pulp.PULP_CBC_CMD(msg=False)
     start = time.perf_counter()
-    if rule == "closest":
-        prob, _, av, _ = _textbook_problem(arr, rule)
-        status = prob.solve(cbc)
-        if pulp.LpStatus[status] != "Optimal":
-            raise TextbookStopped(f"CBC: {pulp.LpStatus[status]}")
-        a = np.array([v.varValue for v in av])
-        return {"x": a * tau, "rounds": 1, "round_s": [time.perf_counter() - start]}
     fixed = np.zeros(NY, dtype=bool)
     held = np.zeros(NY)
     round_s = []
     while not fixed.all():
         r0 = time.perf_counter()
-        prob, t, av, levels = _textbook_problem(arr, rule, fixed, held)
+        prob, t, av, levels = _textbook_problem(arr, fixed, held)
         status = prob.solve(cbc)
         round_s.append(time.perf_counter() - r0)
         if pulp.LpStatus[status] != "Optimal":
@@ -310,8 +298,9 @@ def solve_counting(project) -> tuple[object, int, float]:
     return res, count[0], wall
 
 
-def bench_case(rule: str, n: int, years: int, quick: bool) -> dict:
-    data = make_project(n, years, rule)
+def bench_case(n: int, years: int, quick: bool) -> dict:
+    rule = "leximin"
+    data = make_project(n, years)
     project = project_from_dict(data)
     res, programs, first = solve_counting(project)  # also the warm-up
     if res.status != "optimal":
@@ -328,15 +317,7 @@ def bench_case(rule: str, n: int, years: int, quick: bool) -> dict:
     ints = engine_ints(res)
     arr = raw["arrays"]
     tau = np.concatenate([yr["tau"] for yr in arr["years"]])
-    if rule == "leximin":
-        check = (
-            f"min attainment: raw {-raw['objective']:.6f}, engine {float((ints / tau).min()):.6f}"
-        )
-    else:
-        check = (
-            f"deviation: raw {raw['objective']:.4f}, engine "
-            f"{float((np.abs(ints - tau) / tau).sum()):.4f}"
-        )
+    check = f"min attainment: raw {-raw['objective']:.6f}, engine {float((ints / tau).min()):.6f}"
     return {
         "rule": rule,
         "n": n,
@@ -356,13 +337,13 @@ def bench_case(rule: str, n: int, years: int, quick: bool) -> dict:
 
 
 def bench_textbook(case: dict, limit: float, round_limit: float) -> None:
-    arr, rule = case["arrays"], case["rule"]
+    arr = case["arrays"]
     wall, cpu, info = [], [], None
     try:
         while True:
             gc.collect()
             c0, t0 = _cpu(), time.perf_counter()
-            out = textbook(arr, rule, limit=limit, round_limit=round_limit)
+            out = textbook(arr, limit=limit, round_limit=round_limit)
             wall.append(time.perf_counter() - t0)
             cpu.append(_cpu() - c0)
             info = out
@@ -413,10 +394,10 @@ def measure_process(cmd: list[str], runs: int) -> Timing:
 def bench_processes(n: int, years: int, runs: int) -> list[dict]:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for rule in ("leximin", "closest"):
-            path = os.path.join(tmp, f"synthetic_{rule}_{n}x{years}.fairshare")
+        for rule in ("leximin",):
+            path = os.path.join(tmp, f"synthetic_{n}x{years}.fairshare")
             with open(path, "w", encoding="utf-8") as f:
-                json.dump(make_project(n, years, rule), f)
+                json.dump(make_project(n, years), f)
             # Alternate the two commands so that a change in machine load hits both.
             eng_cmd = [PY, "-m", "allocator.cli", "solve", path, "--json"]
             raw_cmd = [PY, str(HERE / "raw_highs_lp.py"), path]
@@ -498,7 +479,9 @@ def _cumulative(
 
 
 STAGES = {
-    "year instances (fair shares, limits)": "solve.year_instances",
+    "inputs checked (validate)": "edits.validate",
+    "project fingerprint": "edits.project_fingerprint",
+    "year instances (fair shares, limits)": "instances.year_instances",
     "feasibility checks": "explain.feasibility_checks",
     "program lookup / update in place": "solve.program",
     "closed-form split": "fairness.leximin_split",
@@ -514,6 +497,8 @@ def _stage_targets() -> dict[str, tuple[object, str]]:
     from allocator.engine import solve as solve_module
 
     return {
+        "inputs checked (validate)": (solve_module, "validate"),
+        "project fingerprint": (solve_module, "project_fingerprint"),
         "year instances (fair shares, limits)": (solve_module, "year_instances"),
         "feasibility checks": (explain, "feasibility_checks"),
         "program lookup / update in place": (Engine, "program"),
@@ -568,7 +553,7 @@ def stage_breakdown(engine: Engine, variants: list, runs: int) -> list[tuple[str
 
 
 def bench_resolve(n: int, years: int, runs: int) -> dict:
-    data = make_project(n, years, "leximin")
+    data = make_project(n, years)
     project = project_from_dict(data)
     base = solve(project)[0]
     # Edit a partner that its capacity holds (so the edit moves the split), else partner 1.
@@ -625,8 +610,8 @@ def bench_resolve(n: int, years: int, runs: int) -> dict:
     }
 
 
-def profile_solve(n: int, years: int, rule: str) -> dict:
-    project = project_from_dict(make_project(n, years, rule))
+def profile_solve(n: int, years: int, rule: str = "leximin") -> dict:
+    project = project_from_dict(make_project(n, years))
     t0 = time.perf_counter()
     solve(project)
     calls = 3 if time.perf_counter() - t0 < 10 else 1
@@ -724,8 +709,8 @@ def engine_version() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for f in sorted((ROOT / "allocator").glob("*.py")):
-        h.update(f.name.encode())
+    for f in sorted((ROOT / "allocator").rglob("*.py")):
+        h.update(str(f.relative_to(ROOT)).encode())
         h.update(f.read_bytes())
     try:
         head = subprocess.run(
@@ -741,7 +726,7 @@ def engine_version() -> str:
     except OSError:
         head, dirty = "unknown", []
     changes = f"uncommitted changes in {', '.join(dirty)}" if dirty else "no uncommitted changes"
-    return f"commit {head or 'unknown'}, {changes}; allocator/*.py sha256 {h.hexdigest()[:12]}"
+    return f"commit {head or 'unknown'}, {changes}; allocator/**/*.py sha256 {h.hexdigest()[:12]}"
 
 
 def environment() -> str:
@@ -808,14 +793,14 @@ def write_results(state: dict, final: bool) -> None:
     out.append(
         "- **raw LP**: one HiGHS program over all partner-years built from numpy "
         "arrays (CSR, `passModel`): leximin = the max-min program (first leximin "
-        "round only), closest = the closest program. Includes deriving fair shares "
+        "round only). Includes deriving fair shares "
         "and limits from the dict."
     )
     out.append(
         "- **textbook**: PuLP + CBC; leximin rebuilds and re-solves the whole "
         "problem (all partner-years in one model) every round, fixing partner-years "
-        "whose level row has a non-zero dual, until all are fixed; closest is one "
-        "solve. `textbook rounds` = programs solved. `max |diff|` compares the "
+        "whose level row has a non-zero dual, until all are fixed. "
+        "`textbook rounds` = programs solved. `max |diff|` compares the "
         "textbook's continuous split with the engine's whole-unit split."
     )
     out.append("")
@@ -873,7 +858,7 @@ def write_results(state: dict, final: bool) -> None:
         out.append(
             "Engine: `python -m allocator.cli solve FILE --json > /dev/null`; raw: "
             "`python bench/raw_highs_lp.py FILE` (reads the same file with `json`, one "
-            "max-min / closest program). CPU = user + system time of the process."
+            "max-min program). CPU = user + system time of the process."
         )
         out.append("")
     if state.get("resolve"):
@@ -935,7 +920,9 @@ def write_results(state: dict, final: bool) -> None:
         out += ["", "```", *pr["top"], "```", ""]
     if state.get("goals"):
         out += ["## Goals", ""] + [f"- {g}" for g in state["goals"]] + [""]
-    RESULTS.write_text("\n".join(out), encoding="utf-8")
+    path: Path = state["output"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out), encoding="utf-8")
 
 
 def goals(state: dict) -> list[str]:
@@ -985,7 +972,17 @@ def goals(state: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes only, a smoke run")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"small sizes only, a smoke run (written to {QUICK_RESULTS.relative_to(ROOT)})",
+    )
+    ap.add_argument(
+        "--output",
+        metavar="PATH",
+        help=f"where to write the markdown (default: {RESULTS.relative_to(ROOT)}, or "
+        f"{QUICK_RESULTS.relative_to(ROOT)} with --quick)",
+    )
     ap.add_argument("--no-textbook", action="store_true", help="skip the PuLP + CBC loop")
     ap.add_argument(
         "--textbook-limit",
@@ -997,7 +994,9 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     sizes = (6, 30, 200) if quick else (6, 30, 200, 1000)
     year_counts = (1, 3) if quick else (1, 3, 5)
+    output = Path(args.output) if args.output else (QUICK_RESULTS if quick else RESULTS)
     state = {
+        "output": output,
         "quick": quick,
         "cases": [],
         "started": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -1006,15 +1005,14 @@ def main(argv: list[str] | None = None) -> int:
     log(f"engine code: {state['version']}")
 
     log("A. engine vs raw HiGHS program")
-    for rule in ("leximin", "closest"):
-        for n in sizes:
-            for y in year_counts:
-                c = bench_case(rule, n, y, quick)
-                state["cases"].append(c)
-                log(
-                    f"  {rule:8s} N={n:5d} Y={y}: engine {_f(c['engine'].ms)} ms, raw "
-                    f"{_f(c['raw'].ms)} ms ({c['engine'].ms / c['raw'].ms:.2f}x); {c['check']}"
-                )
+    for n in sizes:
+        for y in year_counts:
+            c = bench_case(n, y, quick)
+            state["cases"].append(c)
+            log(
+                f"  N={n:5d} Y={y}: engine {_f(c['engine'].ms)} ms, raw "
+                f"{_f(c['raw'].ms)} ms ({c['engine'].ms / c['raw'].ms:.2f}x); {c['check']}"
+            )
     write_results(state, final=False)
 
     pn, py_ = (200, 3) if quick else (1000, 5)
@@ -1076,7 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for g in state["goals"]:
         print("goal:", g)
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    print(f"wrote {state['output']}")
     return 0
 
 

@@ -7,21 +7,18 @@ HiGHS with ``passModel`` and solves it. It prints one line (status, objective, s
 It has no validation, no rounding, no explanations and only one program, so it is
 the least work any solver-based tool could do for the same instance.
 
-The program, with money in shares of each year's distributable budget ``D_y``:
-
-- leximin: the first leximin round over all partner-years at once, i.e. maximise the
-  smallest attainment ``t`` subject to budget, ring-fence, spread band
-  (``L_y <= x/n <= U_y``, ``U_y <= k L_y``), level rows ``x - t tau >= 0``, and the
-  bounds (floor / needs floor, capacity / lead cap);
-- closest: minimise the total relative deviation from fair shares with the same rows
-  and deviation rows ``x - tau dev_up + tau dev_down = tau``.
+The program, with money in shares of each year's distributable budget ``D_y``: the
+first leximin round over all partner-years at once, i.e. maximise the smallest
+attainment ``t`` subject to budget, ring-fence, spread band (``L_y <= x/n <= U_y``,
+``U_y <= k L_y``, on funding per unit of need), level rows ``x - t tau >= 0``, and the
+bounds (floor / needs floor, capacity / lead cap). Fair shares follow the model:
+``tau = D (kappa / N + (1 - kappa) n / sum n)``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 
@@ -62,57 +59,47 @@ def instance_arrays(data: dict, scenario_index: int = 0) -> dict:
     rho = s.get("ring_fence", 0.0) or 0.0
     alpha = s.get("needs_floor", 0.0) or 0.0
     lam = s.get("lead_cap")
+    kappa = s.get("core_share", 0.0) or 0.0
     years = []
     for B in budgets:
         fee = math.floor(m * B + 0.5) if lead.any() else 0
         D = float(B - fee)
-        tau = D * need / need.sum()
+        tau = D * (kappa / len(need) + (1 - kappa) * need / need.sum())
         lo = np.maximum(floor, alpha * tau)
         hi = cap.copy()
         if lam is not None:
             hi[lead] = np.minimum(hi[lead], lam * D)
-        years.append({"D": D, "tau": tau, "lo": lo, "hi": hi, "ring": rho * D})
-    return {
-        "n": len(partners),
-        "years": years,
-        "bf": bf,
-        "k": s.get("spread_limit"),
-        "rule": s.get("rule", "leximin"),
-    }
+        nu = D * need / need.sum()  # the direction of funding per unit of need
+        years.append({"D": D, "tau": tau, "nu": nu, "lo": lo, "hi": hi, "ring": rho * D})
+    return {"n": len(partners), "years": years, "bf": bf, "k": s.get("spread_limit")}
 
 
-def build_lp(arr: dict, rule: str | None = None):
+def build_lp(arr: dict):
     """The whole instance as one ``highspy.HighsLp`` (CSR rows), built from arrays."""
     import highspy
 
-    rule = rule or arr["rule"]
     n, Y, k, bf = arr["n"], len(arr["years"]), arr["k"], arr["bf"]
     NY = n * Y
     D = np.array([yr["D"] for yr in arr["years"]])
     tau = np.concatenate([yr["tau"] for yr in arr["years"]]) / np.repeat(D, n)  # shares
+    nu = np.concatenate([yr["nu"] for yr in arr["years"]]) / np.repeat(D, n)
     lo = np.concatenate([yr["lo"] for yr in arr["years"]]) / np.repeat(D, n)
     hi = np.concatenate([yr["hi"] for yr in arr["years"]]) / np.repeat(D, n)
     ring = np.array([yr["ring"] for yr in arr["years"]]) / D
     year_of = np.repeat(np.arange(Y), n)
     xcol = np.arange(NY)
 
-    # Columns: x (NY) | t (leximin) | L (Y), U (Y) (spread) | dev_up, dev_down (closest)
+    # Columns: x (NY) | t | L (Y), U (Y) (spread)
     col_lo, col_hi, cost = [lo], [hi], [np.zeros(NY)]
     nxt = NY
-    if rule == "leximin":
-        t = nxt
-        col_lo.append([-INF]), col_hi.append([INF]), cost.append([-1.0])
-        nxt += 1
+    t = nxt
+    col_lo.append([-INF]), col_hi.append([INF]), cost.append([-1.0])
+    nxt += 1
     if k is not None:
         Lc, Uc = nxt + np.arange(Y), nxt + Y + np.arange(Y)
         col_lo.append(np.zeros(2 * Y)), col_hi.append(np.full(2 * Y, INF))
         cost.append(np.zeros(2 * Y))
         nxt += 2 * Y
-    if rule == "closest":
-        up, down = nxt + xcol, nxt + NY + xcol
-        col_lo.append(np.zeros(2 * NY)), col_hi.append(np.full(2 * NY, INF))
-        cost.append(np.ones(2 * NY))
-        nxt += 2 * NY
 
     # Rows as COO triplets, then sorted into CSR.
     ri, ci, vv, rlo, rhi = [], [], [], [], []
@@ -136,7 +123,7 @@ def build_lp(arr: dict, rule: str | None = None):
         block(
             np.concatenate([r, r]),
             np.concatenate([xcol, Lc[year_of]]),
-            np.concatenate([np.ones(NY), -tau]),
+            np.concatenate([np.ones(NY), -nu]),
             0.0,
             INF,
             NY,
@@ -144,7 +131,7 @@ def build_lp(arr: dict, rule: str | None = None):
         block(
             np.concatenate([r, r]),
             np.concatenate([xcol, Uc[year_of]]),
-            np.concatenate([np.ones(NY), -tau]),
+            np.concatenate([np.ones(NY), -nu]),
             -INF,
             0.0,
             NY,
@@ -159,24 +146,14 @@ def build_lp(arr: dict, rule: str | None = None):
             Y,
         )  # spread
     r = np.arange(NY)
-    if rule == "leximin":
-        block(
-            np.concatenate([r, r]),
-            np.concatenate([xcol, np.full(NY, t)]),
-            np.concatenate([np.ones(NY), -tau]),
-            0.0,
-            INF,
-            NY,
-        )  # level
-    else:
-        block(
-            np.concatenate([r, r, r]),
-            np.concatenate([xcol, up, down]),
-            np.concatenate([np.ones(NY), -tau, tau]),
-            tau,
-            tau,
-            NY,
-        )  # deviation
+    block(
+        np.concatenate([r, r]),
+        np.concatenate([xcol, np.full(NY, t)]),
+        np.concatenate([np.ones(NY), -tau]),
+        0.0,
+        INF,
+        NY,
+    )  # level
 
     rows, cols, vals = np.concatenate(ri), np.concatenate(ci), np.concatenate(vv)
     order = np.argsort(rows, kind="stable")
@@ -198,29 +175,21 @@ def build_lp(arr: dict, rule: str | None = None):
 
 
 def silent_highs():
-    """A HiGHS with no console output (its first construction prints a banner on fd 1)."""
+    """A HiGHS with no console output (silenced through its options before any model)."""
     import highspy
 
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     return h
 
 
-def solve_raw(data: dict, rule: str | None = None, h=None) -> dict:
+def solve_raw(data: dict, h=None) -> dict:
     """Derive, build, pass and solve; returns status, objective, x (shares) and sizes."""
     import highspy
 
     arr = instance_arrays(data)
-    lp = build_lp(arr, rule)
+    lp = build_lp(arr)
     h = h or silent_highs()
     h.passModel(lp)
     h.run()
@@ -240,12 +209,12 @@ def solve_raw(data: dict, rule: str | None = None, h=None) -> dict:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python bench/raw_highs_lp.py FILE [leximin|closest]", file=sys.stderr)
+        print("usage: python bench/raw_highs_lp.py FILE", file=sys.stderr)
         return 2
     start = time.perf_counter()
     with open(argv[0], encoding="utf-8") as f:
         data = json.load(f)
-    out = solve_raw(data, argv[1] if len(argv) > 1 else None)
+    out = solve_raw(data)
     ms = (time.perf_counter() - start) * 1000
     print(
         f"{out['status']} objective={out['objective']:.9g} rows={out['rows']} "

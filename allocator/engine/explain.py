@@ -1,20 +1,23 @@
 """Why each figure is what it is, in words a finance officer can repeat.
 
-Limiting reasons per partner-year, binding constraints with their shadow prices as
-sentences, the plain arithmetic checks for a scenario that cannot be met, and the
-smallest edits to the project that would make it solve.
+This module only turns numbers into words: limiting reasons per partner-year, binding
+constraints with their shadow prices as sentences, the plain arithmetic checks for a
+scenario that cannot be met, and the sentences about partners and scenarios. The
+numbers come from :mod:`allocator.engine.instances` (fair shares, limits) and the
+solve; the suggested changes are found by :mod:`allocator.engine.relax`.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import numpy as np
 
-from allocator.domain.model import Project, Scenario, check_project
+from allocator.domain.model import Project, Scenario
+from allocator.domain.text import money, pct
 from allocator.engine.fairness import level_for, spread_band
-from allocator.engine.program import INF, YearInstance, YearProgram
+from allocator.engine.instances import YearInstance
+from allocator.engine.program import INF, YearSplit
 from allocator.engine.result import (
     BUDGET,
     CAPACITY,
@@ -24,29 +27,20 @@ from allocator.engine.result import (
     RING_FENCE,
     SPREAD,
     Binding,
+    Metrics,
     PartnerResult,
-    Relaxation,
-    ScenarioResult,
 )
 
-if TYPE_CHECKING:
-    from allocator.engine.solve import YearSplit
-
 TOL = 1e-7
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
-def money(value: float, currency: str = "GBP") -> str:
-    """£1,234 (whole units; negative as -£1,234)."""
-    v = int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
-    sym = SYMBOLS.get(currency)
-    body = f"{abs(v):,}"
-    text = f"{sym}{body}" if sym else f"{body} {currency}"
-    return f"-{text}" if v < 0 else text
-
-
-def pct(value: float, digits: int = 1) -> str:
-    return f"{value * 100:.{digits}f}%"
+def share_words(value: float) -> str:
+    """A share as a person would type it: 30% stays "30%", 7.5% "7.5%", 27.43% "27.43%"."""
+    v = value * 100
+    for digits in (0, 1):
+        if abs(round(v, digits) - v) < 1e-9:
+            return pct(value, digits)
+    return pct(value, 2)
 
 
 # ----------------------------------------------------------------------------------
@@ -93,7 +87,7 @@ def feasibility_checks(
     if inst.ring > 0:
         if not inst.bf.any():
             out.append(
-                f"{y}: a ring-fence of {pct(inst.rho, 0)} is set but no by-and-for partner "
+                f"{y}: a ring-fence of {share_words(inst.rho)} is set but no by-and-for partner "
                 "takes part in this scenario."
             )
         else:
@@ -116,23 +110,26 @@ def feasibility_checks(
 
 
 def _spread_checks(inst: YearInstance, names: list[str], cur: str) -> list[str]:
-    k, tau, lo, hi = inst.k, inst.tau, inst.lo, inst.hi
-    m_hi = spread_band(tau, lo, hi, inst.bf, inst.ring, inst.D, k)
-    m_lo = float(np.max(lo / (k * tau)))
-    m_lo = max(m_lo, level_for(k * tau, np.zeros_like(hi), hi, inst.D))
+    # The spread limit bounds funding per unit of need: work along need (scaled like
+    # fair shares, which it equals when there is no core share).
+    k, lo, hi = inst.k, inst.lo, inst.hi
+    d = inst.spread_dir * inst.D
+    m_hi = spread_band(d, lo, hi, inst.bf, inst.ring, inst.D, k)
+    m_lo = float(np.max(lo / (k * d)))
+    m_lo = max(m_lo, level_for(k * d, np.zeros_like(hi), hi, inst.D))
     if inst.ring > 0:
         b = inst.bf
-        m_lo = max(m_lo, level_for(k * tau[b], np.zeros(int(b.sum())), hi[b], inst.ring))
+        m_lo = max(m_lo, level_for(k * d[b], np.zeros(int(b.sum())), hi[b], inst.ring))
     if m_lo <= m_hi * (1 + 1e-9) + 1e-12:
         return []
-    top = int(np.argmax(lo / tau))
-    bottom = int(np.argmin(hi / tau))
-    if lo[top] / tau[top] > k * hi[bottom] / tau[bottom]:
+    top = int(np.argmax(lo / d))
+    bottom = int(np.argmin(hi / d))
+    ratio = (lo[top] / d[top]) / (hi[bottom] / d[bottom])
+    if ratio > k:
         return [
             f"{inst.year}: the spread limit of {k:g} cannot be met: {names[top]}'s "
-            f"{inst.lo_kind[top]} gives it at least {lo[top] / tau[top]:.2f} times its fair "
-            f"share, while {names[bottom]}'s {inst.hi_kind[bottom]} holds it to "
-            f"{hi[bottom] / tau[bottom]:.2f} times its fair share."
+            f"{inst.lo_kind[top]} gives it {ratio:.2f} times the funding per unit of need "
+            f"that {names[bottom]}'s {inst.hi_kind[bottom]} allows {names[bottom]}."
         ]
     return [
         f"{inst.year}: the spread limit of {k:g} cannot be met together with the "
@@ -150,44 +147,80 @@ def _ring_binds(inst: YearInstance, x: np.ndarray) -> bool:
     return inst.ring > 0 and x[inst.bf].sum() <= inst.ring + TOL * inst.D * max(1, len(x))
 
 
+def _per_need(inst: YearInstance, x: np.ndarray) -> np.ndarray:
+    """Funding per unit of need, scaled like attainment (equal to it without a core share)."""
+    return x / (inst.spread_dir * inst.D)
+
+
 def _spread_binds(inst: YearInstance, x: np.ndarray) -> bool:
     if inst.k is None or len(x) < 2:
         return False
-    a = x / inst.tau
-    return a.max() >= inst.k * a.min() * (1 - 1e-7)
+    v = _per_need(inst, x)
+    return v.max() >= inst.k * v.min() * (1 - 1e-7)
 
 
 def limiting_reasons(inst: YearInstance, split: YearSplit) -> list[str]:
+    """What holds each partner where it is in one year, one word each.
+
+    A partner no rule holds sits at the common level (``level``). With a binding
+    ring-fence there are two levels: by-and-for partners lifted above the others'
+    level are held by the ring-fence. With a binding spread limit, partners at the top
+    of the band of funding per unit of need are held down by it, and (with a core
+    share, where that band is not one of attainment) partners kept above the common
+    level by the bottom of the band are held up by it. So every partner labelled
+    ``level`` in a year has the same attainment.
+    """
     x = split.x
     D = inst.D
+    n = len(x)
     a = x / inst.tau
-    ring = _ring_binds(inst, x)
-    spread = _spread_binds(inst, x)
-    nb_level = a[~inst.bf].min() if (~inst.bf).any() else -INF
+    at_hi = x >= inst.hi - TOL * D
+    at_lo = (inst.lo > 0) & (x <= inst.lo + TOL * D) & ~at_hi
+    free = ~at_hi & ~at_lo
+    spread_top = np.zeros(n, dtype=bool)
+    spread_bottom = np.zeros(n, dtype=bool)
+    if _spread_binds(inst, x):
+        v = _per_need(inst, x)
+        spread_top = free & (v >= inst.k * v.min() * (1 - 1e-7))
+        spread_bottom = free & ~spread_top & (v <= v.min() * (1 + 1e-7))
+    core = free & ~spread_top
+    lifted = np.zeros(n, dtype=bool)
+    if _ring_binds(inst, x):
+        others = ~inst.bf & core
+        if others.any():
+            nb_level = a[others].min()
+        elif (~inst.bf).any():
+            nb_level = a[~inst.bf].min()
+        else:
+            nb_level = -INF
+        lifted = inst.bf & core & (a > nb_level * (1 + 1e-7))
+    held_up = np.zeros(n, dtype=bool)
+    level = core & ~lifted
+    if spread_bottom.any() and level.any():
+        # the common level is the lowest attainment no rule holds; partners kept above
+        # it by the bottom of the band are held up by the spread limit
+        held_up = spread_bottom & ~lifted & (a > a[level].min() * (1 + 1e-7))
     out = []
-    for k in range(len(x)):
-        if x[k] >= inst.hi[k] - TOL * D:
+    for k in range(n):
+        if at_hi[k]:
             out.append(inst.hi_kind[k])
-        elif inst.lo[k] > 0 and x[k] <= inst.lo[k] + TOL * D:
+        elif at_lo[k]:
             out.append(inst.lo_kind[k])
-        elif spread and a[k] >= inst.k * a.min() * (1 - 1e-7):
+        elif spread_top[k] or held_up[k]:
             out.append(SPREAD)
-        elif ring and inst.bf[k] and a[k] > nb_level * (1 + 1e-7):
+        elif lifted[k]:
             out.append(RING_FENCE)
         else:
             out.append(LEVEL)
     return out
 
 
-def _dual_for(split: YearSplit, kind: str, k: int | None = None) -> float:
+def _dual_for(split: YearSplit, kind: str | int, k: int | None = None) -> float:
     """The first non-zero dual of a constraint across the rounds, per currency unit."""
-    inst = split.inst
-    sols = [(r.free, r.solution) for r in split.rounds]
-    if split.closest is not None:
-        sols = [(np.ones(len(inst.ids), dtype=bool), split.closest)]
-    for free, sol in sols:
+    for r in split.rounds:
+        sol = r.solution
         if kind == "col":
-            if not free[k]:
+            if not r.free[k]:
                 continue
             v = abs(sol.col_dual[k])
         else:
@@ -198,17 +231,11 @@ def _dual_for(split: YearSplit, kind: str, k: int | None = None) -> float:
 
 
 def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) -> list[Binding]:
+    """The constraints that hold the split, each with its shadow price in words."""
     cur = project.currency
     x = split.x
     D = inst.D
     y = inst.year
-    closest = split.closest is not None
-
-    def effect(whom: str) -> str:
-        if closest:
-            return "would bring the split closer to fair shares (total distance) by"
-        return f"would raise {whom} by"
-
     out: list[Binding] = []
 
     def per_thousand(price: float) -> str:
@@ -223,7 +250,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
             budget_price,
             f"{y}: the whole distributable budget of {money(D, cur)} is shared out"
             + (
-                f"; each extra {money(1000, cur)} {effect('the lowest attainment level')} "
+                f"; each extra {money(1000, cur)} would raise the lowest attainment level by "
                 f"{per_thousand(budget_price)}."
                 if budget_price > 0
                 else "."
@@ -235,7 +262,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
         pid = inst.ids[k]
         if x[k] >= inst.hi[k] - TOL * D:
             price = _dual_for(split, "col", k) / D
-            if price == 0 and not closest:
+            if price == 0:
                 price = 1.0 / inst.tau[k]  # its own attainment rises with its own limit
             kind = inst.hi_kind[k]
             limit = "capacity" if kind == CAPACITY else "lead cap"
@@ -246,7 +273,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                     y,
                     price,
                     f"{y}: {name} is at its {limit} of {money(inst.hi[k], cur)}; each extra "
-                    f"{money(1000, cur)} of {limit} {effect('its attainment')} "
+                    f"{money(1000, cur)} of {limit} would raise its attainment by "
                     f"{per_thousand(price)}.",
                 )
             )
@@ -256,7 +283,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
             what = (
                 "floor"
                 if kind == FLOOR
-                else f"needs floor ({pct(inst.alpha, 0)} of its fair share)"
+                else f"needs floor ({share_words(inst.alpha)} of its fair share)"
             )
             out.append(
                 Binding(
@@ -266,9 +293,8 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                     price,
                     f"{y}: {name} is held at its {what} of {money(inst.lo[k], cur)}"
                     + (
-                        f"; each {money(1000, cur)} less "
-                        f"{effect('the level of the partners at the common level')} "
-                        f"{per_thousand(price)}."
+                        f"; each {money(1000, cur)} less would raise the level of the "
+                        f"partners at the common level by {per_thousand(price)}."
                         if price > 0
                         else ", above the level the rule alone would give it."
                     ),
@@ -284,10 +310,10 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                 y,
                 price,
                 f"{y}: the ring-fence binds: by-and-for partners get exactly their "
-                f"{pct(inst.rho, 0)} ({money(inst.ring, cur)})"
+                f"{share_words(inst.rho)} ({money(inst.ring, cur)})"
                 + (
-                    f"; each {money(1000, cur)} less ring-fence "
-                    f"{effect('the level of the other partners')} {per_thousand(price)}."
+                    f"; each {money(1000, cur)} less ring-fence would raise the level of the "
+                    f"other partners by {per_thousand(price)}."
                     if price > 0
                     else "."
                 ),
@@ -295,8 +321,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
         )
     if _spread_binds(inst, x):
         r = _row_index(split, "spread")
-        a = x / inst.tau
-        price = (_dual_for(split, r) * a.min()) if r is not None else 0.0
+        price = (_dual_for(split, r) * _per_need(inst, x).min()) if r is not None else 0.0
         out.append(
             Binding(
                 SPREAD,
@@ -306,7 +331,7 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                 f"{y}: the spread limit binds: the best-funded partner gets {inst.k:g} times the "
                 "funding per unit of need of the least-funded"
                 + (
-                    f"; raising the limit by 0.1 {effect('the lowest attainment level')} "
+                    "; raising the limit by 0.1 would raise the lowest attainment level by "
                     f"{price * 0.1 * 100:.2f} percentage points."
                     if price > 0
                     else "."
@@ -334,9 +359,12 @@ def need_words(project: Project, scenario: Scenario, index: int) -> str:
     gap = 1 - (p.back_office_capacity or 0.0)
     factor = 1 + w.multiple_disadvantage * d + w.back_office_gap * gap
     if scenario.basis == "capacity":
-        base, short = f"its capacity of {money(p.capacity, project.currency)}", "its capacity"
+        base, short = (
+            f"its capacity of {money(p.capacity or 0.0, project.currency)}",
+            ("its capacity"),
+        )
     elif scenario.basis == "reach":
-        base, short = f"the {p.reach:,.0f} people it serves a year", "its reach"
+        base, short = f"the {p.reach or 0:,.0f} people it serves a year", "its reach"
     else:
         base, short = "an equal base of 1", "the equal base"
     return (
@@ -345,23 +373,51 @@ def need_words(project: Project, scenario: Scenario, index: int) -> str:
     )
 
 
-def partner_reason(
-    project: Project, scenario: Scenario, pr: PartnerResult, result: ScenarioResult
+def fair_share_words(
+    scenario: Scenario, pr: PartnerResult, distributable: Sequence[int], n_included: int, cur: str
 ) -> str:
+    """``its fair share is £300,000`` and, with a core share, how much of it is the core."""
+    total = money(pr.fair_share_total, cur)
+    kappa = scenario.core_share
+    if kappa <= 0 or n_included == 0:
+        return f"its fair share is {total}"
+    core = kappa * sum(distributable) / n_included
+    if kappa >= 1:
+        return (
+            f"its fair share is {total}, the same as every partner's: the whole budget "
+            "is shared equally as core grants"
+        )
+    return (
+        f"its fair share is {total}: an equal core part of {money(core, cur)} "
+        f"({share_words(kappa)} of the budget shared equally between the {n_included} "
+        f"partners) plus {money(pr.fair_share_total - core, cur)} by need"
+    )
+
+
+def partner_reason(
+    project: Project,
+    scenario: Scenario,
+    pr: PartnerResult,
+    years: Sequence[int],
+    distributable: Sequence[int],
+    n_included: int,
+) -> str:
+    """Why a partner gets what it gets, in a few sentences."""
     cur = project.currency
     if not pr.included:
         return f"{pr.name} is left out of this scenario."
-    years = result.years
+    fee = sum(pr.lines["management"])
     parts = [
         f"{pr.name} receives {money(pr.total, cur)} over {len(years)} "
         f"year{'s' if len(years) != 1 else ''}"
     ]
-    if pr.lead and sum(pr.lines["management"]):
-        parts[0] += f", plus {money(sum(pr.lines['management']), cur)} management fee as lead"
+    if pr.lead and fee:
+        parts[0] += f", plus {money(fee, cur)} management fee as lead"
     parts[0] += "."
     parts.append(
-        f"Its {need_words(project, scenario, pr.index)}, so its fair share is "
-        f"{money(pr.fair_share_total, cur)} and it gets {pct(pr.attainment)} of it."
+        f"Its {need_words(project, scenario, pr.index)}, so "
+        f"{fair_share_words(scenario, pr, distributable, n_included, cur)}, "
+        f"and it gets {pct(pr.attainment)} of it."
     )
     groups: list[tuple[str, list[int]]] = []
     for y, r in zip(years, pr.limited_by_per_year, strict=True):
@@ -375,12 +431,9 @@ def partner_reason(
             if len(ys) == 1
             else ("In every year" if len(ys) == len(years) else f"In {ys[0]}–{ys[-1]}")
         )
-        words = REASON_WORDS.get(reason, reason)
-        if reason == LEVEL and scenario.rule == "closest":
-            words = "it gets as close to its fair share as the rules allow"
-        parts.append(f"{when} {words}.")
+        parts.append(f"{when} {REASON_WORDS.get(reason, reason)}.")
     diff = pr.vs_size_proportional
-    what = "With the fee that is" if pr.lead and sum(pr.lines["management"]) else "That is"
+    what = "With the fee that is" if pr.lead and fee else "That is"
     if diff > 0:
         parts.append(f"{what} {money(diff, cur)} more than under a size-proportional split.")
     elif diff < 0:
@@ -391,42 +444,59 @@ def partner_reason(
 
 
 def method_words(scenario: Scenario, method: str = "fast") -> str:
+    """How this scenario's split was computed, line by line (for the Method sheet)."""
     s = scenario
     lines = [
         f"Need: each partner's base ({s.basis}) × (1 + {s.weights.multiple_disadvantage:g} × "
         f"multiple disadvantage + {s.weights.back_office_gap:g} × back-office gap), where the "
         "back-office gap is 1 minus its back-office capacity score.",
-        "Fair share: the distributable budget (after the management fee) divided in proportion "
-        "to need.",
     ]
-    if s.rule == "leximin":
+    if s.core_share >= 1:
         lines.append(
-            "Rule: raise the worst-off first (leximin). The partner furthest below its "
-            "fair share is raised as far as the rules allow, then the next, until the "
-            "budget is spent; nobody can be given more without taking from someone "
-            "who has less, relative to fair share."
+            "Fair share: the distributable budget (after the management fee) shared equally "
+            "between the partners taking part (a core share of 100%); need does not count."
+        )
+    elif s.core_share > 0:
+        lines.append(
+            f"Fair share: an equal core part, {share_words(s.core_share)} of the distributable "
+            "budget (after the management fee) split equally between the partners taking "
+            f"part, plus the other {share_words(1 - s.core_share)} divided in proportion to "
+            "need."
         )
     else:
         lines.append(
-            "Rule: closest to fair shares. The split that keeps the total distance "
-            "from fair shares (each measured as a share of that partner's fair "
-            "share) as small as the rules allow."
+            "Fair share: the distributable budget (after the management fee) divided in "
+            "proportion to need."
         )
+    lines.append(
+        "Rule: raise the worst-off first (leximin). The partner furthest below its "
+        "fair share is raised as far as the rules allow, then the next, until the "
+        "budget is spent; nobody can be given more without taking from someone "
+        "who has less, relative to fair share."
+        + (
+            " Computed by the textbook rounds of linear programs."
+            if method == "rounds"
+            else " Computed in closed form and confirmed, level by level, by linear programs."
+        )
+    )
     rules = [
         "every year's budget is shared out exactly",
         "no partner gets more than its capacity",
         "no partner gets less than its floor",
     ]
     if s.management_fee > 0:
-        rules.append(f"the lead keeps a management fee of {pct(s.management_fee, 1)} of the budget")
+        rules.append(
+            f"the lead keeps a management fee of {share_words(s.management_fee)} of the budget"
+        )
     if s.ring_fence > 0:
         rules.append(
-            f"by-and-for partners together get at least {pct(s.ring_fence, 0)} of the "
+            f"by-and-for partners together get at least {share_words(s.ring_fence)} of the "
             "distributable budget (ring-fence)"
         )
     if s.needs_floor > 0:
         rules.append(
-            f"every partner gets at least {pct(s.needs_floor, 0)} of its fair share (needs floor)"
+            f"every partner gets at least {share_words(s.needs_floor)} of its fair share "
+            "(needs floor)"
         )
     if s.spread_limit is not None:
         rules.append(
@@ -435,7 +505,7 @@ def method_words(scenario: Scenario, method: str = "fast") -> str:
         )
     if s.lead_cap is not None:
         rules.append(
-            f"the lead takes at most {pct(s.lead_cap, 0)} of the distributable budget "
+            f"the lead takes at most {share_words(s.lead_cap)} of the distributable budget "
             "before its fee (lead cap)"
         )
     lines.append("Rules: " + "; ".join(rules) + ".")
@@ -446,175 +516,34 @@ def method_words(scenario: Scenario, method: str = "fast") -> str:
     )
     if s.unrestricted_share > 0:
         lines.append(
-            f"Unrestricted: {pct(s.unrestricted_share, 0)} of each grant is marked "
+            f"Unrestricted: {share_words(s.unrestricted_share)} of each grant is marked "
             "unrestricted (part of the grant, not extra money)."
         )
     lines.append(
         "Rounding: whole currency units by the largest remainder method; every year "
         "adds up exactly and no cap or floor is broken."
     )
+    lines.append(
+        "Size-proportional split (the comparison): each year's whole grant, the fee "
+        "included, shared in proportion to capacity with no one above its capacity, and "
+        "rounded the same way; where fair shares are that split they are rounded alike, so "
+        "a scenario that is the size-proportional split shows no change."
+    )
     return "\n".join(lines)
 
 
-def summary_message(project: Project, scenario: Scenario, result: ScenarioResult) -> str:
-    m = result.metrics
+def summary_message(
+    project: Project, partners: Sequence[PartnerResult], budget: Sequence[int], metrics: Metrics
+) -> str:
+    """One sentence for a solved scenario: the total, the attainment range, by-and-for."""
+    m = metrics
     cur = project.currency
-    total = sum(result.budget)
     text = (
-        f"Solved: {money(total, cur)} shared between "
-        f"{sum(1 for p in result.partners if p.included)} partners; every partner gets at "
+        f"Solved: {money(sum(budget), cur)} shared between "
+        f"{sum(1 for p in partners if p.included)} partners; every partner gets at "
         f"least {pct(m.min_attainment)} of its fair share (at most "
         f"{pct(m.max_attainment)})"
     )
-    if any(p.by_and_for and p.included for p in result.partners):
-        text += (
-            f"; by-and-for partners get {pct(m.by_and_for_share, 0)} of the distributable budget"
-        )
+    if any(p.by_and_for and p.included for p in partners):
+        text += f"; by-and-for partners get {pct(m.by_and_for_share)} of the distributable budget"
     return text + "."
-
-
-# ----------------------------------------------------------------------------------
-# Relaxations: the smallest edits that make an infeasible scenario solve
-# ----------------------------------------------------------------------------------
-
-
-def relaxations(project: Project, j: int, solver: str = "highs") -> list[Relaxation]:
-    """Edits to the project that, applied together, make scenario ``j`` solve.
-
-    An elastic version of each year's program gives every limit a slack, priced in
-    currency, and minimises their total; the slacks become edits to the project's own
-    fields (a partner's floor or capacity is one figure for all years, so it moves by
-    the largest slack any year needs). The edits are then applied and checked.
-    """
-    from allocator.engine.solve import year_instances
-
-    edits: dict[str, Relaxation] = {}
-    current = project
-    for _attempt in range(4):
-        scenario = current.scenarios[j]
-        insts = year_instances(current, scenario)
-        round_edits = _elastic_edits(current, j, insts, solver)
-        if not round_edits:
-            break
-        for r in round_edits:
-            if r.field in edits:
-                edits[r.field].to_value = r.to_value
-                edits[r.field].explanation = _edit_words(
-                    project, r.field, edits[r.field].from_value, r.to_value
-                )
-            else:
-                edits[r.field] = r
-        current = apply_relaxations(project, list(edits.values()))
-        if check_project(current):
-            break
-        sc = current.scenarios[j]
-        if not any(feasibility_checks(current, sc, inst) for inst in year_instances(current, sc)):
-            break
-    return list(edits.values())
-
-
-def _elastic_edits(
-    project: Project, j: int, insts: list[YearInstance], solver: str
-) -> list[Relaxation]:
-    scen = project.scenarios[j]
-    lower: dict[str, float] = {}
-    raise_: dict[str, float] = {}
-    # On the capacity basis a partner's capacity is also its size in the need formula:
-    # raising it raises its fair share too, so it rarely cures a needs floor or spread
-    # problem. There, capacity is the last thing to move.
-    capacity_cost = 1000.0 if scen.basis == "capacity" else 1.0
-    for inst in insts:
-        prog = YearProgram(inst, "elastic", solver, capacity_cost=capacity_cost)
-        sol = prog.solve()
-        if sol.status != "optimal":
-            continue
-        sol = prog.even_out(sol)
-        D = inst.D
-        for col, (kind, k) in prog.elastic.items():
-            s = float(sol.x[col])
-            if s <= 1e-9:
-                continue
-            if kind == "floor":
-                i = inst.index[k]
-                f = f"partners[{i}].floor"
-                lower[f] = min(lower.get(f, INF), inst.floor[k] - s * D)
-            elif kind == "capacity":
-                i = inst.index[k]
-                f = f"partners[{i}].capacity"
-                raise_[f] = max(raise_.get(f, -INF), inst.cap[k] + s * D)
-            elif kind == "needs_floor":
-                f = f"scenarios[{j}].needs_floor"
-                tau_s = inst.tau[k] / D
-                lower[f] = min(lower.get(f, INF), (inst.alpha * tau_s - s) / tau_s)
-            elif kind == "lead_cap":
-                f = f"scenarios[{j}].lead_cap"
-                raise_[f] = max(raise_.get(f, -INF), inst.lam + s)
-            elif kind == "ring_fence":
-                f = f"scenarios[{j}].ring_fence"
-                lower[f] = min(lower.get(f, INF), inst.rho - s)
-            elif kind == "spread":
-                f = f"scenarios[{j}].spread_limit"
-                L = sol.x[prog.layout.L]
-                U = sol.x[prog.layout.U]
-                need_k = U / L if L > 1e-12 else inst.k + s * 1e6
-                raise_[f] = max(raise_.get(f, -INF), need_k)
-    out = []
-    for f, v in lower.items():
-        old = _get(project, f)
-        if f.endswith(".floor"):
-            new = max(0.0, float(math.floor(v + 1e-3)))  # whole units, never more than needed
-        else:
-            new = max(0.0, math.floor(v * 10000 - 1e-6) / 10000)
-        if new < old:
-            out.append(Relaxation(f, old, new, _edit_words(project, f, old, new)))
-    for f, v in raise_.items():
-        old = _get(project, f)
-        if f.endswith(".capacity"):
-            new = float(math.ceil(v - 1e-3))
-        elif f.endswith(".spread_limit"):
-            new = math.ceil(v * 100 + 1e-6) / 100
-        else:
-            new = min(1.0, math.ceil(v * 10000 + 1e-6) / 10000)
-        if new > old:
-            out.append(Relaxation(f, old, new, _edit_words(project, f, old, new)))
-    return out
-
-
-def _get(project: Project, path: str) -> float:
-    head, key = path.rsplit(".", 1)
-    kind, idx = head.split("[")
-    obj = (project.partners if kind == "partners" else project.scenarios)[int(idx.rstrip("]"))]
-    return float(getattr(obj, key))
-
-
-def _edit_words(project: Project, path: str, old: float, new: float) -> str:
-    head, key = path.rsplit(".", 1)
-    kind, idx = head.split("[")
-    i = int(idx.rstrip("]"))
-    cur = project.currency
-    verb = "raise" if new > old else "lower"
-    if kind == "partners":
-        name = project.partners[i].name
-        return f"{verb} {name}'s {key} from {money(old, cur)} to {money(new, cur)}"
-    label = {
-        "needs_floor": "needs floor",
-        "lead_cap": "lead cap",
-        "ring_fence": "ring-fence",
-        "spread_limit": "spread limit",
-    }[key]
-    if key == "spread_limit":
-        return f"{verb} the {label} from {old:g} to {new:g}"
-    return f"{verb} the {label} from {pct(old, 2)} to {pct(new, 2)}"
-
-
-def apply_relaxations(project: Project, edits: list[Relaxation]) -> Project:
-    """The project with the suggested edits made (the app's "apply suggestions")."""
-    for r in edits:
-        head, key = r.field.rsplit(".", 1)
-        kind, idx = head.split("[")
-        i = int(idx.rstrip("]"))
-        if kind == "partners":
-            project = project.with_partner(i, **{key: float(r.to_value)})
-        else:
-            project = project.with_scenario(i, **{key: float(r.to_value)})
-    return project

@@ -1,10 +1,11 @@
-"""Need, fair shares, and the closed-form splits (water-filling) the engine builds on.
+"""Need and the closed-form splits (water-filling) the engine builds on.
 
 Working in attainment (grant / fair share) turns every rule into something simple:
 floors, needs floors, capacities and the lead cap are a box per partner, the budget
-is one sum, the ring-fence one sum over by-and-for partners, and the spread limit says
-the highest attainment is at most ``k`` times the lowest (funding per unit of need is
-attainment times a constant). That makes the leximin split computable exactly:
+is one sum, the ring-fence one sum over by-and-for partners, and, when fair shares
+follow need alone (no core share), the spread limit says the highest attainment is at
+most ``k`` times the lowest (funding per unit of need is then attainment times a
+constant). That makes the leximin split computable exactly:
 
 1. With a spread limit, first find ``m``, the highest smallest attainment any split
    allows. Every leximin split has all attainments in ``[m, k m]``; inside that band
@@ -17,7 +18,10 @@ attainment times a constant). That makes the leximin split computable exactly:
 
 The engine checks this against the linear program (``solve.leximin_rounds``) on
 random instances in the tests; in production the program re-derives the levels
-from it and supplies the shadow prices.
+from it and supplies the shadow prices. With a core share and a spread limit the
+band is one of funding per unit of need, not of attainment; there the engine uses
+the split without the spread limit when it keeps the limit, and the program's
+rounds otherwise.
 """
 
 from __future__ import annotations
@@ -156,7 +160,16 @@ def leximin_split(
 
 
 def size_proportional(capacities: np.ndarray, total: float) -> np.ndarray:
-    """The "bigger slice" split: proportional to capacity, no one above its capacity."""
+    """The "bigger slice" split: proportional to capacity, no one above its capacity.
+
+    When the total fits within the capacities nobody is capped and it is exactly
+    ``total * (c / sum c)``, computed as the fair shares are (the same figures, to the
+    last bit, as a scenario on the capacity basis without weights or core share), so
+    both round alike. Beyond that, water-filling by capacity.
+    """
     if len(capacities) == 0:
         return np.zeros(0)
+    whole = float(capacities.sum())
+    if total <= whole:
+        return total * (capacities / whole)
     return waterfill(capacities, np.zeros_like(capacities), capacities, total)

@@ -11,21 +11,34 @@ Money is scaled by the year's distributable budget ``D`` (so ``x`` is a share of
 to keep every figure near 1, where solver tolerances mean what they say.
 
 Names (stable, built from partner ids, never from names):
-columns ``x[<id>]``, ``t`` (the leximin level), ``L``/``U`` (spread band),
-``dev_up[<id>]``/``dev_down[<id>]`` (closest); rows ``budget``, ``ring_fence``,
-``spread_low[<id>]``, ``spread_high[<id>]``, ``spread``, ``level[<id>]``, ``deviation[<id>]``.
+columns ``x[<id>]``, ``t`` (the leximin level), ``L``/``U`` (spread band), ``D`` (the
+distributable budget, in the budget program only); rows ``budget``, ``ring_fence``,
+``spread_low[<id>]``, ``spread_high[<id>]``, ``spread``, ``level[<id>]``.
 Bounds on ``x`` carry the floor / needs floor and the capacity / lead cap.
+
+Nothing here touches process-wide state: each program owns its HiGHS object, silenced
+through HiGHS's own options before it can print, so one engine per thread is safe.
 """
 
 from __future__ import annotations
 
-import os
-import sys
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from allocator.engine.instances import YearInstance
 from allocator.errors import SolverError
+
+__all__ = [
+    "INF",
+    "LPSolution",
+    "Round",
+    "YearInstance",
+    "YearProgram",
+    "YearSplit",
+    "highs_available",
+]
 
 INF = float("inf")
 
@@ -40,33 +53,22 @@ class LPSolution:
 
 
 @dataclass
-class YearInstance:
-    """One year of one scenario, in currency, ready for the program."""
+class Round:
+    """One leximin round: the level reached and the duals that explain it."""
 
-    year: int
-    budget: int  # B_y, whole currency
-    fee: int  # management fee M_y, whole currency
-    ids: list[str]  # included partners, in project order
-    index: list[int]  # their positions in project.partners
-    need: np.ndarray
-    tau: np.ndarray  # fair shares
-    lo: np.ndarray  # max(floor, needs floor * fair share)
-    lo_kind: list[str]
-    hi: np.ndarray  # min(capacity, lead cap)
-    hi_kind: list[str]
-    floor: np.ndarray
-    cap: np.ndarray
-    bf: np.ndarray  # bool: by-and-for
-    lead: np.ndarray  # bool
-    ring: float  # rho * D (currency)
-    rho: float
-    alpha: float
-    lam: float | None
-    k: float | None  # spread limit
+    level: float
+    free: np.ndarray  # partners not yet fixed when the round ran
+    solution: LPSolution
 
-    @property
-    def D(self) -> float:  # noqa: N802 - the model's own symbol
-        return float(self.budget - self.fee)
+
+@dataclass
+class YearSplit:
+    """One year's continuous split and the program rounds that confirm and explain it."""
+
+    inst: YearInstance
+    x: np.ndarray  # continuous, currency
+    rounds: list[Round]
+    row_names: list[str] = field(default_factory=list)  # the program's rows, for duals
 
 
 @dataclass
@@ -77,21 +79,31 @@ class _Layout:
     t: int = -1
     L: int = -1  # noqa: N815
     U: int = -1  # noqa: N815
-    dev: int = -1  # first dev_up column; dev_down follows n later
+    D: int = -1  # noqa: N815 - the budget program's distributable budget column
     ring_row: int = -1
     spread_low: int = -1  # first spread_low row
     spread_high: int = -1
     spread_row: int = -1
     level: int = -1  # first level row
-    deviation: int = -1
+
+
+MODES = ("leximin", "elastic", "budget")
 
 
 class YearProgram:
-    """One year's program, built once; ``mode`` is "leximin", "closest" or "elastic"."""
+    """One year's program, built once.
+
+    ``mode``: "leximin" (maximise the smallest attainment; re-solved warm round after
+    round), "elastic" (every limit gets a priced slack: the smallest relaxations) or
+    "budget" (the distributable budget is a variable: the least and the most that
+    the rules of the year can take, everything else as it stands).
+    """
 
     def __init__(
         self, inst: YearInstance, mode: str, solver: str = "highs", capacity_cost: float = 1.0
     ):
+        if mode not in MODES:
+            raise ValueError(f"unknown program mode {mode!r}")
         self.inst = inst
         self.mode = mode
         self.solver = solver
@@ -101,13 +113,34 @@ class YearProgram:
         if solver == "highs":
             self._highs = _make_highs()
             if mode != "leximin":
-                # one cold solve each: presolve pays for itself there (21 ms against 37 ms
-                # for the closest program at 1,000 partners)
+                # solved cold once or twice: presolve pays for itself there
                 self._highs.setOptionValue("presolve", "on")
             self._pass()
 
     # -- the matrix ---------------------------------------------------------------
+    # Rows are kept in compressed form (``starts``, ``index``, ``value``: row r holds
+    # columns ``index[starts[r]:starts[r + 1]]``), which is what HiGHS takes.
+
+    @property
+    def rows(self) -> tuple[list[list[int]], list[list[float]]]:
+        """The rows as lists of (columns, coefficients), one pair of lists per row."""
+        st, ix, va = self.starts, self.index, self.value
+        idx = [ix[st[r] : st[r + 1]].tolist() for r in range(len(st) - 1)]
+        val = [va[st[r] : st[r + 1]].tolist() for r in range(len(st) - 1)]
+        return idx, val
+
+    def _set_rows(self, a_idx: list[list[int]], a_val: list[list[float]]) -> None:
+        starts = np.zeros(len(a_idx) + 1, dtype=np.int32)
+        starts[1:] = np.cumsum([len(r) for r in a_idx])
+        self.starts = starts
+        self.index = np.fromiter((j for r in a_idx for j in r), dtype=np.int32, count=starts[-1])
+        self.value = np.fromiter((v for r in a_val for v in r), dtype=float, count=starts[-1])
+
     def _build(self) -> None:
+        """The elastic and budget programs (solved cold, once or twice each)."""
+        if self.mode == "leximin":
+            self._build_leximin()
+            return
         inst, mode = self.inst, self.mode
         n = len(inst.ids)
         D = inst.D
@@ -123,15 +156,16 @@ class YearProgram:
                 cols_lo.append(0.0)
                 cols_hi.append(INF)
             else:
-                cols_lo.append(inst.lo[i] / D)
-                cols_hi.append(inst.hi[i] / D)
+                # the limits that scale with the budget become rows below
+                cols_lo.append(inst.floor[i] / D)
+                cols_hi.append(inst.cap[i] / D)
             cost.append(0.0)
-        if mode == "leximin":
-            lay.t = len(names)
-            names.append("t")
-            cols_lo.append(-INF)
+        if mode == "budget":
+            lay.D = len(names)
+            names.append("D")
+            cols_lo.append(0.0)
             cols_hi.append(INF)
-            cost.append(-1.0)
+            cost.append(1.0)  # least budget first; ``budget_range`` flips it for the most
         if inst.k is not None:
             lay.L = len(names)
             names.append("L")
@@ -143,18 +177,6 @@ class YearProgram:
             cols_lo.append(0.0)
             cols_hi.append(INF)
             cost.append(0.0)
-        if mode == "closest":
-            lay.dev = len(names)
-            for pid in inst.ids:
-                names.append(f"dev_up[{pid}]")
-                cols_lo.append(0.0)
-                cols_hi.append(INF)
-                cost.append(1.0)
-            for pid in inst.ids:
-                names.append(f"dev_down[{pid}]")
-                cols_lo.append(0.0)
-                cols_hi.append(INF)
-                cost.append(1.0)
         # Elastic columns: one slack per relaxable limit, all in shares of D.
         self.elastic: dict[int, tuple[str, int | None]] = {}
         if mode == "elastic":
@@ -182,40 +204,41 @@ class YearProgram:
             rows_hi.append(hi)
             return len(rnames) - 1
 
-        row("budget", list(range(n)), [1.0] * n, 1.0, 1.0)
+        if mode == "budget":
+            row("budget", [*range(n), lay.D], [1.0] * n + [-1.0], 0.0, 0.0)
+        else:
+            row("budget", list(range(n)), [1.0] * n, 1.0, 1.0)
         if inst.ring > 0:
             bf = [i for i in range(n) if inst.bf[i]]
             idx, val = list(bf), [1.0] * len(bf)
             if mode == "elastic":
                 idx.append(slack("ring_fence", None))
                 val.append(1.0)
-            lay.ring_row = row("ring_fence", idx, val, inst.ring / D, INF)
+            if mode == "budget":
+                lay.ring_row = row("ring_fence", [*idx, lay.D], [*val, -inst.rho], 0.0, INF)
+            else:
+                lay.ring_row = row("ring_fence", idx, val, inst.ring / D, INF)
         if inst.k is not None:
+            # funding per unit of need within [L, U]: x / (need share), which is
+            # attainment when fair shares follow need alone (no core share)
+            nu = inst.spread_dir
             lay.spread_low = len(rnames)
             for i, pid in enumerate(inst.ids):
-                row(f"spread_low[{pid}]", [i, lay.L], [1.0, -tau[i]], 0.0, INF)
+                row(f"spread_low[{pid}]", [i, lay.L], [1.0, -nu[i]], 0.0, INF)
             lay.spread_high = len(rnames)
             for i, pid in enumerate(inst.ids):
-                row(f"spread_high[{pid}]", [i, lay.U], [1.0, -tau[i]], -INF, 0.0)
+                row(f"spread_high[{pid}]", [i, lay.U], [1.0, -nu[i]], -INF, 0.0)
             idx, val = [lay.U, lay.L], [1.0, -inst.k]
             if mode == "elastic":
                 idx.append(slack("spread", None))
                 val.append(-1.0)
             lay.spread_row = row("spread", idx, val, -INF, 0.0)
-        if mode == "leximin":
-            lay.level = len(rnames)
+        if mode == "budget":
             for i, pid in enumerate(inst.ids):
-                row(f"level[{pid}]", [i, lay.t], [1.0, -tau[i]], 0.0, INF)
-        if mode == "closest":
-            lay.deviation = len(rnames)
-            for i, pid in enumerate(inst.ids):
-                row(
-                    f"deviation[{pid}]",
-                    [i, lay.dev + i, lay.dev + n + i],
-                    [1.0, -tau[i], tau[i]],
-                    tau[i],
-                    tau[i],
-                )
+                if inst.alpha > 0:
+                    row(f"needs_floor[{pid}]", [i, lay.D], [1.0, -inst.alpha * tau[i]], 0.0, INF)
+                if inst.lead[i] and inst.lam is not None:
+                    row(f"lead_cap[{pid}]", [i, lay.D], [1.0, -inst.lam], -INF, 0.0)
         if mode == "elastic":
             # Lower limits (floor, needs floor) and upper limits (capacity, lead cap),
             # each with its own slack so the suggestion names the limit to move.
@@ -245,12 +268,106 @@ class YearProgram:
         self.cost = np.array(cost)
         self.row_lo = np.array(rows_lo)
         self.row_hi = np.array(rows_hi)
-        self.rows = (a_idx, a_val)
+        self._set_rows(a_idx, a_val)
+
+    def _build_leximin(self, same_partners: bool = False) -> None:
+        """The leximin program from arrays: the program re-solved round after round.
+
+        Rows, in order: ``budget``; ``ring_fence`` (when set); ``spread_low[<id>]``,
+        ``spread_high[<id>]``, ``spread`` (when set); ``level[<id>]``. Columns: ``x``,
+        ``t``, then ``L`` and ``U`` (when a spread limit is set). ``same_partners``: the
+        partners and the rules switched on are those of the last build (an update), so
+        the names are kept.
+        """
+        inst = self.inst
+        n = len(inst.ids)
+        D = inst.D
+        tau = inst.tau / D
+        ids = inst.ids
+        old = self.layout if same_partners else None
+        lay = _Layout(n=n)
+        lay.col_names = old.col_names if old else [f"x[{pid}]" for pid in ids] + ["t"]
+        lay.t = n
+        col_lo = [inst.lo / D, [-INF]]
+        col_hi = [inst.hi / D, [INF]]
+        cost = [np.zeros(n), [-1.0]]
+        spread = inst.k is not None
+        if spread:
+            lay.L, lay.U = n + 1, n + 2
+            if not old:
+                lay.col_names += ["L", "U"]
+            col_lo.append([0.0, 0.0])
+            col_hi.append([INF, INF])
+            cost.append([0.0, 0.0])
+        x = np.arange(n, dtype=np.int32)
+        names = ["budget"]
+        lengths = [np.array([n])]
+        index = [x]
+        value = [np.ones(n)]
+        row_lo = [[1.0]]
+        row_hi = [[1.0]]
+        if inst.ring > 0:
+            bf = x[inst.bf]
+            lay.ring_row = len(names)
+            names.append("ring_fence")
+            lengths.append(np.array([len(bf)]))
+            index.append(bf)
+            value.append(np.ones(len(bf)))
+            row_lo.append([inst.ring / D])
+            row_hi.append([INF])
+        if spread:
+            # funding per unit of need within [L, U]: x / (need share), which is
+            # attainment when fair shares follow need alone (no core share)
+            nu = inst.spread_dir
+            two = np.full(n, 2)
+            for first, band, lo_, hi_, kind in (
+                ("spread_low", lay.L, 0.0, INF, "low"),
+                ("spread_high", lay.U, -INF, 0.0, "high"),
+            ):
+                if kind == "low":
+                    lay.spread_low = len(names)
+                else:
+                    lay.spread_high = len(names)
+                if not old:
+                    names += [f"{first}[{pid}]" for pid in ids]
+                else:
+                    names += old.row_names[len(names) : len(names) + n]
+                lengths.append(two)
+                index.append(np.column_stack([x, np.full(n, band, dtype=np.int32)]).ravel())
+                value.append(np.column_stack([np.ones(n), -nu]).ravel())
+                row_lo.append(np.full(n, lo_))
+                row_hi.append(np.full(n, hi_))
+            lay.spread_row = len(names)
+            names.append("spread")
+            lengths.append(np.array([2]))
+            index.append(np.array([lay.U, lay.L], dtype=np.int32))
+            value.append(np.array([1.0, -inst.k]))
+            row_lo.append([-INF])
+            row_hi.append([0.0])
+        lay.level = len(names)
+        names += old.row_names[len(names) :] if old else [f"level[{pid}]" for pid in ids]
+        lengths.append(np.full(n, 2))
+        index.append(np.column_stack([x, np.full(n, lay.t, dtype=np.int32)]).ravel())
+        value.append(np.column_stack([np.ones(n), -tau]).ravel())
+        row_lo.append(np.zeros(n))
+        row_hi.append(np.full(n, INF))
+        lay.row_names = names
+        self.layout = lay
+        self.elastic = {}
+        self.col_lo = np.concatenate([np.asarray(c, dtype=float) for c in col_lo])
+        self.col_hi = np.concatenate([np.asarray(c, dtype=float) for c in col_hi])
+        self.cost = np.concatenate([np.asarray(c, dtype=float) for c in cost])
+        self.row_lo = np.concatenate([np.asarray(r, dtype=float) for r in row_lo])
+        self.row_hi = np.concatenate([np.asarray(r, dtype=float) for r in row_hi])
+        starts = np.zeros(len(names) + 1, dtype=np.int32)
+        np.cumsum(np.concatenate(lengths), out=starts[1:])
+        self.starts = starts
+        self.index = np.concatenate(index).astype(np.int32)
+        self.value = np.concatenate(value).astype(float)
 
     def _pass(self) -> None:
         import highspy
 
-        a_idx, a_val = self.rows
         lp = highspy.HighsLp()
         lp.num_col_ = len(self.cost)
         lp.num_row_ = len(self.row_lo)
@@ -260,11 +377,9 @@ class YearProgram:
         lp.row_lower_ = self.row_lo
         lp.row_upper_ = self.row_hi
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        starts = np.zeros(len(a_idx) + 1, dtype=np.int32)
-        starts[1:] = np.cumsum([len(r) for r in a_idx])
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = np.fromiter((j for r in a_idx for j in r), dtype=np.int32)
-        lp.a_matrix_.value_ = np.fromiter((v for r in a_val for v in r), dtype=float)
+        lp.a_matrix_.start_ = self.starts
+        lp.a_matrix_.index_ = self.index
+        lp.a_matrix_.value_ = self.value
         self._highs.passModel(lp)
 
     # -- changes in place ------------------------------------------------------------
@@ -312,26 +427,26 @@ class YearProgram:
             old.ids == inst.ids
             and (old.ring > 0) == (inst.ring > 0)
             and (old.k is None) == (inst.k is None)
-            and self.mode != "elastic"
+            and self.mode == "leximin"
             and np.array_equal(old.bf, inst.bf)
         )
         if not same:
             return False
-        old_idx, old_val = self.rows
+        old_value = self.value
         self.inst = inst
-        self._build()
+        self._build_leximin(same_partners=True)
         if self._highs is None:
             return True
         h = self._highs
         ncol, nrow = len(self.cost), len(self.row_lo)
         h.changeColsBounds(ncol, np.arange(ncol, dtype=np.int32), self.col_lo, self.col_hi)
         h.changeRowsBounds(nrow, np.arange(nrow, dtype=np.int32), self.row_lo, self.row_hi)
-        a_idx, a_val = self.rows
-        for r in range(nrow):
-            if a_val[r] != old_val[r]:
-                for j, v, w in zip(a_idx[r], a_val[r], old_val[r], strict=True):
-                    if v != w:
-                        h.changeCoeff(r, j, float(v))
+        # the same rows and columns: only changed coefficients go to HiGHS
+        changed = np.nonzero(self.value != old_value)[0]
+        if len(changed):
+            row_of = np.repeat(np.arange(nrow), np.diff(self.starts))
+            for pos in changed.tolist():
+                h.changeCoeff(int(row_of[pos]), int(self.index[pos]), float(self.value[pos]))
         return True
 
     def even_out(self, first: LPSolution) -> LPSolution:
@@ -373,10 +488,17 @@ class YearProgram:
             self.row_lo = np.append(self.row_lo, -INF)
             self.row_hi = np.append(self.row_hi, 0.0)
             self.layout.row_names.append(f"relax_share[{self.layout.col_names[j]}]")
+        self._set_rows(a_idx, a_val)
         if self._highs is not None:
             self._pass()
         second = self.solve()
         return second if second.status == "optimal" else first
+
+    def set_cost(self, col: int, value: float) -> None:
+        """Change one column's objective coefficient in place."""
+        self.cost[col] = value
+        if self._highs is not None:
+            self._highs.changeColCost(int(col), float(value))
 
     # -- solving ---------------------------------------------------------------------
     def solve(self) -> LPSolution:
@@ -395,7 +517,19 @@ class YearProgram:
         h = self._highs
         h.run()
         status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if status != highspy.HighsModelStatus.kOptimal:
+            # A warm start can stop without an answer ("Unknown") where a cold start
+            # does not, and a warm "infeasible" deserves the same second look before it
+            # is believed: forget the basis and solve again from scratch.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+        # These programs are bounded (every grant is capped), so "unbounded or
+        # infeasible" can only mean infeasible.
+        if status in (
+            highspy.HighsModelStatus.kInfeasible,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
             m = len(self.row_lo)
             return LPSolution(
                 "infeasible",
@@ -405,7 +539,10 @@ class YearProgram:
                 float("nan"),
             )
         if status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(f"HiGHS stopped without an optimum ({h.modelStatusToString(status)})")
+            raise SolverError(
+                "HiGHS stopped without an optimum, even from a cold start "
+                f"({h.modelStatusToString(status)})"
+            )
         sol = h.getSolution()
         return LPSolution(
             "optimal",
@@ -462,25 +599,36 @@ class YearProgram:
         return LPSolution("optimal", x, rd, cd, float(pulp.value(prob.objective) or 0.0))
 
 
+_CBC_LOCK = threading.Lock()
+_CBC_SOLVER = None
+
+
 def _cbc():
-    """CBC on PATH when there is one, else the copy PuLP ships (its older interface)."""
-    import warnings
+    """CBC on PATH when there is one, else the copy PuLP ships (its older interface).
 
-    import pulp
+    Chosen once per process, under a lock: making PuLP's shipped CBC command warns
+    that it is deprecated, and silencing that changes the process's warning filters,
+    which must not happen while another thread solves.
+    """
+    global _CBC_SOLVER
 
-    solver = pulp.COIN_CMD(msg=False)
-    if solver.available():
-        return solver
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return pulp.PULP_CBC_CMD(msg=False)
+    with _CBC_LOCK:
+        if _CBC_SOLVER is None:
+            import warnings
+
+            import pulp
+
+            solver = pulp.COIN_CMD(msg=False)
+            if not solver.available():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    solver = pulp.PULP_CBC_CMD(msg=False)
+            _CBC_SOLVER = solver
+        return _CBC_SOLVER
 
 
 def _safe(name: str) -> str:
     return name.replace("[", "_").replace("]", "").replace("-", "_").replace(" ", "_")
-
-
-_banner_hidden = False
 
 
 def _highs_class():
@@ -494,29 +642,9 @@ def _highs_class():
 
 
 def _make_highs():
-    """A silent HiGHS. Its first construction prints a banner on the C stdout, which
-    would corrupt ``fairshare solve --json``, so that one is made with fd 1 muted."""
-    global _banner_hidden
-
-    if _banner_hidden:
-        h = _highs_class()()
-    else:
-        sys.stdout.flush()
-        try:
-            saved = os.dup(1)
-            null = os.open(os.devnull, os.O_WRONLY)
-        except OSError:  # no stdout at all (a windowed app): nothing to protect
-            saved = null = -1
-        try:
-            if saved >= 0:
-                os.dup2(null, 1)
-            h = _highs_class()()
-        finally:
-            if saved >= 0:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(null)
-        _banner_hidden = True
+    """A silent HiGHS of its own. It prints nothing once ``output_flag`` is off, which is
+    set before it is given a model, so no file descriptor is ever redirected."""
+    h = _highs_class()()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     # The leximin programs are re-solved warm round after round; presolve costs more

@@ -1,8 +1,19 @@
-"""What a solve returns: figures that carry their own explanations."""
+"""What a solve returns: figures that carry their own explanations.
+
+Every result is immutable (frozen dataclasses holding tuples), so a worker thread can
+hand one to the screen without either side changing it afterwards, and each carries
+the fingerprint of the project it was solved from, so a view can tell a result of an
+older edit from a current one.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from allocator.errors import Problem
 
 # The names a limiting reason or a binding constraint may take, in the users' words.
 BUDGET = "budget"
@@ -26,8 +37,41 @@ REASON_WORDS = {
     EXCLUDED: "it is left out of this scenario",
 }
 
+LINE_KEYS = ("delivery", "back_office", "management", "unrestricted")
 
-@dataclass
+
+class Status(StrEnum):
+    """How a solve ended. A ``str`` enum: ``Status.OPTIMAL == "optimal"``."""
+
+    OPTIMAL = "optimal"  # solved; the figures are the split
+    INFEASIBLE = "infeasible"  # the rules cannot all be met; checks and suggestions say why
+    ERROR = "error"  # the solver failed; no figures
+    CANCELLED = "cancelled"  # the caller stopped the solve; no figures
+    INVALID = "invalid"  # the inputs cannot be solved yet (a blank score...); see problems
+
+
+class Lines(dict):
+    """A partner's budget lines by name (delivery, back_office, management, unrestricted),
+    each a tuple of whole units per year. Read-only: a result never changes."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a result's budget lines cannot be changed")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (Lines, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
 class Binding:
     """A constraint that holds the split where it is, with its shadow price.
 
@@ -52,14 +96,23 @@ class Binding:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Relaxation:
-    """One edit to the project file; all of a result's edits together make it solve."""
+    """One edit to the project; all of a result's suggested edits together make it solve.
+
+    ``field`` is the field path in the project (``partners[1].floor``); a partner's
+    edit also names the partner by id, so it can be applied after partners were
+    reordered. ``words`` says what changes ("Amani Collective's floor from £60,000 to
+    £42,000"), ``explanation`` says it as a suggestion ("lower Amani Collective's ...").
+    """
 
     field: str
     from_value: float
     to_value: float
     explanation: str
+    partner_id: str | None = None
+    partner_index: int | None = None
+    words: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -67,10 +120,13 @@ class Relaxation:
             "from": self.from_value,
             "to": self.to_value,
             "explanation": self.explanation,
+            "words": self.words,
+            "partner_id": self.partner_id,
+            "partner_index": self.partner_index,
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class PartnerResult:
     id: str
     name: str
@@ -79,14 +135,18 @@ class PartnerResult:
     by_and_for: bool
     included: bool
     need: float  # n_p; 0 when excluded
-    per_year: list[int]  # grant excluding the management fee, whole currency
-    fair_share: list[float]  # tau_{p,y}, currency (unrounded)
-    attainment_per_year: list[float]
-    limited_by_per_year: list[str]
-    lines: dict[str, list[int]]  # delivery, back_office, management, unrestricted
+    per_year: tuple[int, ...]  # grant excluding the management fee, whole currency
+    fair_share: tuple[float, ...]  # tau_{p,y}, currency (unrounded)
+    attainment_per_year: tuple[float, ...]
+    limited_by_per_year: tuple[str, ...]
+    lines: Lines  # delivery, back_office, management, unrestricted: tuples per year
     back_office_rate: float
-    size_proportional: list[int]  # the "bigger slice" split of the same budget
+    size_proportional: tuple[int, ...]  # the "bigger slice" split of the same budget
     reason: str = ""  # why, in words
+    # The fair share in whole units: each year's fair shares rounded by the largest
+    # remainder, exactly as the size-proportional split is, so they add up to the
+    # distributable budget and equal that split where the scenario is that split.
+    fair_share_units: tuple[int, ...] = ()
 
     @property
     def total(self) -> int:
@@ -108,15 +168,16 @@ class PartnerResult:
 
     @property
     def vs_size_proportional(self) -> int:
+        """What the partner receives (its fee included) less its size-proportional split."""
         return self.received - sum(self.size_proportional)
 
     @property
-    def limited_by(self) -> list[str]:
+    def limited_by(self) -> tuple[str, ...]:
         out: list[str] = []
         for r in self.limited_by_per_year:
             if r not in out:
                 out.append(r)
-        return out
+        return tuple(out)
 
     def to_json(self) -> dict:
         return {
@@ -125,24 +186,31 @@ class PartnerResult:
             "lead": self.lead,
             "by_and_for": self.by_and_for,
             "included": self.included,
-            "per_year": self.per_year,
+            "per_year": list(self.per_year),
             "total": self.total,
-            "lines": self.lines,
+            "lines": {k: list(self.lines[k]) for k in LINE_KEYS},
             "fair_share": [round(v, 2) for v in self.fair_share],
+            "fair_share_units": list(self.fair_share_units),
             "attainment": self.attainment,
-            "attainment_per_year": self.attainment_per_year,
-            "limited_by": self.limited_by,
-            "limited_by_per_year": self.limited_by_per_year,
+            "attainment_per_year": list(self.attainment_per_year),
+            "limited_by": list(self.limited_by),
+            "limited_by_per_year": list(self.limited_by_per_year),
             "need": self.need,
             "back_office_rate": self.back_office_rate,
-            "size_proportional": self.size_proportional,
+            "size_proportional": list(self.size_proportional),
             "vs_size_proportional": self.vs_size_proportional,
             "reason": self.reason,
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Metrics:
+    """The split as a whole.
+
+    ``need_ratio`` is the largest over the smallest funding per unit of need; it is
+    unbounded (``inf`` here, ``null`` in JSON) when a partner taking part gets nothing.
+    """
+
     min_attainment: float = 0.0
     max_attainment: float = 0.0
     gini: float = 0.0
@@ -151,35 +219,56 @@ class Metrics:
     lead_share: float = 0.0
 
     def to_json(self) -> dict:
-        return dict(self.__dict__)
+        return {
+            "min_attainment": self.min_attainment,
+            "max_attainment": self.max_attainment,
+            "gini": self.gini,
+            "need_ratio": _finite(self.need_ratio),
+            "by_and_for_share": self.by_and_for_share,
+            "lead_share": self.lead_share,
+        }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScenarioResult:
+    """One scenario's split, or why there is none.
+
+    ``status`` says which: only an OPTIMAL result has partners' figures. INFEASIBLE
+    carries ``checks`` (plain arithmetic), ``relaxations`` (edits that together make
+    it solve), ``budget_alternative`` (the total grant over all years that would make
+    it solve as it stands, with ``budget_edits`` to set it) and
+    ``after_relaxations_zero`` (who would get nothing in some year after the
+    relaxations). INVALID carries ``problems`` from validation.
+    """
+
     name: str
     index: int  # position in project.scenarios
-    status: str  # optimal, infeasible, error, cancelled
+    status: Status
     message: str
     currency: str
-    years: list[int]
-    budget: list[int]
-    fee: list[int]
-    rule: str
-    partners: list[PartnerResult] = field(default_factory=list)
+    years: tuple[int, ...]
+    budget: tuple[int, ...]
+    fee: tuple[int, ...]
+    fingerprint: str = ""
+    partners: tuple[PartnerResult, ...] = ()
     metrics: Metrics = field(default_factory=Metrics)
-    binding: list[Binding] = field(default_factory=list)
-    relaxations: list[Relaxation] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)  # plain arithmetic findings
+    binding: tuple[Binding, ...] = ()
+    relaxations: tuple[Relaxation, ...] = ()
+    checks: tuple[str, ...] = ()  # plain arithmetic findings
+    problems: tuple[Problem, ...] = ()  # INVALID: what stops a solve, with paths
+    budget_alternative: int | None = None
+    budget_edits: tuple[Relaxation, ...] = ()
+    after_relaxations_zero: tuple[str, ...] = ()
     method: str = ""  # how the split was computed (for the Method sheet)
     solver: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status == "optimal"
+        return self.status == Status.OPTIMAL
 
     @property
-    def distributable(self) -> list[int]:
-        return [b - f for b, f in zip(self.budget, self.fee, strict=True)]
+    def distributable(self) -> tuple[int, ...]:
+        return tuple(b - f for b, f in zip(self.budget, self.fee, strict=True))
 
     def partner(self, pid: str) -> PartnerResult:
         for p in self.partners:
@@ -188,17 +277,25 @@ class ScenarioResult:
         raise KeyError(pid)
 
     def to_json(self) -> dict:
+        """Plain JSON types only: no Infinity or NaN, paths as text, status as text."""
         return {
             "name": self.name,
-            "status": self.status,
+            "index": self.index,
+            "status": Status(self.status).value,
             "message": self.message,
-            "rule": self.rule,
+            "fingerprint": self.fingerprint,
+            "rule": "leximin",
+            "method": self.method,
             "solver": self.solver,
-            "budget": self.budget,
-            "fee": self.fee,
+            "budget": list(self.budget),
+            "fee": list(self.fee),
             "partners": [p.to_json() for p in self.partners],
             "metrics": self.metrics.to_json(),
             "binding": [b.to_json() for b in self.binding],
             "relaxations": [r.to_json() for r in self.relaxations],
-            "checks": self.checks,
+            "budget_alternative": self.budget_alternative,
+            "budget_edits": [r.to_json() for r in self.budget_edits],
+            "after_relaxations_zero": list(self.after_relaxations_zero),
+            "checks": list(self.checks),
+            "problems": [{"path": str(p.path), "message": p.message} for p in self.problems],
         }

@@ -41,7 +41,8 @@ def largest_remainder(
         if hi is None
         else np.floor(np.asarray(hi) + EPS).astype(np.int64)
     )
-    if lo_i.sum() > total or hi_i.sum() < total or (lo_i > hi_i).any():
+    # (no upper limits: a huge stand-in per partner, never summed, which would overflow)
+    if lo_i.sum() > total or (hi is not None and hi_i.sum() < total) or (lo_i > hi_i).any():
         raise ValueError("the limits leave no whole-unit split")
     base = np.floor(x + EPS).astype(np.int64)
     base = np.clip(base, lo_i, hi_i)
@@ -49,31 +50,24 @@ def largest_remainder(
     pr = np.zeros(n) if priority is None else np.asarray(priority, float)
     left = int(total - base.sum())
     if left > 0:
-        order = np.lexsort((np.arange(n), pr, -np.round(frac, 9))).tolist()
+        order = np.lexsort((np.arange(n), pr, -np.round(frac, 9)))
         while left > 0:
-            moved = False
-            for i in order:
-                if left == 0:
-                    break
-                if base[i] < hi_i[i]:
-                    base[i] += 1
-                    left -= 1
-                    moved = True
-            if not moved:  # pragma: no cover - excluded by the check above
+            # one unit each, in order, to those still below their upper limit
+            room = order[base[order] < hi_i[order]]
+            if len(room) == 0:  # pragma: no cover - excluded by the check above
                 raise ValueError("no room to place the remaining units")
+            take = room[:left]
+            base[take] += 1
+            left -= len(take)
     elif left < 0:
-        order = np.lexsort((np.arange(n), -pr, np.round(frac, 9))).tolist()
+        order = np.lexsort((np.arange(n), -pr, np.round(frac, 9)))
         while left < 0:
-            moved = False
-            for i in order:
-                if left == 0:
-                    break
-                if base[i] > lo_i[i]:
-                    base[i] -= 1
-                    left += 1
-                    moved = True
-            if not moved:  # pragma: no cover
+            room = order[base[order] > lo_i[order]]
+            if len(room) == 0:  # pragma: no cover
                 raise ValueError("no room to remove the extra units")
+            take = room[:-left]
+            base[take] -= 1
+            left += len(take)
     return base
 
 

@@ -2,148 +2,74 @@
 
 ``solve(project)`` is the one call the command line, the workbook and the desktop
 app make. An :class:`Engine` keeps each year's program between calls, so a re-solve
-after one edited figure changes bounds in place and starts warm; ``should_cancel``
-is polled between years and between leximin rounds.
+after one edited figure changes bounds in place and starts warm.
+
+One Engine belongs to one thread: it holds solver objects that must not be used from
+two threads at once. Engines share nothing, so two threads may each own one and
+solve at the same time (the desktop app's worker owns one while the main thread
+saves). Nothing process-wide is touched while solving.
+
+``Engine.solve`` never raises for bad input: a project that
+:func:`allocator.domain.edits.validate` refuses gives results with status INVALID
+and the problems; ``should_cancel`` is polled between years, between leximin rounds
+and throughout the search for suggested changes, and a cancelled solve gives results
+with status CANCELLED (the engine stays ready for the next solve).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from allocator.domain.model import Project, Scenario, ValidationError
-from allocator.engine import explain, metrics
-from allocator.engine.fairness import leximin_split, need, size_proportional
-from allocator.engine.program import (
-    INF,
-    LPSolution,
-    SolverError,
+from allocator.domain.edits import project_fingerprint, validate
+from allocator.domain.model import Project, Scenario
+from allocator.domain.paths import describe_path
+from allocator.engine import explain, metrics, relax
+from allocator.engine.fairness import leximin_split, size_proportional
+from allocator.engine.instances import (
     YearInstance,
-    YearProgram,
-    highs_available,
+    check_scores,
+    included_partners,
+    year_instances,
+    zero_fair_shares,
 )
+from allocator.engine.program import INF, Round, YearProgram, YearSplit, highs_available
 from allocator.engine.result import (
-    CAPACITY,
     EXCLUDED,
-    FLOOR,
     LEAD_CAP,
     NEEDS_FLOOR,
+    Lines,
     PartnerResult,
     ScenarioResult,
+    Status,
 )
 from allocator.engine.rounding import largest_remainder, shift_for_group
-from allocator.errors import Cancelled
+from allocator.errors import Cancelled, Problem, SolverError, ValidationError
+
+__all__ = [
+    "Cancelled",
+    "Engine",
+    "ScenarioResult",
+    "Status",
+    "check_scores",
+    "included_partners",
+    "leximin_guided",
+    "leximin_rounds",
+    "round_split",
+    "solve",
+    "year_instances",
+]
 
 TOL = 1e-7  # share of the distributable budget treated as "at a limit"
+ShouldCancel = Callable[[], bool] | None
 
 
-@dataclass
-class Round:
-    """One leximin round: the level reached and the duals that explain it."""
-
-    level: float
-    free: np.ndarray  # partners not yet fixed when the round ran
-    solution: LPSolution
-
-
-@dataclass
-class YearSplit:
-    inst: YearInstance
-    x: np.ndarray  # continuous, currency
-    rounds: list[Round]
-    closest: LPSolution | None = None
-    row_names: list[str] = field(default_factory=list)  # the program's rows, for duals
-
-
-# ----------------------------------------------------------------------------------
-# Instances
-# ----------------------------------------------------------------------------------
-
-
-def included_partners(project: Project, scenario: Scenario) -> list[int]:
-    return [i for i, p in enumerate(project.partners) if p.id not in scenario.excluded]
-
-
-def check_scores(
-    project: Project, scenario: Scenario, j: int | None = None
-) -> list[tuple[str, str]]:
-    """Blank needs scores are an error before solving: never read as "no need"."""
-    problems = []
-    for i in included_partners(project, scenario):
-        p = project.partners[i]
-        for key in ("multiple_disadvantage", "back_office_capacity"):
-            if getattr(p, key) is None:
-                problems.append(
-                    (
-                        f"partners[{i}].{key}",
-                        f"{p.name}: the score is blank; answer the needs questions or "
-                        "enter a score from 0 to 1 (a blank is never read as no need)",
-                    )
-                )
-    return problems
-
-
-def year_instances(project: Project, scenario: Scenario) -> list[YearInstance]:
-    idx = included_partners(project, scenario)
-    partners = [project.partners[i] for i in idx]
-    needs = np.array([need(p, scenario) for p in partners])
-    total_need = needs.sum()
-    cap = np.array([p.capacity for p in partners])
-    floor = np.array([p.floor for p in partners])
-    bf = np.array([p.by_and_for for p in partners], dtype=bool)
-    lead = np.array([p.lead for p in partners], dtype=bool)
-    out = []
-    for y, (year, budget) in enumerate(zip(project.years, project.budgets(), strict=True)):
-        del y
-        fee = int(math.floor(scenario.management_fee * budget + 0.5)) if lead.any() else 0
-        D = float(budget - fee)
-        # core_share of the budget as equal core fair shares, the rest by need
-        kappa = scenario.core_share
-        share = needs / total_need if total_need > 0 else np.zeros_like(needs)
-        tau = D * (kappa / len(partners) + (1 - kappa) * share) if partners else share
-        lo = floor.copy()
-        lo_kind = [FLOOR] * len(partners)
-        if scenario.needs_floor > 0:
-            nf = scenario.needs_floor * tau
-            for i in range(len(partners)):
-                if nf[i] > lo[i]:
-                    lo[i] = nf[i]
-                    lo_kind[i] = NEEDS_FLOOR
-        hi = cap.copy()
-        hi_kind = [CAPACITY] * len(partners)
-        if scenario.lead_cap is not None:
-            for i in np.nonzero(lead)[0]:
-                if scenario.lead_cap * D < hi[i]:
-                    hi[i] = scenario.lead_cap * D
-                    hi_kind[i] = LEAD_CAP
-        out.append(
-            YearInstance(
-                year=year,
-                budget=budget,
-                fee=fee,
-                ids=[p.id for p in partners],
-                index=idx,
-                need=needs,
-                tau=tau,
-                lo=lo,
-                lo_kind=lo_kind,
-                hi=hi,
-                hi_kind=hi_kind,
-                floor=floor,
-                cap=cap,
-                bf=bf,
-                lead=lead,
-                ring=scenario.ring_fence * D,
-                rho=scenario.ring_fence,
-                alpha=scenario.needs_floor,
-                lam=scenario.lead_cap,
-                k=scenario.spread_limit,
-            )
-        )
-    return out
+def _poll(should_cancel: ShouldCancel) -> None:
+    if should_cancel is not None and should_cancel():
+        raise Cancelled()
 
 
 # ----------------------------------------------------------------------------------
@@ -217,7 +143,8 @@ def leximin_rounds(
 
     A level row with a non-zero dual is tight in every optimum (complementary
     slackness), so those partners are fixed at the level; at least one row has one.
-    Returns (split in currency, rounds) or None when the program is infeasible.
+    Returns (split in currency, rounds), or None when the first round finds the rules
+    cannot be met; a later round without an optimum raises SolverError.
     """
     inst = prog.inst
     lay = prog.layout
@@ -233,6 +160,13 @@ def leximin_rounds(
                 raise Cancelled()
             sol = prog.solve()
             if sol.status != "optimal":
+                if rounds:
+                    # Fixing partners at a level the previous round reached cannot make
+                    # the program infeasible: this is the solver's failure, not the rules'.
+                    raise SolverError(
+                        f"{inst.year}: leximin round {len(rounds) + 1} found no split "
+                        "although the round before did"
+                    )
                 return None
             t = sol.x[lay.t]
             duals = np.abs(sol.row_dual[lay.level : lay.level + n])
@@ -256,91 +190,195 @@ def leximin_rounds(
 # ----------------------------------------------------------------------------------
 
 
+def _scenario_of(path: str) -> int | None:
+    """The scenario a problem's path belongs to ("scenarios[2].ring_fence" -> 2)."""
+    if path.startswith("scenarios["):
+        head = path[len("scenarios[") :].split("]", 1)[0]
+        if head.isdigit():
+            return int(head)
+    return None
+
+
 class Engine:
     """Keeps each scenario-year's program so the next solve starts warm.
 
-    ``method``: "fast" (closed form confirmed by one program per level, the default)
-    or "rounds" (the plain leximin rounds; the reference the tests compare against).
-    ``solver``: "highs" (in process) or "cbc" (through PuLP); HiGHS falls back to CBC
-    if it fails.
+    One Engine belongs to one thread (see the module notes). ``method``: "fast"
+    (closed form confirmed by one program per level, the default) or "rounds" (the
+    plain leximin rounds; the reference the tests compare against). ``solver``:
+    "highs" (in process) or "cbc" (through PuLP); HiGHS falls back to CBC if it fails.
+
+    The programs kept are those of scenarios (by name) and years the last project
+    solved still has; ``forget`` drops more.
     """
 
     def __init__(self, solver: str | None = None, method: str = "fast"):
+        if method not in ("fast", "rounds"):
+            raise ValueError(f"unknown method {method!r}: use 'fast' or 'rounds'")
         self.solver = solver or ("highs" if highs_available() else "cbc")
         self.method = method
         self._programs: dict[tuple[str, int, str], YearProgram] = {}
+        # validation by the project's fingerprint: undo, redo and a sweep that comes
+        # back to a value meet the same project again
+        self._checked: OrderedDict[str, list[Problem]] = OrderedDict()
 
-    def program(self, key_scenario: str, y: int, inst: YearInstance, mode: str) -> YearProgram:
+    def _problems(self, project: Project, fingerprint: str) -> list[Problem]:
+        """``validate(project)``, remembered for the last few projects by fingerprint."""
+        found = self._checked.get(fingerprint)
+        if found is None:
+            found = validate(project)
+            self._checked[fingerprint] = found
+            while len(self._checked) > 8:
+                self._checked.popitem(last=False)
+        else:
+            self._checked.move_to_end(fingerprint)
+        return found
+
+    # -- the programs kept between solves ------------------------------------------
+    def program(
+        self, key_scenario: str, y: int, inst: YearInstance, mode: str = "leximin"
+    ) -> YearProgram:
+        """The kept program for this scenario-year, updated in place, or a new one."""
         key = (key_scenario, y, mode)
         prog = self._programs.get(key)
         if prog is not None and prog.solver == self.solver and prog.update(inst):
             return prog
-        prog = YearProgram(inst, mode, self.solver)
+        prog = YearProgram(inst, "leximin", self.solver)
         self._programs[key] = prog
         return prog
 
+    def forget(self, scenario_names: Iterable[str]) -> None:
+        """Drop the programs kept for these scenarios."""
+        gone = set(scenario_names)
+        for key in [k for k in self._programs if k[0] in gone]:
+            del self._programs[key]
+
+    def _keep_only(self, project: Project) -> None:
+        """Bound the kept programs by what the project has: its scenarios and years."""
+        names = {s.name for s in project.scenarios}
+        for key in list(self._programs):
+            if key[0] not in names or key[1] >= project.year_count:
+                del self._programs[key]
+
+    # -- solving ---------------------------------------------------------------------
     def solve(
         self,
         project: Project,
         scenarios: Iterable[str] | None = None,
-        should_cancel: Callable[[], bool] | None = None,
+        should_cancel: ShouldCancel = None,
+        *,
+        fingerprint: str | None = None,
+        problems: Sequence[Problem] | None = None,
     ) -> list[ScenarioResult]:
+        """One result per scenario (or per named scenario, in project order).
+
+        Never raises for bad project data (see the module notes); a scenario name the
+        project does not have raises ValidationError naming it. A caller that already
+        has ``project_fingerprint(project)`` and ``validate(project)`` for this very
+        project (the desktop app does, for every edit) may pass them so they are not
+        worked out twice.
+        """
         wanted = None if scenarios is None else list(scenarios)
         if wanted is not None:
             for name in wanted:
                 project.scenario(name)  # raises a ValidationError naming the scenario
-        out = []
-        for j, s in enumerate(project.scenarios):
-            if wanted is not None and s.name not in wanted:
-                continue
-            out.append(self.solve_scenario(project, j, should_cancel))
+        self._keep_only(project)
+        if fingerprint is None:
+            fingerprint = project_fingerprint(project)
+        if problems is None:
+            problems = self._problems(project, fingerprint)
+        out: list[ScenarioResult] = []
+        todo = [j for j, s in enumerate(project.scenarios) if wanted is None or s.name in wanted]
+        for k, j in enumerate(todo):
+            try:
+                out.append(self._solve_scenario(project, j, should_cancel, fingerprint, problems))
+            except Cancelled:
+                out += [self._cancelled(project, i, fingerprint) for i in todo[k:]]
+                break
         return out
 
     def solve_scenario(
-        self, project: Project, j: int, should_cancel: Callable[[], bool] | None = None
+        self, project: Project, j: int, should_cancel: ShouldCancel = None
     ) -> ScenarioResult:
-        scenario = project.scenarios[j]
-        result = ScenarioResult(
-            name=scenario.name,
+        """Scenario ``j`` alone (by position)."""
+        fingerprint = project_fingerprint(project)
+        try:
+            return self._solve_scenario(
+                project, j, should_cancel, fingerprint, self._problems(project, fingerprint)
+            )
+        except Cancelled:
+            return self._cancelled(project, j, fingerprint)
+
+    def _base(self, project: Project, j: int, fingerprint: str, status: Status) -> ScenarioResult:
+        try:
+            budget = tuple(project.budgets())
+        except ValidationError:  # a blank budget figure: no amounts to show
+            budget = ()
+        return ScenarioResult(
+            name=project.scenarios[j].name,
             index=j,
-            status="optimal",
+            status=status,
             message="",
             currency=project.currency,
-            years=project.years,
-            budget=project.budgets(),
-            fee=[0] * project.year_count,
-            rule=scenario.rule,
+            years=tuple(project.years),
+            budget=budget,
+            fee=(0,) * len(budget),
+            fingerprint=fingerprint,
             solver=self.solver,
         )
-        problems = check_scores(project, scenario, j)
-        if problems:
-            raise ValidationError(problems)
+
+    def _cancelled(self, project: Project, j: int, fingerprint: str) -> ScenarioResult:
+        return replace(
+            self._base(project, j, fingerprint, Status.CANCELLED),
+            message="The solve was stopped before this scenario was finished.",
+        )
+
+    def _solve_scenario(
+        self,
+        project: Project,
+        j: int,
+        should_cancel: ShouldCancel,
+        fingerprint: str,
+        problems: Sequence[Problem],
+        explain_unmet: bool = True,
+    ) -> ScenarioResult:
+        scenario = project.scenarios[j]
+        mine = tuple(p for p in problems if _scenario_of(str(p.path)) in (None, j))
+        if not mine:
+            mine = tuple(zero_fair_shares(project, scenario))
+        if mine:
+            words = "; ".join(f"{describe_path(project, p.path)}: {p.message}" for p in mine[:3])
+            more = f" (and {len(mine) - 3} more)" if len(mine) > 3 else ""
+            return replace(
+                self._base(project, j, fingerprint, Status.INVALID),
+                message=f"This scenario cannot be solved until the inputs are complete: "
+                f"{words}{more}.",
+                problems=mine,
+            )
+        base = self._base(project, j, fingerprint, Status.OPTIMAL)
         insts = year_instances(project, scenario)
-        result.fee = [inst.fee for inst in insts]
-        checks = []
+        base = replace(base, fee=tuple(inst.fee for inst in insts))
+        checks: list[str] = []
         for inst in insts:
             # the spread band's check costs a little more; it runs only when needed
             checks += explain.feasibility_checks(project, scenario, inst, spread=False)
         if checks:
-            return self._infeasible(project, j, insts, result, checks, should_cancel)
+            return self._infeasible(project, j, insts, base, checks, should_cancel, explain_unmet)
         try:
             splits = self._solve_years(scenario, insts, should_cancel)
             if any(s is None for s in splits):
-                return self._infeasible(project, j, insts, result, [], should_cancel)
+                return self._infeasible(project, j, insts, base, [], should_cancel, explain_unmet)
         except SolverError as exc:
             if self.solver == "highs":
                 fallback = Engine(solver="cbc", method=self.method)
-                res = fallback.solve_scenario(project, j, should_cancel)
-                res.solver = f"cbc (HiGHS failed: {exc})"
-                return res
-            result.status = "error"
-            result.message = f"The solver could not finish: {exc}"
-            return result
-        self._fill(project, scenario, result, splits)
-        return result
+                res = fallback._solve_scenario(
+                    project, j, should_cancel, fingerprint, problems, explain_unmet
+                )
+                return replace(res, solver=f"cbc (HiGHS failed: {exc})")
+            return replace(base, status=Status.ERROR, message=f"The solver could not finish: {exc}")
+        return self._fill(project, scenario, base, splits)
 
     def _solve_years(
-        self, scenario: Scenario, insts: list[YearInstance], should_cancel
+        self, scenario: Scenario, insts: list[YearInstance], should_cancel: ShouldCancel
     ) -> list[YearSplit | None]:
         """Each year is its own program, solved one after another.
 
@@ -350,27 +388,20 @@ class Engine:
         """
         out: list[YearSplit | None] = []
         for y, inst in enumerate(insts):
-            if should_cancel is not None and should_cancel():
-                raise Cancelled()
+            _poll(should_cancel)
             out.append(self._solve_year(scenario, y, inst, should_cancel))
         return out
 
     def _solve_year(
-        self, scenario: Scenario, y: int, inst: YearInstance, should_cancel
+        self, scenario: Scenario, y: int, inst: YearInstance, should_cancel: ShouldCancel
     ) -> YearSplit | None:
-        if scenario.rule == "closest":
-            prog = self.program(scenario.name, y, inst, "closest")
-            sol = prog.solve()
-            if sol.status != "optimal":
-                return None
-            x = np.clip(sol.x[: len(inst.ids)] * inst.D, inst.lo, inst.hi)
-            return YearSplit(inst, x, [], closest=sol, row_names=prog.layout.row_names)
-        prog = self.program(scenario.name, y, inst, "leximin")
+        prog = self.program(scenario.name, y, inst)
         if self.method == "fast":
-            x = leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, inst.k)
-            rounds = leximin_guided(prog, x, should_cancel)
-            if rounds is not None:
-                return YearSplit(inst, x, rounds, row_names=prog.layout.row_names)
+            x = closed_form(inst)
+            if x is not None:
+                rounds = leximin_guided(prog, x, should_cancel)
+                if rounds is not None:
+                    return YearSplit(inst, x, rounds, row_names=prog.layout.row_names)
         got = leximin_rounds(prog, should_cancel)
         if got is None:
             return None
@@ -378,108 +409,236 @@ class Engine:
 
     # -- results -------------------------------------------------------------------
     def _fill(
-        self, project: Project, scenario: Scenario, result: ScenarioResult, splits: list[YearSplit]
-    ) -> None:
+        self,
+        project: Project,
+        scenario: Scenario,
+        base: ScenarioResult,
+        splits: list[YearSplit],
+    ) -> ScenarioResult:
+        """Whole units, lines, reasons, bindings and measures: the finished result."""
         n_years = len(splits)
-        by_partner: dict[int, PartnerResult] = {}
-        for i, p in enumerate(project.partners):
-            by_partner[i] = PartnerResult(
-                id=p.id,
-                name=p.name,
-                index=i,
-                lead=p.lead,
-                by_and_for=p.by_and_for,
-                included=p.id not in scenario.excluded,
-                need=0.0,
-                per_year=[0] * n_years,
-                fair_share=[0.0] * n_years,
-                attainment_per_year=[0.0] * n_years,
-                limited_by_per_year=[EXCLUDED] * n_years,
-                lines={
-                    k: [0] * n_years
-                    for k in ("delivery", "back_office", "management", "unrestricted")
-                },
-                back_office_rate=0.0,
-                size_proportional=[0] * n_years,
-            )
+        n = len(project.partners)
+        # partner x year tables, filled year by year for the partners taking part
+        per_year = np.zeros((n, n_years), dtype=np.int64)
+        fair = np.zeros((n, n_years))
+        fair_units = np.zeros((n, n_years), dtype=np.int64)
+        size = np.zeros((n, n_years), dtype=np.int64)
+        back_office = np.zeros((n, n_years), dtype=np.int64)
+        unrestricted = np.zeros((n, n_years), dtype=np.int64)
+        management = np.zeros((n, n_years), dtype=np.int64)
+        limited = [[EXCLUDED] * n_years for _ in range(n)]
+        need_of = np.zeros(n)
+        rate_of = np.zeros(n)
+        is_lead = np.array([p.lead for p in project.partners], dtype=bool)
         violations: list[str] = []
+        binding = []
+        rate_base, rate_up = scenario.back_office_rate.base, scenario.back_office_rate.uplift
         for y, split in enumerate(splits):
             inst = split.inst
             try:
                 ints = round_split(split.x, inst)
             except ValueError:
-                result.status = "error"
-                result.message = (
-                    f"{inst.year}: the limits leave no way to split the budget in "
-                    "whole currency units; widen a floor or capacity by a unit."
+                return replace(
+                    base,
+                    status=Status.ERROR,
+                    message=(
+                        f"{inst.year}: the limits leave no way to split the budget in "
+                        "whole currency units; widen a floor or capacity by a unit."
+                    ),
                 )
-                return
             violations += check_rounded(ints, inst, project)
-            ref = size_proportional(inst.cap, float(inst.budget))
-            ref_ints = largest_remainder(
-                ref, int(round(min(inst.budget, inst.cap.sum()))), np.zeros_like(ref), inst.cap
+            idx = np.asarray(inst.index, dtype=np.int64)
+            per_year[idx, y] = ints
+            fair[idx, y] = inst.tau
+            fair_units[idx, y] = fair_share_units(inst)
+            size[idx, y] = size_proportional_units(inst)
+            need_of[idx] = inst.need
+            gap = np.array([1.0 - (project.partners[i].back_office_capacity or 0.0) for i in idx])
+            rate = rate_base + rate_up * gap
+            rate_of[idx] = rate
+            back_office[idx, y] = np.floor(ints * rate / (1 + rate) + 0.5)
+            unrestricted[idx, y] = np.floor(ints * scenario.unrestricted_share + 0.5)
+            management[idx, y] = np.where(is_lead[idx], inst.fee, 0)
+            for k, reason in zip(inst.index, explain.limiting_reasons(inst, split), strict=True):
+                limited[k][y] = reason
+            binding += explain.binding_constraints(project, inst, split)
+        included = set(splits[0].inst.index) if splits else set()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            att = np.where(fair > 0, per_year / np.where(fair > 0, fair, 1.0), 0.0)
+        delivery = per_year - back_office
+        columns = [
+            a.tolist()
+            for a in (per_year, fair, fair_units, size, att, delivery, back_office, management)
+        ]
+        unrestricted_rows = unrestricted.tolist()
+        distributable = base.distributable
+        partners = []
+        for i, p in enumerate(project.partners):
+            py, fs, fu, sp, at, de, bo, ma = (col[i] for col in columns)
+            pr = PartnerResult(
+                id=p.id,
+                name=p.name,
+                index=i,
+                lead=p.lead,
+                by_and_for=p.by_and_for,
+                included=i in included,
+                need=float(need_of[i]),
+                per_year=tuple(py),
+                fair_share=tuple(fs),
+                attainment_per_year=tuple(at),
+                limited_by_per_year=tuple(limited[i]),
+                lines=Lines(
+                    delivery=tuple(de),
+                    back_office=tuple(bo),
+                    management=tuple(ma),
+                    unrestricted=tuple(unrestricted_rows[i]),
+                ),
+                back_office_rate=float(rate_of[i]),
+                size_proportional=tuple(sp),
+                fair_share_units=tuple(fu),
             )
-            reasons = explain.limiting_reasons(inst, split)
-            for k, i in enumerate(inst.index):
-                pr = by_partner[i]
-                p = project.partners[i]
-                pr.need = float(inst.need[k])
-                pr.per_year[y] = int(ints[k])
-                pr.fair_share[y] = float(inst.tau[k])
-                pr.attainment_per_year[y] = float(ints[k] / inst.tau[k]) if inst.tau[k] > 0 else 0.0
-                pr.limited_by_per_year[y] = reasons[k]
-                pr.size_proportional[y] = int(ref_ints[k])
-                rate = scenario.back_office_rate.base + scenario.back_office_rate.uplift * (
-                    1.0 - (p.back_office_capacity or 0.0)
-                )
-                pr.back_office_rate = rate
-                bo = int(math.floor(ints[k] * rate / (1 + rate) + 0.5))
-                pr.lines["back_office"][y] = bo
-                pr.lines["delivery"][y] = int(ints[k]) - bo
-                pr.lines["unrestricted"][y] = int(
-                    math.floor(ints[k] * scenario.unrestricted_share + 0.5)
-                )
-                pr.lines["management"][y] = inst.fee if p.lead else 0
-            result.binding += explain.binding_constraints(project, inst, split)
-        result.partners = [by_partner[i] for i in range(len(project.partners))]
-        for pr in result.partners:
-            pr.reason = explain.partner_reason(project, scenario, pr, result)
-        result.metrics = metrics.compute(result)
-        result.method = explain.method_words(scenario, self.method)
+            # the reason reads the finished figures; set once, before anyone sees it
+            object.__setattr__(
+                pr,
+                "reason",
+                explain.partner_reason(
+                    project, scenario, pr, base.years, distributable, len(included)
+                ),
+            )
+            partners.append(pr)
+        result = replace(
+            base,
+            partners=tuple(partners),
+            binding=tuple(binding),
+            method=explain.method_words(scenario, self.method),
+        )
+        m = metrics.compute(result)
         if violations:
-            result.status = "error"
-            result.message = "The rounded split breaks a rule: " + "; ".join(violations)
-        else:
-            result.message = explain.summary_message(project, scenario, result)
+            return replace(
+                result,
+                metrics=m,
+                status=Status.ERROR,
+                message="The rounded split breaks a rule: " + "; ".join(violations),
+            )
+        return replace(
+            result,
+            metrics=m,
+            message=explain.summary_message(project, result.partners, base.budget, m),
+        )
 
-    def _infeasible(self, project, j, insts, result, checks, should_cancel) -> ScenarioResult:
-        result.status = "infeasible"
+    def _infeasible(
+        self,
+        project: Project,
+        j: int,
+        insts: list[YearInstance],
+        base: ScenarioResult,
+        checks: list[str],
+        should_cancel: ShouldCancel,
+        explain_unmet: bool = True,
+    ) -> ScenarioResult:
+        """Why the scenario cannot be met, and what would make it solve."""
+        scenario = project.scenarios[j]
         if not checks:
-            scenario = project.scenarios[j]
             for inst in insts:
                 checks += explain.feasibility_checks(project, scenario, inst)
-        result.checks = checks
-        if should_cancel is not None and should_cancel():
-            raise Cancelled()
-        try:
-            result.relaxations = explain.relaxations(project, j, self.solver)
-        except SolverError as exc:  # pragma: no cover - solver library failure
-            result.checks.append(f"No suggestions could be computed: {exc}")
+        result = replace(base, status=Status.INFEASIBLE, checks=tuple(checks))
         head = "The rules of this scenario cannot all be met." if not checks else checks[0]
+        if not explain_unmet:
+            return replace(result, message=head)
+        _poll(should_cancel)
+        notes: list[str] = []
+        try:
+            found = tuple(relax.relaxations(project, j, self.solver, should_cancel))
+        except SolverError as exc:  # pragma: no cover - solver library failure
+            found = ()
+            notes.append(f"No suggestions could be computed: {exc}")
+        try:
+            alternative, budget_edits = relax.budget_alternative(
+                project, j, insts, self.solver, should_cancel
+            )
+        except SolverError as exc:  # pragma: no cover - solver library failure
+            alternative, budget_edits = None, ()
+            notes.append(f"No alternative grant could be computed: {exc}")
+        zero = self._zero_after(project, j, found, should_cancel) if found else ()
         tail = (
             " Suggested changes that together would make it solve: "
-            + "; ".join(r.explanation for r in result.relaxations)
-            if result.relaxations
+            + "; ".join(r.explanation for r in found)
+            + "."
+            if found
             else ""
         )
-        result.message = head + tail
-        return result
+        return replace(
+            result,
+            checks=tuple(checks) + tuple(notes),
+            relaxations=found,
+            budget_alternative=alternative,
+            budget_edits=budget_edits,
+            after_relaxations_zero=zero,
+            message=head + tail,
+        )
+
+    def _zero_after(
+        self, project: Project, j: int, found: tuple, should_cancel: ShouldCancel
+    ) -> tuple[str, ...]:
+        """Who would get nothing in some year once the suggested changes are made."""
+        try:
+            fixed = relax.apply_relaxations(project, found)
+        except ValidationError:
+            return ()
+        problems = validate(fixed)
+        # the suggestions' own programs are kept apart from the scenario's
+        shadow = Engine(solver=self.solver, method=self.method)
+        res = shadow._solve_scenario(fixed, j, should_cancel, "", problems, explain_unmet=False)
+        if res.status != Status.OPTIMAL:
+            return ()
+        return relax.zero_grants(
+            (p.per_year for p in res.partners if p.included),
+            (p.name for p in res.partners if p.included),
+        )
+
+
+def closed_form(inst: YearInstance) -> np.ndarray | None:
+    """The leximin split without a program, or None where it is not known exactly.
+
+    Exact when fair shares follow need alone (then funding per unit of need is
+    attainment times a constant and the spread limit is a band on attainment). With a
+    core share a spread limit bounds something else than attainment; the split
+    without the spread limit is then exact only if it happens to keep the limit.
+    """
+    if inst.k is None or inst.kappa == 0:
+        return leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, inst.k)
+    x = leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, None)
+    per_need = x / inst.spread_dir
+    if per_need.max() <= inst.k * per_need.min() * (1 + 1e-9):
+        return x
+    return None
+
+
+def fair_share_units(inst: YearInstance) -> np.ndarray:
+    """Fair shares in whole units, summing to the distributable budget.
+
+    Rounded by the largest remainder with the same rule as the size-proportional
+    reference, so that where the fair shares are that split (capacity basis, no
+    weights, no core share, no fee) the two agree to the unit.
+    """
+    return largest_remainder(inst.tau, int(inst.budget - inst.fee))
+
+
+def size_proportional_units(inst: YearInstance) -> np.ndarray:
+    """The size-proportional split of the year's whole grant ``B_y`` (fee included), in
+    whole units: proportional to capacity, no one above its capacity, rounded by the
+    largest remainder. Compared with what each partner receives, its fee included."""
+    ref = size_proportional(inst.cap, float(inst.budget))
+    total = int(round(min(inst.budget, inst.cap.sum())))
+    return largest_remainder(ref, total, np.zeros_like(ref), inst.cap)
 
 
 def round_split(x: np.ndarray, inst: YearInstance) -> np.ndarray:
     """Whole units that sum exactly to the distributable budget and keep every limit."""
     D = int(inst.budget - inst.fee)
-    att = x / np.where(inst.tau > 0, inst.tau, 1.0)
+    # Ties between equal remainders go to the lower attainment; attainments equal to
+    # nine digits count as equal, so floating-point noise never decides a unit.
+    att = np.round(x / np.where(inst.tau > 0, inst.tau, 1.0), 9)
     try:
         ints = largest_remainder(x, D, inst.lo, inst.hi, priority=att)
     except ValueError:

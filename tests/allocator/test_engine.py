@@ -7,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from allocator.domain.model import project_from_dict
-from allocator.engine.explain import apply_relaxations
 from allocator.engine.fairness import need
-from allocator.engine.solve import Cancelled, Engine, solve, year_instances
+from allocator.engine.instances import year_instances
+from allocator.engine.relax import apply_relaxations
+from allocator.engine.result import Status
+from allocator.engine.solve import Engine, solve
 
 from .strategies import projects
 
@@ -52,6 +54,7 @@ def assert_invariants(project, result):
 def test_every_sample_scenario_solves(sample_project):
     results = solve(sample_project)
     assert [r.status for r in results] == ["optimal"] * len(sample_project.scenarios)
+    assert all(r.status is Status.OPTIMAL for r in results)
     for r in results:
         assert_invariants(sample_project, r)
         for p in r.partners:
@@ -61,7 +64,7 @@ def test_every_sample_scenario_solves(sample_project):
 
 def test_sample_ring_fence_and_fee(sample_project):
     r = solve(sample_project, ["Needs-weighted, 30% ring-fence, 10% fee"])[0]
-    assert r.fee == [120000, 122400, 124848]
+    assert r.fee == (120000, 122400, 124848)
     lead = next(p for p in r.partners if p.lead)
     assert lead.lines["management"] == r.fee
     for y in range(3):
@@ -74,7 +77,7 @@ def test_sample_ring_fence_and_fee(sample_project):
 def test_bigger_slice_scenario_matches_size_proportional_reference(sample_project):
     r = solve(sample_project, ["Bigger slice (size-proportional)"])[0]
     # only Deaf Women's Voice's floor binds; everyone else gets the same share of capacity
-    free = [p for p in r.partners if p.limited_by == ["level"]]
+    free = [p for p in r.partners if p.limited_by == ("level",)]
     ratios = {round(p.total / sample_project.partners[p.index].capacity, 3) for p in free}
     assert len(ratios) == 1
 
@@ -203,21 +206,36 @@ def test_cbc_and_highs_agree(data):
         hb = {(b.constraint, b.partner, b.year): b.shadow_price for b in h.binding}
         cb = {(b.constraint, b.partner, b.year): b.shadow_price for b in c.binding}
         assert hb.keys() == cb.keys()
+        tied = ring_fence_ties(project)
         for key, v in hb.items():
+            if key[2] in tied:
+                continue  # the duals are not unique there: any subgradient is right
             assert cb[key] == pytest.approx(v, rel=1e-4, abs=1e-9)
 
 
-def test_closest_rule_with_cbc(sample_project):
-    h = solve(sample_project, ["Closest to fair shares, spread limit 2"])[0]
-    c = solve(sample_project, ["Closest to fair shares, spread limit 2"], solver="cbc")[0]
+def ring_fence_ties(project):
+    """Years where the ring-fence is met exactly by the split without it: the ring row
+    and the rest are tight together, so the program's duals are not unique."""
+    out = set()
+    for inst in year_instances(project, project.scenarios[0]):
+        if inst.ring <= 0 or inst.k is not None:
+            if inst.ring > 0:
+                out.add(inst.year)  # with a spread band the check below is not exact
+            continue
+        free = reference_leximin(inst.tau, inst.lo, inst.hi, inst.bf, 0.0, inst.D)
+        if abs(free[inst.bf].sum() - inst.ring) <= 1e-6 * inst.D:
+            out.add(inst.year)
+    return out
+
+
+def test_a_scenario_solves_the_same_with_either_solver(sample_project):
+    name = "Core grant 30% plus need, spread limit 3"
+    h = solve(sample_project, [name])[0]
+    c = solve(sample_project, [name], solver="cbc")[0]
     assert h.ok and c.ok
     assert_invariants(sample_project, c)
-    dist = [
-        sum(abs(p.per_year[y] - p.fair_share[y]) / p.fair_share[y] for p in r.partners)
-        for r in (h, c)
-        for y in range(3)
-    ]
-    assert dist[:3] == pytest.approx(dist[3:], rel=1e-6, abs=1e-4)
+    for a, b in zip(h.partners, c.partners, strict=True):
+        assert max(abs(u - v) for u, v in zip(a.per_year, b.per_year, strict=True)) <= 1
 
 
 # -- re-solves, cancellation, explanations ---------------------------------------------------
@@ -242,9 +260,10 @@ def test_warm_resolve_matches_a_fresh_solve(sample_project):
     assert all(engine._programs[k] is v for k, v in progs_before.items())
 
 
-def test_cancel_stops_the_solve(sample_project):
-    with pytest.raises(Cancelled):
-        solve(sample_project, should_cancel=lambda: True)
+def test_cancel_before_the_start_cancels_every_scenario(sample_project):
+    results = solve(sample_project, should_cancel=lambda: True)
+    assert [r.status for r in results] == [Status.CANCELLED] * len(sample_project.scenarios)
+    assert all(not r.partners and r.message for r in results)
 
 
 def test_need_formula(sample_project):
@@ -259,7 +278,7 @@ def test_capacity_binding_has_a_reason_and_a_price(sample_dict):
     project = project_from_dict(sample_dict)
     r = solve(project, ["Needs-weighted"])[0]
     deaf = r.partners[3]
-    assert deaf.limited_by == ["capacity"]
+    assert deaf.limited_by == ("capacity",)
     assert "capacity" in deaf.reason
     b = [b for b in r.binding if b.constraint == "capacity" and b.partner == "deafvoice"]
     assert len(b) == 3 and all(x.shadow_price > 0 for x in b)
