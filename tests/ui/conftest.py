@@ -1,0 +1,159 @@
+"""Fixtures for the desktop app's tests.
+
+Settings never touch a real person's: ``QStandardPaths`` runs in test mode and the
+organisation name is a throwaway one, cleared before every test. Every fixture that
+starts a worker thread stops it, and the session checks that no window and no worker
+thread is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # a desktop-sized virtual screen (the default is 800x800, smaller than the window)
+    _SCREEN = Path(tempfile.gettempdir()) / f"fairshare-test-screen-{os.getpid()}.json"
+    _SCREEN.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "test",
+                        "x": 0,
+                        "y": 0,
+                        "width": 1920,
+                        "height": 1200,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+TEST_ORGANISATION = f"FairShareTest-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(qapp):
+    """Test-mode standard paths and a temporary organisation, for the whole session."""
+    QStandardPaths.setTestModeEnabled(True)
+    QCoreApplication.setOrganizationName(TEST_ORGANISATION)
+    QCoreApplication.setOrganizationDomain("test.invalid")
+    QCoreApplication.setApplicationName("FairShare")
+    yield
+    from ui import settings
+
+    settings.clear()
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if TEST_ORGANISATION in data:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(_test_settings):
+    """Every test starts with empty settings and no recovery files."""
+    from ui import settings
+
+    settings.clear()
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if TEST_ORGANISATION in data:
+        shutil.rmtree(data, ignore_errors=True)
+    yield settings
+    settings.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp):
+    """No worker thread and no top-level window may outlive a test."""
+    before = {id(w) for w in QApplication.topLevelWidgets()}
+    yield
+    from ui import workers
+
+    QCoreApplication.processEvents()
+    alive = workers.running_workers()
+    for w in alive:  # stop them so one failure does not cascade
+        w.stop() if hasattr(w, "stop") else w.wait()
+    assert not alive, f"worker threads left running: {alive}"
+    leaked = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if id(w) not in before and w.isVisible() and w.isWindow()
+    ]
+    for w in leaked:
+        w.close()
+    assert not leaked, f"windows left open: {[w.objectName() or type(w).__name__ for w in leaked]}"
+
+
+@pytest.fixture
+def sample_path(tmp_path) -> Path:
+    """A writable copy of the sample project."""
+    target = tmp_path / "sample.fairshare"
+    target.write_bytes(resources.files("resources").joinpath("sample.fairshare").read_bytes())
+    return target
+
+
+@pytest.fixture
+def document(sample_project, qtbot):
+    """A Document on the sample project; its solve worker is stopped afterwards."""
+    from ui.document import Document
+
+    doc = Document(sample_project)
+    yield doc
+    doc.shutdown()
+    doc.deleteLater()
+
+
+@pytest.fixture
+def wait_solved(qtbot):
+    """Call with a Document: waits until the current project's results are back."""
+
+    def wait(doc, timeout: int = 30000) -> None:
+        qtbot.waitUntil(lambda: not doc.solve_pending, timeout=timeout)
+
+    return wait
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch):
+    """Fail loudly instead of hanging if code under test opens a message box."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: refuse(self, self.text()))
+
+
+@pytest.fixture
+def window(sample_path, qtbot, monkeypatch):
+    """The main window (create_main_window) on a temporary copy of the sample project."""
+    from ui.app import create_main_window
+
+    w = create_main_window(str(sample_path))
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    # closing must not ask anything: drop unsaved changes the test left behind
+    if w.document is not None:
+        w.document.undo_stack.setClean()
+        w.close()
+        w.document.shutdown()
+    w.deleteLater()
+    qtbot.wait(1)

@@ -1,0 +1,164 @@
+"""The solve worker: newest request wins, cancellation, failures; the task worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from allocator.errors import Cancelled, ValidationError
+from ui.workers import SolveWorker, TaskWorker, fingerprint
+
+
+class SlowEngine:
+    def __init__(self, delay=0.3, fail=None):
+        self.delay = delay
+        self.fail = fail
+        self.started: list[str] = []
+        self.cancelled: list[str] = []
+        self.thread = None
+
+    def solve(self, project, scenarios=None, should_cancel=None):
+        self.thread = threading.current_thread()
+        self.started.append(project.name)
+        if self.fail is not None:
+            raise self.fail
+        end = time.monotonic() + self.delay
+        while time.monotonic() < end:
+            if should_cancel():
+                self.cancelled.append(project.name)
+                raise Cancelled()
+            time.sleep(0.002)
+        return [SimpleNamespace(name="s", status="optimal", tag=project.name)]
+
+
+@pytest.fixture
+def worker():
+    made = []
+
+    def make(engine):
+        w = SolveWorker(lambda: engine)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.stop()
+
+
+def test_newer_request_cancels_the_running_one(worker, qtbot, sample_project):
+    from dataclasses import replace
+
+    engine = SlowEngine(delay=0.5)
+    w = worker(engine)
+    finished, cancelled = [], []
+    w.finished.connect(lambda fp, res: finished.append((fp, res)))
+    w.cancelled.connect(cancelled.append)
+    first = replace(sample_project, name="First")
+    second = replace(sample_project, name="Second")
+    fp1 = w.request(first)
+    qtbot.waitUntil(lambda: engine.started == ["First"], timeout=5000)
+    fp2 = w.request(second)
+    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    assert [fp for fp, _ in finished] == [fp2]
+    assert finished[0][1][0].tag == "Second"
+    assert fp1 in cancelled
+    assert engine.cancelled == ["First"]
+    assert engine.thread is not threading.current_thread()
+
+
+def test_only_the_newest_waiting_request_is_solved(worker, qtbot, sample_project):
+    from dataclasses import replace
+
+    engine = SlowEngine(delay=0.2)
+    w = worker(engine)
+    finished = []
+    w.finished.connect(lambda fp, res: finished.append(res[0].tag))
+    for i in range(6):
+        w.request(replace(sample_project, name=f"P{i}"))
+    qtbot.waitUntil(lambda: "P5" in finished, timeout=5000)
+    qtbot.wait(50)
+    assert finished == ["P5"]
+    assert len(engine.started) <= 2
+
+
+def test_a_refused_project_is_reported_as_failed(worker, qtbot, sample_project):
+    w = worker(SlowEngine(fail=ValidationError([("partners[0].capacity", "must be more than 0")])))
+    with qtbot.waitSignal(w.failed, timeout=5000) as blocker:
+        fp = w.request(sample_project)
+    assert blocker.args[0] == fp
+    assert "must be more than 0" in blocker.args[1]
+
+
+def test_an_engine_crash_is_reported_not_raised(worker, qtbot, sample_project):
+    w = worker(SlowEngine(fail=RuntimeError("solver fell over")))
+    with qtbot.waitSignal(w.failed, timeout=5000) as blocker:
+        w.request(sample_project)
+    assert "solver fell over" in blocker.args[1]
+    # and the worker still works afterwards
+    w._engine = SlowEngine(delay=0.0)
+    with qtbot.waitSignal(w.finished, timeout=5000):
+        w.request(sample_project)
+
+
+def test_cancelled_status_from_the_new_engine_is_not_finished(worker, qtbot, sample_project):
+    class StatusEngine:
+        def solve(self, project, scenarios=None, should_cancel=None):
+            return [SimpleNamespace(name="s", status="cancelled")]
+
+    w = worker(StatusEngine())
+    finished = []
+    w.finished.connect(lambda *a: finished.append(a))
+    with qtbot.waitSignal(w.cancelled, timeout=5000):
+        w.request(sample_project)
+    assert finished == []
+
+
+def test_stop_ends_the_thread_and_later_requests_do_nothing(worker, qtbot, sample_project):
+    w = worker(SlowEngine(delay=0.0))
+    with qtbot.waitSignal(w.finished, timeout=5000):
+        w.request(sample_project)
+    w.stop()
+    assert not w.is_running()
+    w.stop()  # twice is fine
+    w.request(sample_project)
+    qtbot.wait(50)
+    assert not w.is_running()
+
+
+def test_fingerprint_is_stable_and_changes_with_the_project(sample_project):
+    from dataclasses import replace
+
+    assert fingerprint(sample_project) == fingerprint(replace(sample_project))
+    assert fingerprint(sample_project) != fingerprint(replace(sample_project, name="Other"))
+
+
+def test_task_worker_reports_progress_and_result(qtbot):
+    seen = []
+
+    def job(progress):
+        assert threading.current_thread() is not threading.main_thread()
+        progress(50, "half")
+        return 42
+
+    t = TaskWorker(job)
+    t.progress.connect(lambda pct, text: seen.append((pct, text)))
+    with qtbot.waitSignal(t.finished, timeout=5000) as blocker:
+        t.start()
+    assert blocker.args == [42]
+    assert seen == [(50, "half")]
+    assert t.wait()
+    assert not t.is_running()
+
+
+def test_task_worker_reports_failure(qtbot):
+    def job(progress):
+        raise OSError("disk full")
+
+    t = TaskWorker(job)
+    with qtbot.waitSignal(t.failed, timeout=5000) as blocker:
+        t.start()
+    assert blocker.args[0] == "disk full"
+    assert t.wait()

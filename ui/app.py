@@ -1,0 +1,180 @@
+"""Starting the desktop app: ``fairshare`` and ``fairshare PATH`` end up in :func:`run`.
+
+:func:`create_main_window` builds the window inside an application that is already
+running, without starting the event loop and without any modal dialog, so tests and
+scripts drive the same window people use.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from ui import settings
+
+SAMPLE_NAME = "sample.fairshare"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def sample_project() -> Any:
+    """The sample partnership shipped with FairShare (read through importlib.resources)."""
+    from allocator.formats.files import loads_project
+
+    data = resources.files("resources").joinpath(SAMPLE_NAME).read_bytes()
+    return loads_project(data)
+
+
+def is_packaged_sample(path: str | os.PathLike[str]) -> bool:
+    """True for the sample file shipped inside FairShare (opened as an untitled copy,
+    so that Save never overwrites it)."""
+    try:
+        sample = resources.files("resources").joinpath(SAMPLE_NAME)
+        return os.path.samefile(os.fspath(path), os.fspath(sample))
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _name_application(force: bool = False) -> None:
+    """Application and organisation names decide where settings live.
+
+    ``run`` sets them (``force``); inside an application someone else made (tests,
+    scripts) only names that are missing are filled in.
+    """
+    from allocator import __version__
+
+    if force or not QCoreApplication.organizationName():
+        QCoreApplication.setOrganizationName(settings.ORGANISATION)
+        QCoreApplication.setOrganizationDomain("fairshare.invalid")
+    name = QCoreApplication.applicationName()
+    if force or not name or name.startswith("python"):
+        QCoreApplication.setApplicationName(settings.APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName("FairShare")
+    QGuiApplication.setDesktopFileName("fairshare")
+
+
+def _starting_project(path: str | None) -> tuple[Any, str | None, str]:
+    """The project to open, its path (None for the sample) and any problem to show later."""
+    from allocator.errors import ValidationError
+    from ui.main_window import file_problems_in_words, load_with_notes
+
+    problem = ""
+    if path:
+        path = os.path.abspath(os.fspath(path))
+        try:
+            project, _notes = load_with_notes(path)
+            if is_packaged_sample(path):
+                return project, None, ""
+            settings.add_recent_file(path)
+            return project, path, ""
+        except (ValidationError, OSError) as exc:
+            problems = getattr(exc, "problems", None) or [("", str(exc))]
+            from allocator.errors import Problem
+
+            lines = file_problems_in_words(path, [Problem(p, m) for p, m in problems])
+            problem = _tr(
+                "FairShare cannot open “{file}”; the sample project is open instead."
+            ).format(file=Path(path).name)
+            problem += "\n\n" + "\n".join(f"• {line}" for line in lines[:20])
+    else:
+        last = settings.get(settings.LAST_PROJECT)
+        if last and os.path.isfile(last):
+            try:
+                project, _notes = load_with_notes(last)
+                return project, last, ""
+            except (ValidationError, OSError):
+                pass  # the last project went bad or away: fall back to the sample quietly
+    return sample_project(), None, problem
+
+
+def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
+    """Build the main window on ``path`` (None: the last project, or the sample at first start).
+
+    Needs a running QApplication; starts no event loop and opens no modal dialog. A
+    file that cannot be opened leaves the sample open and its problems in
+    ``window.startup_problem`` (shown by :func:`run` once the window is up).
+    """
+    if QApplication.instance() is None:
+        raise RuntimeError("create_main_window needs a QApplication; create one first")
+    _name_application()
+    from ui.document import Document
+    from ui.main_window import MainWindow
+
+    project, real_path, problem = _starting_project(os.fspath(path) if path else None)
+    document = Document(project, real_path)
+    window = MainWindow(document)
+    document.setParent(window)
+    window.startup_problem = problem
+    if problem:
+        window.statusBar().showMessage(problem.splitlines()[0], 15000)
+    return window
+
+
+def _choose_style(app: QApplication) -> None:
+    """Keep the platform's own style; Fusion where the platform offers none of its own."""
+    native = {"windowsvista", "windows11", "macos", "macintosh", "breeze", "oxygen", "gtk"}
+    name = app.style().name().lower() if app.style() is not None else ""
+    if name not in native and "Fusion" in QStyleFactory.keys():
+        app.setStyle("Fusion")
+
+
+def _configure_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication([sys.argv[0] if sys.argv else "fairshare", *argv])
+    _name_application(force=True)
+    _choose_style(app)
+    from ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _path_argument(argv: list[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Open the app (on PATH if given) and run until its window closes; the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print("usage: fairshare [PROJECT.fairshare]\nOpens the FairShare desktop app.")
+        return 0
+    app = _configure_application(argv)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in a terminal ends the app
+    window = create_main_window(_path_argument(argv))
+    window.show()
+
+    def after_start() -> None:
+        if window.startup_problem:
+            QMessageBox.warning(window, _tr("Cannot open project"), window.startup_problem)
+        window.offer_recovery()
+
+    QTimer.singleShot(0, after_start)
+    return int(app.exec())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Same as :func:`run` (kept for ``python -m ui.app``)."""
+    return run(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

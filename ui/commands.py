@@ -1,0 +1,76 @@
+"""Undo commands: every user edit is one QUndoCommand holding the project before and after.
+
+Projects are immutable, so a command only swaps whole projects through
+``document._apply``; undo can never drift from redo. Consecutive edits of the same
+field (typing in one cell, dragging one slider) merge into one step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+if TYPE_CHECKING:
+    from ui.document import Document
+
+FIELD_EDIT_ID = 0x46530001  # "FS" + 1: QUndoCommand ids must be non-negative and unique
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Commands", text)
+
+
+class ProjectEditCommand(QUndoCommand):
+    """A compound edit (paste, import, apply all, add or remove a partner): one step."""
+
+    def __init__(self, document: Document, before: Any, after: Any, text: str) -> None:
+        super().__init__(text)
+        self.document = document
+        self.before = before
+        self.after = after
+
+    def redo(self) -> None:
+        self.document._apply(self.after)
+
+    def undo(self) -> None:
+        self.document._apply(self.before)
+
+
+class FieldEditCommand(QUndoCommand):
+    """One field's new value; merges with the next edit of the same path."""
+
+    def __init__(
+        self,
+        document: Document,
+        path: str,
+        old_project: Any,
+        new_project: Any,
+        text: str | None = None,
+    ) -> None:
+        super().__init__(text or _tr("Change {field}").format(field=path))
+        self.document = document
+        self.path = str(path)
+        self.before = old_project
+        self.after = new_project
+
+    def id(self) -> int:
+        return FIELD_EDIT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, FieldEditCommand) or other.path != self.path:
+            return False
+        if other.document is not self.document:
+            return False
+        self.after = other.after
+        if self.after is self.before or self.after == self.before:
+            # typed back to what it was: the step does nothing any more
+            self.setObsolete(True)
+        return True
+
+    def redo(self) -> None:
+        self.document._apply(self.after)
+
+    def undo(self) -> None:
+        self.document._apply(self.before)

@@ -1,0 +1,501 @@
+"""The open project: one immutable Project, its undo stack, its results, its problems.
+
+Every view talks only to the :class:`Document`. An edit goes through the core's
+validated edit functions, becomes one undo command, and replaces the whole project;
+the document then tells the views (``projectChanged``), re-validates and asks its
+:class:`~ui.workers.SolveWorker` for a solve. Results come back tagged with the
+version of the project they were solved for: a result for anything but the
+current project is dropped, so a stale split is never presented as current. While
+inputs are invalid (or a solve runs) the last valid results stay available through
+:meth:`Document.result`, and :meth:`Document.result_is_current` says they are old.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from allocator.errors import Problem, ValidationError
+from ui.commands import FieldEditCommand, ProjectEditCommand
+from ui.workers import SolveWorker, _status, fingerprint
+
+#: A solve that lasts longer than this greys the results (shorter ones never flicker).
+BUSY_AFTER_MS = 150
+
+#: What :meth:`Document.result_state` may say about a scenario's results.
+STATE_CURRENT = "current"  # the result belongs to the project as it is now
+STATE_SOLVING = "solving"  # a solve for the current project is on its way
+STATE_INVALID = "invalid"  # inputs have problems: the last valid result (if any) is old
+STATE_FAILED = "failed"  # the engine could not finish: see solve_error
+STATE_NONE = "none"  # nothing solved yet
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Document", text)
+
+
+class Document(QObject):
+    """Owns the open project; the single place edits, undo, results and problems meet."""
+
+    projectReset = Signal()
+    projectChanged = Signal(object, object)
+    resultsChanged = Signal()
+    problemsChanged = Signal()
+    solvingChanged = Signal(bool)
+    currentScenarioChanged = Signal(str)
+    pathChanged = Signal(str)
+    selectedPartnerChanged = Signal(int)
+    modifiedChanged = Signal(bool)
+
+    def __init__(
+        self,
+        project: Any,
+        path: str | None = None,
+        parent: QObject | None = None,
+        *,
+        engine_factory: Callable[[], Any] | None = None,
+        autosolve: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._project = project
+        self.path: str | None = str(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._engine_factory = engine_factory
+        self.autosolve = autosolve
+        self._worker: SolveWorker | None = None
+        self._versions = 0
+        self._fp = self._new_version()
+        self._real_fp: tuple[int, str] | None = None
+        self._problems: list[Problem] | None = None
+        self._results: dict[str, Any] = {}
+        self._result_fp: dict[str, str] = {}
+        self._status_now: dict[str, str] = {}  # status reported for the current project
+        self._invalid: dict[str, tuple[Problem, ...]] = {}
+        self.solve_error: str | None = None
+        self.last_solve_ms: float | None = None
+        self._pending_fp: str | None = None
+        self._busy = False
+        self._current = self._default_scenario(project)
+        self._selected = 0 if project.partners else -1
+        self._closed = False
+        self._held = False
+
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(0)
+        self._coalesce.timeout.connect(self.solve_now)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        if autosolve:
+            self.request_solve()
+
+    # -- the project -------------------------------------------------------------------
+    @property
+    def project(self) -> Any:
+        return self._project
+
+    @property
+    def fingerprint(self) -> str:
+        """The core's fingerprint of the current project (a hash of its saved form)."""
+        if self._real_fp is None or self._real_fp[0] != id(self._project):
+            self._real_fp = (id(self._project), fingerprint(self._project))
+        return self._real_fp[1]
+
+    @property
+    def version(self) -> str:
+        """A token for the project as it is now; every change gives a new one.
+
+        Solve requests and results carry it, so a result is shown as current only for
+        the very project it was solved for. Cheaper than hashing the project on every
+        keystroke, which at a thousand partners costs more than a frame.
+        """
+        return self._fp
+
+    def _new_version(self) -> str:
+        self._versions += 1
+        return f"v{self._versions}"
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Everything that stops a solve, each with its field path (the core's validate)."""
+        if self._problems is None:
+            self._problems = _validate(self._project)
+        return list(self._problems)
+
+    def describe(self, path: str) -> str:
+        """A field path in words ("Amani Collective's floor"), or the path if unknown."""
+        try:
+            from allocator.domain.paths import describe_path
+
+            return describe_path(self._project, path)
+        except Exception:
+            return str(path)
+
+    # -- scenario and partner shown ----------------------------------------------------
+    @property
+    def current_scenario(self) -> str:
+        return self._current
+
+    def set_current_scenario(self, name: str) -> None:
+        if name == self._current:
+            return
+        if name not in [s.name for s in self._project.scenarios]:
+            return
+        self._current = name
+        self.currentScenarioChanged.emit(name)
+        self.resultsChanged.emit()
+
+    @property
+    def selected_partner(self) -> int:
+        """The partner whose reasons the explanation shows (-1: none)."""
+        return self._selected
+
+    def set_selected_partner(self, index: int) -> None:
+        if index == self._selected:
+            return
+        self._selected = index
+        self.selectedPartnerChanged.emit(index)
+
+    # -- results -----------------------------------------------------------------------
+    def result(self, name: str | None = None) -> Any | None:
+        """The latest usable result for the scenario (current if None); may be stale."""
+        return self._results.get(name or self._current)
+
+    def result_is_current(self, name: str | None = None) -> bool:
+        """True when the result belongs to the project exactly as it is now."""
+        name = name or self._current
+        return name in self._results and self._result_fp.get(name) == self._fp
+
+    def results(self) -> list[Any]:
+        """Every scenario's latest result, in project order (scenarios not solved skipped)."""
+        return [self._results[s.name] for s in self._project.scenarios if s.name in self._results]
+
+    def result_state(self, name: str | None = None) -> str:
+        """One word for the results banner: current, solving, invalid, failed or none."""
+        name = name or self._current
+        if self.result_is_current(name):
+            return STATE_CURRENT
+        if self._status_now.get(name) == "invalid" or (
+            self._pending_fp is None and self.problems and name not in self._status_now
+        ):
+            return STATE_INVALID
+        if self._pending_fp is not None:
+            return STATE_SOLVING
+        if self.solve_error is not None:
+            return STATE_FAILED
+        return STATE_NONE
+
+    def scenario_problems(self, name: str | None = None) -> list[Problem]:
+        """The problems that stop this scenario (the engine's, else all of validate's)."""
+        name = name or self._current
+        if name in self._invalid:
+            return list(self._invalid[name])
+        return self.problems
+
+    @property
+    def solve_pending(self) -> bool:
+        """A solve of the current project has been asked for and has not come back."""
+        return self._pending_fp is not None or self._coalesce.isActive() or self._held
+
+    @property
+    def is_solving(self) -> bool:
+        """True while results are shown greyed (a solve has run longer than BUSY_AFTER_MS)."""
+        return self._busy
+
+    # -- edits -------------------------------------------------------------------------
+    def set_field(self, path: Any, value: Any) -> str | None:
+        """Set one field as a person typed it; None when done, else why it was refused."""
+        from allocator.domain import edits
+
+        path = str(path)
+        try:
+            new = edits.set_field(self._project, path, value)
+        except ValidationError as exc:
+            return _message(exc)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            return str(exc) or _tr("This value cannot be used here.")
+        if new == self._project:
+            return None
+        text = _tr("Change {field}").format(field=self.describe(path))
+        self.undo_stack.push(FieldEditCommand(self, path, self._project, new, text))
+        return None
+
+    def edit(self, new_project: Any, text: str) -> None:
+        """A compound edit (already computed by the core) as one undo step."""
+        if new_project == self._project:
+            return
+        self.undo_stack.push(ProjectEditCommand(self, self._project, new_project, text))
+
+    def edit_with(self, fn: Callable[[Any], Any], text: str) -> str | None:
+        """Run a core edit function on the project; None when done, else why refused."""
+        try:
+            new = fn(self._project)
+        except ValidationError as exc:
+            return _message(exc)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            return str(exc) or _tr("This change cannot be made.")
+        self.edit(new, text)
+        return None
+
+    def apply_relaxation(self, r: Any) -> str | None:
+        """Apply one suggested change as one undo step."""
+        words = getattr(r, "words", "") or getattr(r, "explanation", "") or str(r.field)
+        return self.edit_with(
+            lambda p: _apply_relaxations(p, [r]), _tr("Apply: {change}").format(change=words)
+        )
+
+    def apply_all_relaxations(self, name: str | None = None) -> str | None:
+        """Apply every suggested change of the scenario's result as one undo step."""
+        result = self.result(name)
+        relaxations = list(getattr(result, "relaxations", ()) or ())
+        if not relaxations:
+            return None
+        return self.edit_with(
+            lambda p: _apply_relaxations(p, relaxations),
+            _tr("Apply {n} suggested changes").format(n=len(relaxations)),
+        )
+
+    def _apply(self, project: Any) -> None:
+        """Swap in ``project`` (called only by undo commands), then re-check and re-solve."""
+        old = self._project
+        if project is old:
+            return
+        self._project = project
+        self._fp = self._new_version()
+        self._problems = None
+        self._status_now = {}
+        self._invalid = {}
+        self.solve_error = None
+        self._follow_scenarios(old, project)
+        if self._selected >= len(project.partners):
+            self.set_selected_partner(len(project.partners) - 1)
+        self.projectChanged.emit(old, project)
+        self.problemsChanged.emit()
+        self.resultsChanged.emit()  # the shown results just became stale
+        if self.autosolve:
+            self.request_solve()
+
+    def _follow_scenarios(self, old: Any, new: Any) -> None:
+        names = [s.name for s in new.scenarios]
+        if self._current in names:
+            return
+        old_names = [s.name for s in old.scenarios]
+        target = None
+        if len(old_names) == len(names) and self._current in old_names:
+            # a rename: keep showing the same scenario under its new name, with its results
+            target = names[old_names.index(self._current)]
+            if self._current in self._results:
+                self._results[target] = self._results.pop(self._current)
+                self._result_fp[target] = self._result_fp.pop(self._current, "")
+        if target is None:
+            target = self._default_scenario(new)
+        self._current = target
+        self.currentScenarioChanged.emit(target)
+
+    # -- files -------------------------------------------------------------------------
+    def reset(self, project: Any, path: str | None = None) -> None:
+        """A different project (New or Open): clears undo history and results."""
+        self.undo_stack.clear()
+        self._project = project
+        self._fp = self._new_version()
+        self._problems = None
+        self._results.clear()
+        self._result_fp.clear()
+        self._status_now = {}
+        self._invalid = {}
+        self.solve_error = None
+        self.last_solve_ms = None
+        self._current = self._default_scenario(project)
+        self._selected = 0 if project.partners else -1
+        self.path = str(path) if path else None
+        self.undo_stack.setClean()
+        self.projectReset.emit()
+        self.pathChanged.emit(self.path or "")
+        self.currentScenarioChanged.emit(self._current)
+        self.selectedPartnerChanged.emit(self._selected)
+        self.problemsChanged.emit()
+        self.resultsChanged.emit()
+        if self.autosolve:
+            self.request_solve()
+
+    def mark_saved(self, path: str) -> None:
+        """The project was written to ``path``: it is now the clean state."""
+        path = str(path)
+        changed = path != self.path
+        self.path = path
+        self.undo_stack.setClean()
+        if changed:
+            self.pathChanged.emit(path)
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @Slot(bool)
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modifiedChanged.emit(not clean)
+
+    # -- solving -----------------------------------------------------------------------
+    def request_solve(self) -> None:
+        """Ask for a solve soon; several edits in one turn of the event loop make one."""
+        if self._closed:
+            return
+        if self._pending_fp is None and not self._coalesce.isActive():
+            self._busy_timer.start()
+        self._coalesce.start()
+
+    def hold_first_solve(self, fallback_ms: int = 300) -> None:
+        """Start the first solve only when :meth:`release_first_solve` is called (the
+        window does once it has painted), or after ``fallback_ms`` at the latest.
+
+        Loading the engine in the worker competes with the GUI thread for the
+        interpreter; holding it back lets the window appear first.
+        """
+        if self._worker is not None or not self._coalesce.isActive():
+            return
+        self._coalesce.stop()
+        self._busy_timer.stop()
+        self._held = True
+        QTimer.singleShot(fallback_ms, self, self.release_first_solve)
+
+    def release_first_solve(self) -> None:
+        """Let a held first solve start now."""
+        if self._held and not self._closed:
+            self._held = False
+            self.request_solve()
+
+    def solve_now(self) -> None:
+        """Send the current project to the worker now (a newer one cancels an older one)."""
+        if self._closed:
+            return
+        self._coalesce.stop()
+        if self._worker is None:
+            self._worker = SolveWorker(self._engine_factory)
+            self._worker.finished.connect(self._on_finished)
+            self._worker.failed.connect(self._on_failed)
+            self._worker.timing.connect(self._on_timing)
+            worker = self._worker
+            # a document deleted without shutdown() must still end its thread
+            self.destroyed.connect(lambda *_: worker.stop())
+        if not self._busy_timer.isActive() and not self._busy:
+            self._busy_timer.start()
+        self._pending_fp = self._fp
+        self._worker.request(self._project, self._fp)
+
+    def _on_timing(self, fp: str, ms: float) -> None:
+        if fp == self._fp:
+            self.last_solve_ms = ms
+
+    def _on_finished(self, fp: str, results: list[Any]) -> None:
+        if fp != self._fp or self._closed:
+            return  # solved for a project that is no longer open: never shown
+        self._pending_fp = None
+        self.solve_error = None
+        for r in results:
+            status = _status(r)
+            if status == "cancelled":
+                continue
+            self._status_now[r.name] = status
+            if status == "invalid":
+                self._invalid[r.name] = tuple(getattr(r, "problems", ()) or ())
+                continue
+            self._results[r.name] = r
+            self._result_fp[r.name] = fp
+        names = {s.name for s in self._project.scenarios}
+        for name in [n for n in self._results if n not in names]:
+            del self._results[name]
+            self._result_fp.pop(name, None)
+        self._end_busy()
+        self.resultsChanged.emit()
+
+    def _on_failed(self, fp: str, message: str) -> None:
+        if fp != self._fp or self._closed:
+            return
+        self._pending_fp = None
+        if self.problems:
+            # the older engine refuses invalid input by raising: the same as "invalid"
+            for s in self._project.scenarios:
+                self._status_now[s.name] = "invalid"
+        else:
+            self.solve_error = message
+        self._end_busy()
+        self.resultsChanged.emit()
+
+    def _show_busy(self) -> None:
+        if self.solve_pending and not self._busy:
+            self._busy = True
+            self.solvingChanged.emit(True)
+
+    def _end_busy(self) -> None:
+        self._busy_timer.stop()
+        if self._busy:
+            self._busy = False
+            self.solvingChanged.emit(False)
+
+    def wait_for_solve(self, timeout_ms: int = 30000) -> bool:
+        """Process events until the current project's solve is back (scripts and tests)."""
+        from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+        deadline = QDeadlineTimer(timeout_ms)
+        app = QCoreApplication.instance()
+        while self.solve_pending and not deadline.hasExpired():
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if self._worker is not None and self._pending_fp is not None:
+                self._worker.thread_object.wait(1)
+        return not self.solve_pending
+
+    def shutdown(self) -> None:
+        """Stop the solve worker and its thread (the window calls this when it closes)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._coalesce.stop()
+        self._busy_timer.stop()
+        self._pending_fp = None
+        self._held = False
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _default_scenario(project: Any) -> str:
+        chosen = project.chosen_scenario
+        return chosen.name if chosen is not None else ""
+
+
+def _validate(project: Any) -> list[Problem]:
+    try:
+        from allocator.domain.edits import validate
+    except ImportError:  # older core
+        from allocator.domain.model import check_project
+
+        return [Problem(p, m) for p, m in check_project(project)]
+    return [Problem(p, m) for p, m in validate(project)]
+
+
+def _message(exc: ValidationError) -> str:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return problems[0].message
+    return str(exc)
+
+
+def _apply_relaxations(project: Any, relaxations: list[Any]) -> Any:
+    try:
+        from allocator.engine.relax import apply_relaxations
+    except ImportError:
+        from allocator.domain import edits
+
+        for r in relaxations:
+            project = edits.set_field(project, r.field, r.to_value)
+        return project
+    return apply_relaxations(project, relaxations)
