@@ -190,6 +190,13 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
         help="the scenario for the Summary and partner sheets "
         "(default: the project's chosen scenario)",
     )
+    p.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="what the Scenarios sheet measures the changes against: a scenario (capitals "
+        "do not matter), or size-proportional (the default), the size-proportional split of "
+        "the same budget; the same comparison as `fairshare compare --baseline`",
+    )
 
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
@@ -362,7 +369,8 @@ def _commands() -> dict[str, Command]:
         "export": Command(
             "write the Excel budget workbook",
             "Write the budget workbook for the bid: the project's chosen scenario, or "
-            "the one named with --scenario, with every scenario side by side.",
+            "the one named with --scenario, with every scenario side by side against a "
+            "baseline (the size-proportional split unless --baseline names a scenario).",
             _export_arguments,
             _export,
         ),
@@ -941,6 +949,7 @@ def _write_csv(rows: Sequence[Sequence[Any]], target: Path) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     from allocator.formats.workbook import write_workbook
+    from allocator.report.baseline import resolve_baseline
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -956,19 +965,33 @@ def _export(args: argparse.Namespace) -> int:
     else:
         scenario = project.chosen_scenario
         why = ", the project's chosen scenario"
+    try:  # a name that fits no scenario is refused before anything is solved
+        baseline = resolve_baseline([s.name for s in project.scenarios], args.baseline)
+    except ValidationError as exc:
+        raise _Refused(*(f"--baseline: {p.message}" for p in exc.problems)) from None
     results = _solve_all(project)
     chosen = next(r for r in results if r.name == scenario.name)
     if status_of(chosen) == "invalid":
         _report_unsolved(project, [chosen])
         raise _Refused(f"nothing was written to {out}")
-    warnings = write_workbook(project, results, out, scenario.name)
+    warnings = write_workbook(project, results, out, scenario.name, baseline)
     for w in warnings:
         _say(f"warning: {w}")
     print(f"Wrote {out} with the scenario '{scenario.name}'{why}.")
+    if args.baseline is not None:
+        print(f"The Scenarios sheet compares every scenario against {_baseline_words(baseline)}.")
     if not chosen.ok:
         _report_unsolved(project, [chosen])
         return 1
     return 0
+
+
+def _baseline_words(baseline: str) -> str:
+    from allocator.report.baseline import SIZE_PROPORTIONAL
+
+    if baseline == SIZE_PROPORTIONAL:
+        return "the size-proportional split (the bigger slice)"
+    return f"the scenario '{baseline}'"
 
 
 def _method(args: argparse.Namespace) -> int:

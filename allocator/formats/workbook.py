@@ -24,10 +24,10 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator import __version__
 from allocator.domain.fields import spec_for
@@ -51,7 +51,19 @@ from allocator.engine.result import (
 from allocator.errors import ValidationError, WorkbookError
 from allocator.formats.atomic import new_file_mode, sync_folder
 from allocator.formats.tables import COLUMNS, clean_text, partner_row
+from allocator.report.baseline import MEASURES as COMPARISON_MEASURES
+from allocator.report.baseline import (
+    Comparison,
+    Measures,
+    ParameterDifference,
+    PartnerChange,
+    ScenarioComparison,
+    compare_to_baseline,
+)
 from allocator.report.method import method_text
+
+if TYPE_CHECKING:  # only named in signatures: a workbook without a sweep needs no solver
+    from allocator.report.sweep import Sweep
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 MAX_TITLE = 31
@@ -63,6 +75,8 @@ __all__ = [
     "ERROR_CODES",
     "FAST_PATH",
     "WorkbookError",
+    "baseline_heading",
+    "change_format",
     "currency_format",
     "layout_workbook",
     "render",
@@ -98,6 +112,7 @@ class Style:
     wrap: bool = False
     top_border: bool = False
     bottom_border: bool = False
+    left_border: str | None = None  # its colour: white keeps wrapped headings apart
     align: str | None = None
     valign: str | None = None
     indent: int = 0
@@ -106,7 +121,12 @@ class Style:
 
 @dataclass
 class Chart:
-    """A clustered bar chart of columns on its own sheet (1-based rows and columns)."""
+    """A chart of columns on its own sheet (1-based rows and columns).
+
+    ``kind`` "bar": a clustered bar chart with ``categories`` naming the bars.
+    ``kind`` "scatter": lines through points, ``categories`` holding the numbers along
+    the horizontal axis (titled ``x_title``, shown with ``x_number_format``).
+    """
 
     title: str
     categories: tuple[int, int, int]  # column, first row, last row
@@ -117,6 +137,10 @@ class Chart:
     number_format: str
     width_cm: float = 24.0
     height_cm: float = 10.0
+    kind: str = "bar"
+    x_title: str = ""
+    x_number_format: str = "General"
+    x_range: tuple[float, float] | None = None  # the horizontal axis from, to (scatter)
 
 
 @dataclass
@@ -152,9 +176,26 @@ def currency_format(code: str) -> str:
     return f'#,##0 "{safe}"'
 
 
+def change_format(code: str) -> str:
+    """Excel number format for a change in money: "▲ +£1,200", "▼ -£1,200", "£0".
+
+    Gains and losses read by their sign and arrow, never by colour alone.
+    """
+    base = currency_format(code)
+    return f'"▲ "+{base};"▼ "-{base};{base}'
+
+
 def _styles(currency: str) -> dict[str, Style]:
     money = currency_format(currency)
-    head = dict(bold=True, fill="DDE7F0", wrap=True, bottom_border=True, valign="bottom")
+    change = change_format(currency)
+    head = dict(
+        bold=True,
+        fill="DDE7F0",
+        wrap=True,
+        bottom_border=True,
+        valign="bottom",
+        left_border="FFFFFF",  # a gap between headings that wrap up to the column's edge
+    )
     top = dict(valign="top")  # rows grown for wrapped text read from the top
     return {
         "title": Style(bold=True, size=14, quote_prefix=True),
@@ -175,9 +216,18 @@ def _styles(currency: str) -> dict[str, Style]:
         ),
         "memo_right": Style(italic=True, color="555555", align="right", **top, quote_prefix=True),
         "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
+        "bad_beside": Style(bold=True, color="9C0006", indent=1, **top, quote_prefix=True),
+        "text_beside": Style(indent=1, **top, quote_prefix=True),
         "money": Style(number_format=money, **top),
         "money_total": Style(number_format=money, bold=True, top_border=True, **top),
         "money_memo": Style(number_format=money, italic=True, color="555555", **top),
+        # a partner left out of a scenario receives 0, shown as the words
+        "money_left_out": Style(number_format=f'{money};-{money};"left out"', **top),
+        "money_change": Style(number_format=change, **top),
+        "money_change_total": Style(number_format=change, bold=True, top_border=True, **top),
+        "percent_change": Style(number_format='"▲ "+0.0%;"▼ "-0.0%;0.0%', **top),
+        "decimal_change": Style(number_format='"▲ "+0.000;"▼ "-0.000;0.000', **top),
+        "score_change": Style(number_format='"▲ "+0.00;"▼ "-0.00;0.00', **top),
         "percent": Style(number_format="0.0%", **top),
         "percent_total": Style(number_format="0.0%", bold=True, top_border=True, **top),
         "count": Style(number_format="#,##0", **top),
@@ -953,162 +1003,536 @@ def _partner_sheet(
     return sh.finish()
 
 
+# ----------------------------------------------------------------------------------
+# The Scenarios sheet: every scenario against one baseline
+# ----------------------------------------------------------------------------------
+
+# The cell style of a measure's change: a share changes in percentage points.
+_CHANGE_STYLE = {"percent": "percent_change", "decimal": "decimal_change", "score": "score_change"}
+
+
+def baseline_heading(comparison: Comparison) -> str:
+    """The baseline in words for a heading: "against the size-proportional split (bigger slice)"."""
+    if comparison.baseline_is_scenario:
+        return f"against the scenario {comparison.baseline!r}"
+    return "against the size-proportional split (bigger slice)"
+
+
 @dataclass
 class _Columns:
-    """The Scenarios sheet's layout: partners down, one column per scenario across.
+    """The Scenarios sheet's columns: labels in A, the baseline in B, one column per scenario.
 
-    Every block of the sheet (grants, change against a comparison, measures) is laid
-    out by :func:`_partner_block` or :func:`_measures_block` over these columns, so a
-    further comparison is one more block.
+    Every table of the sheet (what partners receive, the changes, the measures, the
+    settings) is laid out by :func:`_block` over these columns, so a further
+    comparison is one more block.
     """
 
-    results: list[ScenarioResult]
-    ids: list[str]
-    names: dict[str, str]
-    first_col: int = 2
+    scenarios: list[ScenarioComparison]
+    base: int = 2
+    first: int = 3
 
     def col(self, j: int) -> int:
-        return self.first_col + j
+        return self.first + j
 
-    def partner(self, res: ScenarioResult, pid: str) -> PartnerResult | None:
-        for p in res.partners:
-            if p.id == pid:
-                return p
+    @property
+    def last(self) -> int:
+        return self.first + max(1, len(self.scenarios)) - 1
+
+
+_CellSpec = tuple[Any, str] | None  # (a number, a text or a Formula; the style), or blank
+
+
+def _put(sh: _Sheet, row: int, col: int, cell: _CellSpec) -> None:
+    if cell is None:
+        return
+    value, style = cell
+    if isinstance(value, Formula):
+        sh.formula(row, col, value.text, style)
+    elif isinstance(value, str):
+        sh.text(row, col, value, style)
+    else:
+        sh.num(row, col, value, style)
+
+
+def _block(
+    sh: _Sheet,
+    cols: _Columns,
+    row: int,
+    title: str,
+    labels: Sequence[str],
+    value: Callable[[int, ScenarioComparison, int], _CellSpec],
+    base: Callable[[int], _CellSpec] | None = None,
+    base_title: str = "",
+    first: int | None = None,
+    every: bool = False,
+) -> int:
+    """A table headed at ``row``: one row per label, one column per scenario; its last row.
+
+    ``value(j, scenario, k)`` gives the cell of row ``k`` for scenario ``j``, asked only
+    for scenarios with a split unless ``every``; ``base(k)`` the baseline column's.
+    ``first`` is the first row under the heading (the next row unless given).
+    """
+    _header(sh, cols, row, title, base_title)
+    first = row + 1 if first is None else first
+    for k, label in enumerate(labels):
+        r = first + k
+        sh.text(r, 1, label, "wrap")
+        if base is not None:
+            _put(sh, r, cols.base, base(k))
+        for j, s in enumerate(cols.scenarios):
+            if s.ok or every:
+                _put(sh, r, cols.col(j), value(j, s, k))
+    return first + len(labels) - 1
+
+
+def _sum_row(sh: _Sheet, cols: _Columns, row: int, first: int, style: str, base: bool) -> None:
+    """A "Total" row summing the block above it, scenario by scenario."""
+    sh.text(row, 1, "Total", "label_total")
+    columns = [cols.base] if base else []
+    columns += [cols.col(j) for j, s in enumerate(cols.scenarios) if s.ok]
+    for c in range(cols.base, cols.last + 1):
+        if c in columns:
+            sh.formula(row, c, f"=SUM({_ref(first, c)}:{_ref(row - 1, c)})", style)
+        else:
+            sh.text(row, c, "", "label_total")  # keeps the rule above the total unbroken
+
+
+def _mixed(row: int, col: int) -> str:
+    """A reference fixed to its column: ``$B6`` (copied across, it still reads the baseline)."""
+    return f"${col_letter(col)}{row}"
+
+
+def _partner_change(s: ScenarioComparison, pid: str) -> PartnerChange | None:
+    try:
+        return s.partner(pid)
+    except KeyError:
         return None
 
 
-def _scenario_heads(sh: _Sheet, cols: _Columns, row: int, title: str) -> None:
-    sh.text(row, 1, title, "header")
-    for j, res in enumerate(cols.results):
-        sh.text(row, cols.col(j), res.name, "header_num")
+def _one_baseline(comparison: Comparison) -> bool:
+    """Whether every scenario is measured from the same amounts, so one column shows them.
 
-
-def _partner_block(sh: _Sheet, cols: _Columns, row: int, title: str, value: Any) -> int:
-    """A table of partners (rows) by scenario (columns) headed at ``row``; its last row.
-
-    ``value(result, partner)`` gives a figure, a text or None, for solved scenarios.
+    The size-proportional split shares the grant between the partners taking part, so a
+    scenario that leaves partners out has its own; then each scenario's is shown.
     """
-    _scenario_heads(sh, cols, row, title)
-    first = row + 1
-    for k, pid in enumerate(cols.ids):
-        sh.text(first + k, 1, cols.names[pid], "wrap")
-    for j, res in enumerate(cols.results):
-        if not res.ok:
-            continue
-        for k, pid in enumerate(cols.ids):
-            v = value(res, cols.partner(res, pid))
-            if isinstance(v, str):
-                sh.text(first + k, cols.col(j), v, "memo_right")
-            else:
-                sh.num(first + k, cols.col(j), v)
-    return first + len(cols.ids) - 1
+    base = comparison.baseline_received
+    if base is None:
+        return False
+    for s in comparison.scenarios:
+        for i, p in enumerate(comparison.partners):
+            pc = _partner_change(s, p.id) if s.ok else None
+            if pc is not None and pc.baseline is not None and pc.baseline != base[i]:
+                return False
+    return True
 
 
-def _measures_block(sh: _Sheet, cols: _Columns, row: int) -> int:
-    _scenario_heads(sh, cols, row, "Measures")
-    for label, attr, style in MEASURES:
-        row += 1
-        sh.text(row, 1, label, "wrap")
-        for j, res in enumerate(cols.results):
-            if res.ok:
-                sh.num(row, cols.col(j), getattr(res.metrics, attr), style)
-    return row
+def _one_baseline_measures(comparison: Comparison) -> Measures | None:
+    """The baseline's measures when they are one set for every scenario, else None.
 
-
-def _grant(res: ScenarioResult, p: PartnerResult | None) -> float | str | None:
-    if p is None or not p.included:
-        return "left out"
-    return p.total
-
-
-def _change(res: ScenarioResult, p: PartnerResult | None) -> float | None:
-    return None if p is None else p.vs_size_proportional
+    A named scenario has one set; the size-proportional split's are read with each
+    scenario's own needs, so they differ from scenario to scenario.
+    """
+    found = [s.baseline_measures for s in comparison.scenarios if s.ok]
+    if not found or any(m is None or m.to_json() != found[0].to_json() for m in found):
+        return None
+    return found[0]
 
 
 def _scenarios(
-    project: Project, results: list[ScenarioResult], shown: str, warnings: list[str]
+    project: Project, shown: str, comparison: Comparison, warnings: list[str]
 ) -> SheetLayout:
-    """Every scenario side by side: totals, change against size-proportional, measures."""
+    """Every scenario against the baseline: amounts, changes in money and percent, measures."""
     sh = _Sheet("Scenarios", warnings)
-    years = project.years
-    sh.text(1, 1, "Scenarios side by side", "title")
+    cmp = comparison
+    cols = _Columns(list(cmp.scenarios))
+    currency = cmp.currency
+    years = cmp.years
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    named = cmp.baseline_is_scenario
+    base_ok = cmp.baseline_status == "optimal"
+    sh.text(1, 1, f"Scenarios side by side, {baseline_heading(cmp)}", "title")
+    if named:
+        about = (
+            f"The baseline is the scenario {cmp.baseline!r}: each change is what the partner "
+            f"receives in a scenario minus what it receives in {cmp.baseline!r}."
+        )
+    else:
+        about = (
+            "The baseline is the size-proportional split of the same budget: each year's "
+            "whole grant shared in proportion to capacity, ignoring needs and every rule "
+            "(see Method). Each change is what the partner receives minus that amount, as "
+            "on the Summary."
+        )
     sh.text(
         2,
         1,
-        f"Grant to each partner over {span}; the management fee on its own line. "
-        "Change is against the size-proportional split of the same budget (see Method). "
-        f"The other sheets show {shown!r}.",
+        f"What each partner receives over {span} (the lead's management fee included), and "
+        f"the change against the baseline in money and in percent: ▲ gains, ▼ loses. {about} "
+        f"The changes are formulas: scenario minus baseline. The other sheets show {shown!r}.",
         "subtitle",
     )
-    sh.merge(2, 1, 1 + max(1, len(results)))
-    ids: list[str] = []
-    names: dict[str, str] = {}
-    for res in results:
-        for p in res.partners:
-            if p.id not in names:
-                ids.append(p.id)
-                names[p.id] = p.name
-    cols = _Columns(results, ids, names)
+    sh.merge(2, 1, cols.last)
+
     head = 4
+    base_title = f"Baseline: {cmp.baseline}" if named else "Baseline: size-proportional split"
+    one_base = base_ok and _one_baseline(cmp)
     sh.text(head + 1, 1, "Status", "label")
-    any_bad = any(not r.ok for r in results)
-    for j, res in enumerate(results):
-        sh.text(head + 1, cols.col(j), _status_words(res), "text_right" if res.ok else "bad")
-        if not res.ok and res.message:
-            sh.text(head + 2, cols.col(j), res.message, "wrap")
+    if named:
+        status = _STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        sh.text(head + 1, cols.base, status, "text_right" if base_ok else "bad")
+    any_bad = any(not s.ok for s in cmp.scenarios)
+    for j, s in enumerate(cmp.scenarios):
+        words = _STATUS_WORDS.get(s.status, s.status)
+        sh.text(head + 1, cols.col(j), words, "text_right" if s.ok else "bad")
+        if not s.ok and s.message:
+            sh.text(head + 2, cols.col(j), s.message, "wrap")
     if any_bad:
         sh.text(head + 2, 1, "Why it has no split", "label")
-    # the grants: the block's heading row is the sheet's header row
-    grants_head = head
-    first = head + (3 if any_bad else 2)
-    _scenario_heads(sh, cols, grants_head, "Partner")
-    for k, pid in enumerate(ids):
-        sh.text(first + k, 1, names[pid], "wrap")
-    last = first + len(ids) - 1
-    fee_row, total_row = last + 1, last + 2
-    sh.text(fee_row, 1, "Management fee")
-    sh.text(total_row, 1, "Total", "label_total")
-    for j, res in enumerate(results):
-        if not res.ok:
-            continue
-        c = cols.col(j)
-        for k, pid in enumerate(ids):
-            v = _grant(res, cols.partner(res, pid))
-            if isinstance(v, str):
-                sh.text(first + k, c, v, "memo_right")
-            else:
-                sh.num(first + k, c, v)
-        sh.num(fee_row, c, sum(res.fee))
-        sh.formula(total_row, c, f"=SUM({_ref(first, c)}:{_ref(fee_row, c)})", "money_total")
 
-    change_head = total_row + 2
-    change_end = _partner_block(
-        sh, cols, change_head, "Change against the size-proportional split (fee included)", _change
+    partners = list(cmp.partners)
+    names = [p.name for p in partners]
+    nothing: _CellSpec = None
+
+    def received(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+        pc = _partner_change(s, partners[k].id)
+        if pc is None:
+            return nothing
+        return pc.received, "money" if pc.included else "money_left_out"
+
+    def base_amount(k: int) -> _CellSpec:
+        if not one_base or cmp.baseline_received is None:
+            return nothing
+        return cmp.baseline_received[k], "money"
+
+    # what each partner receives: the block's heading row is the sheet's header row
+    first = head + (3 if any_bad else 2)
+    last = _block(sh, cols, head, "Partner", names, received, base_amount, base_title, first)
+    total_row = last + 1
+    _sum_row(sh, cols, total_row, first, "money_total", one_base)
+    fee_row = total_row + 1
+    sh.text(fee_row, 1, "of which the lead's management fee", "memo")
+    for j, s in enumerate(cmp.scenarios):
+        if s.ok:
+            sh.num(fee_row, cols.col(j), s.fee, "money_memo")
+    if named and one_base:
+        base_fee = next((s.fee for s in cmp.scenarios if s.name == cmp.baseline), None)
+        sh.num(fee_row, cols.base, base_fee, "money_memo")
+    blocks = [(1, fee_row)]
+    row = fee_row + 2
+
+    # where each scenario has its own baseline, the amounts it is measured from
+    base_row: dict[str, int] = {}  # scenario name -> the row of its first partner's baseline
+    if base_ok and not one_base:
+        block_head = row
+
+        def own_base(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+            pc = _partner_change(s, partners[k].id)
+            return nothing if pc is None or pc.baseline is None else (pc.baseline, "money")
+
+        what = (
+            "The baseline for each scenario: the size-proportional split between the "
+            "partners taking part"
+            if not named
+            else f"The baseline: what each partner receives in {cmp.baseline!r}"
+        )
+        end = _block(sh, cols, row, what, names, own_base)
+        _sum_row(sh, cols, end + 1, row + 1, "money_total", False)
+        base_row = {s.name: row + 1 for s in cmp.scenarios}
+        blocks.append((block_head, end + 1))
+        row = end + 3
+
+    def base_ref(j: int, k: int) -> str:
+        s = cmp.scenarios[j]
+        if s.name in base_row:
+            return _ref(base_row[s.name] + k, cols.col(j))
+        return _mixed(first + k, cols.base)
+
+    change_first = 0
+    if base_ok:
+        change_head = row
+
+        def change(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+            pc = _partner_change(s, partners[k].id)
+            if pc is None or pc.change is None:
+                return nothing
+            return Formula(f"={_ref(first + k, cols.col(j))}-{base_ref(j, k)}"), "money_change"
+
+        end = _block(sh, cols, row, "Change against the baseline (fee included)", names, change)
+        change_first = row + 1
+        _sum_row(sh, cols, end + 1, change_first, "money_change_total", False)
+        blocks.append((change_head, end + 1))
+        row = end + 3
+
+        def percent(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+            pc = _partner_change(s, partners[k].id)
+            if pc is None or pc.change is None:
+                return nothing
+            base = base_ref(j, k)
+            changed = _ref(change_first + k, cols.col(j))
+            return Formula(f'=IF({base}<>0,{changed}/{base},"")'), "percent_change"
+
+        percent_head = row
+        end = _block(sh, cols, row, "Change against the baseline (%)", names, percent)
+        blocks.append((percent_head, end))
+        row = end + 2
+    else:
+        why = _STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        sh.text(
+            row,
+            1,
+            f"The baseline {cmp.baseline!r} has no split (it {why}), so there are no changes "
+            "to show: choose another baseline.",
+            "bad",
+        )
+        sh.merge(row, 1, cols.last)
+        row += 2
+
+    # the measures of each split, the baseline's, and the change
+    labels = [label for label, _, _ in MEASURES]
+    one_measures = _one_baseline_measures(cmp)
+
+    def measure(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+        _, attr, style = MEASURES[k]
+        v = None if s.measures is None else s.measures.get(attr)
+        return nothing if v is None else (v, style)
+
+    def base_measure(k: int) -> _CellSpec:
+        _, attr, style = MEASURES[k]
+        v = None if one_measures is None else one_measures.get(attr)
+        return nothing if v is None else (v, style)
+
+    measures_head = row
+    end = _block(
+        sh,
+        cols,
+        row,
+        "Measures of the split",
+        labels,
+        measure,
+        base_measure if one_measures is not None else None,
+        base_title if one_measures is not None else "",
     )
-    measures_head = change_end + 2
-    row = _measures_block(sh, cols, measures_head)
-    sh.width(1, min(45, max(34, max((len(n) for n in names.values()), default=0) + 2)))
-    for j in range(len(results)):
-        sh.width(cols.col(j), 17)
+    measures_first = row + 1
+    blocks.append((measures_head, end))
+    row = end + 2
+    base_measures_first = 0
+    if one_measures is None and any(s.baseline_measures is not None for s in cmp.scenarios):
+
+        def own_measure(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+            _, attr, style = MEASURES[k]
+            m = s.baseline_measures
+            v = None if m is None else m.get(attr)
+            return nothing if v is None else (v, style)
+
+        block_head = row
+        end = _block(
+            sh,
+            cols,
+            row,
+            "Measures of the size-proportional split, read with each scenario's needs",
+            labels,
+            own_measure,
+        )
+        base_measures_first = row + 1
+        blocks.append((block_head, end))
+        row = end + 2
+
+    def measure_change(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+        _, attr, style = MEASURES[k]
+        change = None if s.measure_changes is None else s.measure_changes.get(attr)
+        if change is None:
+            return ("n/a", "memo_right") if s.measures is not None else nothing
+        now = _ref(measures_first + k, cols.col(j))
+        if base_measures_first:
+            then = _ref(base_measures_first + k, cols.col(j))
+        else:
+            then = _mixed(measures_first + k, cols.base)
+        return Formula(f"={now}-{then}"), _CHANGE_STYLE.get(style, "decimal_change")
+
+    if any(s.measure_changes is not None for s in cmp.scenarios):
+        block_head = row
+        end = _block(
+            sh,
+            cols,
+            row,
+            "Change in the measures against the baseline (shares in percentage points)",
+            labels,
+            measure_change,
+        )
+        blocks.append((block_head, end))
+        row = end + 2
+
+    # the settings that differ between the scenarios
+    if cmp.parameters:
+        compared = [s.name for s in cmp.scenarios]
+        at = compared.index(cmp.baseline) if named and cmp.baseline in compared else None
+
+        def setting(d: ParameterDifference, j: int) -> _CellSpec:
+            v = d.values[j]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return v, _value_style(f"scenarios[0].{d.path}")
+            return d.shown[j], "text_right"
+
+        block_head = row
+        diffs = list(cmp.parameters)
+        end = _block(
+            sh,
+            cols,
+            row,
+            "Settings that differ between the scenarios",
+            [d.label for d in diffs],
+            lambda j, s, k: setting(diffs[k], j),
+            (lambda k: setting(diffs[k], at)) if at is not None else None,
+            base_title if at is not None else "",
+            every=True,  # a setting is shown even where its scenario has no split
+        )
+        blocks.append((block_head, end))
+        row = end + 2
+
+    longest = max((len(n) for n in names), default=0)
+    sh.width(1, min(45, max(34, longest + 2)))
+    # as wide as the largest figure (the budget) with a sign and an arrow, and a little
+    budget = max((s.budget for s in cmp.scenarios), default=0)
+    for c in range(cols.base, cols.last + 1):
+        sh.width(c, max(16, len(money(budget, currency)) + 6))
     sh.layout.freeze = (head + 1, 2)
     sh.layout.print_title_rows = (head, head)  # the scenario names head every table
-    series = [(res.name, cols.col(j), first, last) for j, res in enumerate(results) if res.ok]
-    blocks = [(1, total_row), (change_head, change_end), (measures_head, row)]
-    if series and ids:
+    series = []
+    if one_base and not named:
+        series.append(("Baseline: size-proportional split", cols.base, first, last))
+    series += [(s.name, cols.col(j), first, last) for j, s in enumerate(cmp.scenarios) if s.ok]
+    if series and partners:
         # under the tables, clear of them, starting a page of its own when it would straddle
-        blocks.append((row + 2, row + 3))
+        blocks.append((row, row + 1))
         sh.layout.charts.append(
             Chart(
-                title="Grant per partner in each scenario",
+                title="What each partner receives in each scenario",
                 categories=(1, first, last),
                 series=series,
-                anchor=(row + 3, 1),
+                anchor=(row + 1, 1),
                 horizontal=True,
-                axis_title=project.currency,
-                number_format=currency_format(project.currency),
+                axis_title=currency,
+                number_format=currency_format(currency),
                 width_cm=24,
-                height_cm=min(page_cm(sh.layout), max(9.0, 0.45 * len(ids) * len(series) + 4)),
+                height_cm=min(page_cm(sh.layout), max(9.0, 0.45 * len(partners) * len(series) + 4)),
+            )
+        )
+    sh.finish()
+    sh.keep_together(blocks)
+    return sh.layout
+
+
+def _header(sh: _Sheet, cols: _Columns, row: int, title: str, base_title: str) -> None:
+    sh.text(row, 1, title, "header")
+    sh.text(row, cols.base, base_title, "header_num")
+    for j, s in enumerate(cols.scenarios):
+        sh.text(row, cols.col(j), s.name, "header_num")
+
+
+# ----------------------------------------------------------------------------------
+# The Sweep sheet: one scenario at a run of values of one setting
+# ----------------------------------------------------------------------------------
+
+_SWEEP_VALUE_STYLE = {"share": "percent", "rate": "percent", "money": "money"}
+
+
+def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
+    """One row per step, exactly the rows of the sweep's csv, and each partner's grant drawn
+    against the swept value."""
+    sh = _Sheet(title, warnings)
+    rows = sweep.to_csv_rows()
+    header, steps = rows[0], rows[1:]
+    shown = {s.index: s.shown for s in sweep.steps}
+    start = shown.get(0) or f"{sweep.start:g}"
+    stop = shown.get(sweep.count - 1) or f"{sweep.stop:g}"
+    sh.text(1, 1, f"Sweep: {sweep.words} from {start} to {stop}", "title")
+    what = sweep.words
+    if not what.startswith("the ") and "'s " not in what:
+        what = "the " + what
+    note = (
+        f"The scenario {sweep.scenario!r} solved at {sweep.count} values of {what}; each row "
+        "is the split you would get by setting that value and solving. Grants are each "
+        "partner's total over all years, the management fee not included. A scenario that "
+        "cannot be met at a value has no figures there."
+    )
+    if not sweep.complete:
+        note += f" Stopped after {len(sweep.steps)} of {sweep.count} values."
+    sh.text(2, 1, note, "subtitle")
+
+    measure_styles = {attr: style for _, attr, style in MEASURES}
+    keys = [key for key, _ in COMPARISON_MEASURES]
+    c_status, c_measure = 2, 3
+    c_partner = c_measure + len(keys)
+    c_rules = c_partner + len(sweep.partners)
+    sh.merge(2, 1, c_rules)
+    head = 4
+    for c, label in enumerate(header, start=1):
+        style = "reason_header" if c in (c_status, c_rules) else "header_num"
+        sh.text(head, c, label, style)
+    value_style = _SWEEP_VALUE_STYLE.get(sweep.kind, "decimal")
+    for k, row in enumerate(steps):
+        r = head + 1 + k
+        for c, v in enumerate(row, start=1):
+            if c == 1:
+                sh.num(r, c, v, value_style)
+            elif c == c_status:
+                sh.text(r, c, v, "text_beside" if v == "optimal" else "bad_beside")
+            elif c < c_partner:
+                sh.num(r, c, v, measure_styles.get(keys[c - c_measure], "decimal"))
+            elif c < c_rules:
+                sh.num(r, c, v)
+            else:
+                sh.text(r, c, v or None, "reason")
+    last = head + len(steps)
+    row = last + 2
+    blocks = [(1, last)]
+    if sweep.events:
+        events_head = row
+        sh.text(row, 1, "Where the split changes", "header")
+        sh.merge(row, 1, c_rules)
+        for e in sweep.events:
+            row += 1
+            sh.text(row, 1, e.words, "wrap")
+            sh.merge(row, 1, c_rules)
+        blocks.append((events_head, row))
+        row += 2
+
+    ok = [s for s in sweep.steps if s.ok and s.grants]
+    largest = max((max(s.grants) for s in ok), default=0)
+    sh.width(1, 14)
+    sh.width(c_status, 12)
+    for c in range(c_measure, c_partner):
+        sh.width(c, 11)
+    for c in range(c_partner, c_rules):
+        sh.width(c, max(12, len(money(largest, sweep.currency)) + 2))
+    sh.width(c_rules, 24)
+    sh.layout.freeze = (head + 1, 2)
+    sh.layout.print_title_rows = (head, head)
+    series = [
+        (p.name, c_partner + i, head + 1, last)
+        for i, p in enumerate(sweep.partners)
+        if sweep.included[i]
+    ]
+    if ok and series and len(steps) >= 2:
+        # as wide as the table, so it prints at the table's scale and reads as large
+        wide = sum(column_px(sh.layout.widths[c]) for c in range(1, c_rules + 1)) / 96 * 2.54
+        width = max(20.0, min(40.0, wide - 1.0))
+        blocks.append((row, row + 1))
+        sh.layout.charts.append(
+            Chart(
+                title=f"Each partner's grant against {sweep.words}",
+                categories=(1, head + 1, last),
+                series=series,
+                anchor=(row + 1, 1),
+                horizontal=False,
+                axis_title=sweep.currency,
+                number_format=currency_format(sweep.currency),
+                kind="scatter",
+                x_title=sweep.label,
+                x_number_format=_styles(sweep.currency)[value_style].number_format,
+                x_range=(sweep.start, sweep.stop),
+                width_cm=width,
+                height_cm=min(page_cm(sh.layout), width * 0.5),
             )
         )
     sh.finish()
@@ -1239,8 +1663,29 @@ _SETTINGS: tuple[tuple[str, Any, str], ...] = (
 )
 
 
+def baseline_words(comparison: Comparison) -> str:
+    """What the Scenarios sheet's changes are measured from, for the Method sheet."""
+    if comparison.baseline_is_scenario:
+        return (
+            f"The scenario {comparison.baseline!r}: each change on the Scenarios sheet is what "
+            "a partner receives in a scenario (its grant, plus the management fee for the "
+            f"lead) minus what it receives in {comparison.baseline!r}. The Summary and the "
+            "partner sheets still compare with the size-proportional split described above."
+        )
+    return (
+        "The size-proportional split described above (the bigger slice): each change on the "
+        "Scenarios sheet is what a partner receives in a scenario (its grant, plus the "
+        "management fee for the lead) minus its size-proportional amount, the same figure "
+        "as the change on the Summary and the partner sheets."
+    )
+
+
 def _method(
-    project: Project, result: ScenarioResult, warnings: list[str], today: _dt.date
+    project: Project,
+    result: ScenarioResult,
+    warnings: list[str],
+    today: _dt.date,
+    comparison: Comparison | None = None,
 ) -> SheetLayout:
     """How FairShare decides (the one text of the method), what binds, and who made the file."""
     sh = _Sheet("Method", warnings)
@@ -1262,6 +1707,12 @@ def _method(
             start = row
             sh.text(row, 1, heading, "label")
         sh.text(row, 2, paragraph, "wrap")
+    if comparison is not None:
+        blocks.append((start, row))
+        row += 1
+        start = row
+        sh.text(row, 1, "The baseline on the Scenarios sheet", "label")
+        sh.text(row, 2, baseline_words(comparison), "wrap")
     blocks.append((start, row))
     row += 2
     start = row
@@ -1321,14 +1772,20 @@ def layout_workbook(
     results: Sequence[ScenarioResult],
     scenario: str | None = None,
     today: _dt.date | None = None,
+    baseline: str | None = None,
+    sweep: Sweep | None = None,
 ) -> WorkbookLayout:
     """Everything the workbook holds, as plain data, for one scenario.
 
     ``scenario`` None shows the project's chosen scenario (the one for the bid). The
-    results are only read, never changed.
+    Scenarios sheet compares every result with ``baseline`` exactly as
+    ``fairshare compare --baseline`` does (None: the size-proportional split); an
+    unknown name raises ValidationError quoting the names there are. With ``sweep``
+    a Sweep sheet holds its table and chart. The results are only read, never changed.
     """
     results = list(results)
     chosen = _pick(results, project, scenario)
+    comparison = compare_to_baseline(project, results, baseline)
     warnings: list[str] = []
     if not chosen.ok:
         warnings.append(
@@ -1336,14 +1793,18 @@ def layout_workbook(
             "instead of budget figures"
         )
     used = {"summary", "scenarios", "inputs", "method"}
+    if sweep is not None:
+        used.add("sweep")
     sheets = [_summary(project, chosen, warnings)]
     if chosen.ok:
         for p in chosen.partners:
             title = sheet_title(p.name, used)
             sheets.append(_partner_sheet(project, chosen, p, title, warnings))
-    sheets.append(_scenarios(project, results, chosen.name, warnings))
+    sheets.append(_scenarios(project, chosen.name, comparison, warnings))
+    if sweep is not None:
+        sheets.append(_sweep_sheet(sweep, "Sweep", warnings))
     sheets.append(_inputs(project, warnings))
-    sheets.append(_method(project, chosen, warnings, today or _dt.date.today()))
+    sheets.append(_method(project, chosen, warnings, today or _dt.date.today(), comparison))
     for sheet in sheets:
         sheet.cells.sort(key=lambda c: (c[0], c[1]))
     title, _ = clean_text(f"{project.name}: {chosen.name}")
@@ -1369,7 +1830,9 @@ def _style_arrays(wb: Any, styles: dict[str, Style]) -> dict[str, Any]:
         if st.fill:
             named.fill = PatternFill("solid", fgColor=st.fill)
         named.border = Border(
-            top=thin if st.top_border else Side(), bottom=thin if st.bottom_border else Side()
+            top=thin if st.top_border else Side(),
+            bottom=thin if st.bottom_border else Side(),
+            left=Side(style="thin", color=st.left_border) if st.left_border else Side(),
         )
         named.alignment = Alignment(
             wrap_text=st.wrap or None,
@@ -1387,9 +1850,45 @@ def _style_arrays(wb: Any, styles: dict[str, Style]) -> dict[str, Any]:
     return out
 
 
+def _openpyxl_scatter(ws: Any, chart: Chart) -> Any:
+    """Lines through the points of each series against the numbers in ``categories``."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+
+    ch = ScatterChart()
+    ch.title = chart.title
+    ch.style = 2
+    ch.scatterStyle = "lineMarker"
+    ch.x_axis.title = chart.x_title
+    ch.x_axis.number_format = chart.x_number_format
+    ch.y_axis.title = chart.axis_title
+    ch.y_axis.number_format = chart.number_format
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    ch.y_axis.scaling.min = 0  # grants from zero, so a change reads at its true size
+    ch.x_axis.majorGridlines = None
+    if chart.x_range is not None and chart.x_range[0] != chart.x_range[1]:
+        ch.x_axis.scaling.min, ch.x_axis.scaling.max = sorted(chart.x_range)
+    col, r0, r1 = chart.categories
+    xs = Reference(ws, min_col=col, min_row=r0, max_row=r1)
+    for name, c, s0, s1 in chart.series:
+        series = Series(Reference(ws, min_col=c, min_row=s0, max_row=s1), xs, title=name)
+        series.smooth = False  # straight lines between the steps: nothing is made up between
+        series.marker.symbol = "circle"
+        series.marker.size = 5
+        ch.series.append(series)
+    ch.display_blanks = "gap"  # a step with no split is a gap, not a fall to zero
+    ch.width = chart.width_cm
+    ch.height = chart.height_cm
+    ch.legend.position = "b"
+    return ch
+
+
 def _openpyxl_chart(ws: Any, chart: Chart) -> Any:
     from openpyxl.chart import BarChart, Reference, Series
     from openpyxl.chart.data_source import AxDataSource, StrRef
+
+    if chart.kind == "scatter":
+        return _openpyxl_scatter(ws, chart)
 
     ch = BarChart()
     ch.type = "bar" if chart.horizontal else "col"
@@ -1632,9 +2131,11 @@ def render(
     project: Project,
     results: Sequence[ScenarioResult],
     scenario: str | None = None,
+    baseline: str | None = None,
+    sweep: Sweep | None = None,
 ) -> tuple[bytes, list[str]]:
     """The workbook file's bytes and the warnings met while laying it out."""
-    layout = layout_workbook(project, results, scenario)
+    layout = layout_workbook(project, results, scenario, baseline=baseline, sweep=sweep)
     return _render_openpyxl(layout), layout.warnings
 
 
@@ -1642,9 +2143,11 @@ def workbook_bytes(
     project: Project,
     results: Sequence[ScenarioResult],
     scenario: str | None = None,
+    baseline: str | None = None,
+    sweep: Sweep | None = None,
 ) -> bytes:
     """The budget workbook as bytes (for the desktop app to save, or a web response)."""
-    return render(project, results, scenario)[0]
+    return render(project, results, scenario, baseline, sweep)[0]
 
 
 # ----------------------------------------------------------------------------------
@@ -1734,14 +2237,19 @@ def write_workbook(
     results: Sequence[ScenarioResult],
     path: str | os.PathLike[str],
     scenario: str | None = None,
+    baseline: str | None = None,
+    sweep: Sweep | None = None,
 ) -> list[str]:
     """Write the budget workbook for ``scenario`` and return warnings.
 
     ``scenario`` None writes the project's chosen scenario, the one for the bid; the
-    other sheets still set every scenario side by side. Nothing is written unless the whole workbook was built; an existing file at
+    Scenarios sheet still sets every scenario side by side against ``baseline`` (a
+    scenario's name; None: the size-proportional split), the same comparison as
+    ``fairshare compare``. ``sweep`` adds a Sweep sheet (the app's sweep export).
+    Nothing is written unless the whole workbook was built; an existing file at
     ``path`` is replaced in one step or left untouched (WorkbookError).
     """
-    data, warnings = render(project, results, scenario)
+    data, warnings = render(project, results, scenario, baseline, sweep)
     if Path(path).suffix.lower() != ".xlsx":
         warnings.append(f"{Path(path).name} does not end in .xlsx; Excel may refuse to open it")
     write_bytes_atomically(data, path)

@@ -2,7 +2,9 @@
 
 openpyxl writes formulas without results; LibreOffice recalculates them on load.
 Converting the sample workbook with LibreOffice and reading the result back checks
-that every formula works (no error values) and adds up to the figures of the solve.
+that every formula works (no error values) and adds up to the figures of the solve,
+and that the Scenarios sheet's changes recalculate to the figures of
+`fairshare compare --baseline NAME --json`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import pytest
 
 from allocator.engine.solve import solve
 from allocator.formats.files import load_project
-from allocator.formats.workbook import ERROR_CODES, write_workbook
+from allocator.formats.workbook import ERROR_CODES, MEASURES, write_workbook
+from allocator.report.baseline import compare_to_baseline
+from allocator.report.render import json_safe
+from allocator.report.sweep import sweep
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -27,12 +32,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def recalculated(path: Path, tmp_path: Path) -> Path:
-    """Convert with a fresh LibreOffice profile, so a running instance cannot interfere."""
+def recalculated(path: Path, tmp_path: Path, *more: Path) -> Path | list[Path]:
+    """Convert with a fresh LibreOffice profile, so a running instance cannot interfere.
+
+    Several files are converted in one run (LibreOffice starts once); then a list.
+    """
     out = tmp_path / "converted"
     out.mkdir()
     profile = (tmp_path / "profile").as_uri()
     assert SOFFICE is not None
+    paths = [path, *more]
     done = subprocess.run(
         [
             SOFFICE,
@@ -43,16 +52,17 @@ def recalculated(path: Path, tmp_path: Path) -> Path:
             "xlsx",
             "--outdir",
             str(out),
-            str(path),
+            *map(str, paths),
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=120 * len(paths),
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    converted = out / path.name
-    assert converted.exists(), f"LibreOffice did not convert the file: {done.stdout}{done.stderr}"
-    return converted
+    converted = [out / p.name for p in paths]
+    for c in converted:
+        assert c.exists(), f"LibreOffice did not convert {c.name}: {done.stdout}{done.stderr}"
+    return converted if more else converted[0]
 
 
 def test_libreoffice_recalculates_the_sample_without_errors(tmp_path: Path) -> None:
@@ -88,7 +98,7 @@ def test_libreoffice_recalculates_the_sample_without_errors(tmp_path: Path) -> N
             assert p.received in own
     for j, res in enumerate(results):
         for p in res.partners:
-            assert p.total in values["Scenarios"]
+            assert p.received in values["Scenarios"]
         assert sum(res.budget) in values["Scenarios"], j
     # the check row (total minus budget) recalculates to zero in every year
     ws = wb["Summary"]
@@ -108,3 +118,54 @@ def test_libreoffice_recalculates_the_sample_without_errors(tmp_path: Path) -> N
         assert ws.cell(6 + k, attainment).value == pytest.approx(shown, rel=1e-9)
         assert shown == pytest.approx(p.attainment, abs=1e-4)
         assert ws.cell(6 + k, change).value == p.vs_size_proportional
+
+
+def test_recalculated_changes_are_the_compare_command_s(tmp_path: Path) -> None:
+    """The change cells are formulas; recalculated, they are the JSON's changes."""
+    project = load_project(SAMPLE)
+    results = solve(project)
+    swept = sweep(project, results[2].name, "ring_fence", 0, 0.9, 7)
+    baselines = [None, "Needs-weighted"]
+    paths = []
+    for k, baseline in enumerate(baselines):
+        paths.append(tmp_path / f"baseline{k}.xlsx")
+        write_workbook(project, results, paths[-1], baseline=baseline, sweep=swept)
+    converted = recalculated(paths[0], tmp_path, *paths[1:])
+
+    for baseline, path in zip(baselines, converted, strict=True):
+        data = json_safe(compare_to_baseline(project, results, baseline).to_json())
+        wb = openpyxl.load_workbook(path, data_only=True)
+        ws = wb["Scenarios"]
+        rows: dict[str, int] = {}
+        for cell in ws["A"]:
+            if isinstance(cell.value, str):
+                rows.setdefault(cell.value, cell.row)
+        first = rows[data["partners"][0]["name"]]
+        change = rows["Change against the baseline (fee included)"] + 1
+        percent = rows["Change against the baseline (%)"] + 1
+        measures = (
+            rows["Change in the measures against the baseline (shares in percentage points)"] + 1
+        )
+        for j, s in enumerate(data["scenarios"]):
+            col = 3 + j
+            assert ws.cell(4, col).value == s["name"]
+            for k, p in enumerate(s["partners"]):
+                assert ws.cell(first + k, col).value == p["received"]
+                assert ws.cell(change + k, col).value == p["change"], (baseline, s["name"], k)
+                got = ws.cell(percent + k, col).value
+                if p["relative_change"] is None:
+                    assert got in (None, "")
+                else:
+                    assert got == pytest.approx(p["relative_change"], rel=1e-9)
+            # the changes add up to nothing: money moves between partners
+            assert ws.cell(change + len(s["partners"]), col).value == 0
+            for i, (_, key, _) in enumerate(MEASURES):
+                want = s["measure_changes"][key]
+                assert ws.cell(measures + i, col).value == pytest.approx(want, abs=1e-9), key
+        for sheet in ("Scenarios", "Sweep"):
+            for row in wb[sheet].iter_rows():
+                for cell in row:
+                    assert cell.data_type != "e" and cell.value not in ERROR_CODES, (
+                        sheet,
+                        cell.coordinate,
+                    )

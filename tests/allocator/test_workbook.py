@@ -39,6 +39,8 @@ from allocator.formats.workbook import (
     workbook_bytes,
     write_workbook,
 )
+from allocator.report.baseline import compare_to_baseline
+from allocator.report.sweep import sweep
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.fairshare"
 NASTY = [
@@ -176,15 +178,21 @@ def test_scenarios_side_by_side(exported, sample) -> None:  # noqa: ANN001
     path, _ = exported
     project, results = sample
     ws = openpyxl.load_workbook(path)["Scenarios"]
-    assert [ws.cell(4, 2 + j).value for j in range(len(results))] == [r.name for r in results]
+    assert ws["B4"].value == "Baseline: size-proportional split"
+    assert [ws.cell(4, 3 + j).value for j in range(len(results))] == [r.name for r in results]
     n = len(project.partners)
     for j, res in enumerate(results):
-        assert [ws.cell(6 + k, 2 + j).value for k in range(n)] == [p.total for p in res.partners]
-        letter = ws.cell(6, 2 + j).column_letter
-        assert ws.cell(6 + n + 1, 2 + j).value == f"=SUM({letter}6:{letter}{6 + n})"
+        # what each partner receives: the grant, and the fee for the lead
+        assert [ws.cell(6 + k, 3 + j).value for k in range(n)] == [p.received for p in res.partners]
+        letter = ws.cell(6, 3 + j).column_letter
+        assert ws.cell(6 + n, 3 + j).value == f"=SUM({letter}6:{letter}{5 + n})"
+        assert ws.cell(6 + n + 1, 3 + j).value == sum(res.fee)
+    assert [ws.cell(6 + k, 2).value for k in range(n)] == [
+        sum(p.size_proportional) for p in results[0].partners
+    ]
     values = [c.value for c in ws["A"]]
-    change_row = values.index("Change against the size-proportional split (fee included)") + 1
-    assert ws.cell(change_row + 1, 2).value == results[0].partners[0].vs_size_proportional
+    change_row = values.index("Change against the baseline (fee included)") + 1
+    assert ws.cell(change_row + 1, 3).value == "=C6-$B6"
     assert "Gini coefficient of funding per unit of need (0 = equal)" in values
 
 
@@ -206,7 +214,7 @@ def test_charts_present(exported) -> None:  # noqa: ANN001
     wb = openpyxl.load_workbook(path)
     assert len(wb["Summary"]._charts) == 1
     assert len(wb["Scenarios"]._charts) == 1
-    assert len(wb["Scenarios"]._charts[0].series) == 4
+    assert len(wb["Scenarios"]._charts[0].series) == 5  # the baseline and four scenarios
 
 
 def test_bar_charts_grow_from_zero_on_the_left(exported) -> None:  # noqa: ANN001
@@ -463,7 +471,7 @@ def test_infeasible_scenarios_show_status_instead_of_figures(tmp_path: Path) -> 
     assert any(isinstance(v, str) and "has no split" in v for v in summary)
     assert any(isinstance(v, str) and bad.message in v for v in summary)
     ws = wb["Scenarios"]
-    col = 2 + results.index(bad)
+    col = 3 + results.index(bad)
     assert ws.cell(5, col).value == "cannot be met"
     assert ws.cell(6, col).value == bad.message
     figures = [ws.cell(r, col).value for r in range(7, ws.max_row + 1)]
@@ -635,7 +643,8 @@ def test_left_out_partners_and_sheet_names_that_match_fixed_sheets(tmp_path: Pat
     assert summary["A7"].value == "Partners"
     why = [c.value for c in summary[5]].index("What limits it") + 1
     assert summary.cell(7, why).value == "it is left out of this scenario"
-    assert wb["Scenarios"]["B7"].value == "left out"
+    left_out = wb["Scenarios"]["C7"]  # receives 0, shown as the words
+    assert left_out.value == 0 and left_out.number_format.endswith(';"left out"')
     imported, _ = import_partners(path, None)
     assert [p.name for p in imported.partners] == names
 
@@ -755,7 +764,7 @@ def test_results_are_only_read_and_status_is_compared_by_value(sample) -> None: 
     as_text = [dataclasses.replace(r, status=Status(r.status).value) for r in results]
     for given in (results, as_text):  # the enum, or the same values as plain text
         wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, given)))
-        statuses = [c.value for c in wb["Scenarios"][5]][1:]
+        statuses = [c.value for c in wb["Scenarios"][5]][2:]
         assert statuses == ["solved"] * len(results)
 
 
@@ -786,3 +795,294 @@ def test_a_new_file_gets_the_permissions_of_the_umask_read_once(tmp_path: Path, 
     path = tmp_path / "new.xlsx"
     write_workbook(project, results, path)
     assert stat.S_IMODE(path.stat().st_mode) == atomic.new_file_mode()
+
+
+# ---------------------------------------------------------------------------------
+# The Scenarios sheet against a baseline, and the Sweep sheet
+# ---------------------------------------------------------------------------------
+
+_REF = r"\$?([A-Z]+)\$?(\d+)"
+
+
+def _cell(ws, ref: tuple[str, str]):  # noqa: ANN001, ANN202
+    value = ws[f"{ref[0]}{ref[1]}"].value
+    if isinstance(value, str) and value.startswith("="):
+        return evaluate(ws, value)
+    return value
+
+
+def evaluate(ws, formula: str):  # noqa: ANN001, ANN201
+    """The value of one of the Scenarios sheet's formulas, worked out from the cells it reads.
+
+    Only the three shapes the sheet writes are known; any other formula fails the test.
+    """
+    body = formula[1:]
+    if m := re.fullmatch(rf"{_REF}-{_REF}", body):
+        return _cell(ws, m.group(1, 2)) - _cell(ws, m.group(3, 4))
+    if m := re.fullmatch(rf'IF\({_REF}<>0,{_REF}/{_REF},""\)', body):
+        base = _cell(ws, m.group(1, 2))
+        assert m.group(1, 2) == m.group(5, 6)
+        return _cell(ws, m.group(3, 4)) / base if base != 0 else None
+    if m := re.fullmatch(rf"SUM\({_REF}:{_REF}\)", body):
+        (col, r0), (col2, r1) = m.group(1, 2), m.group(3, 4)
+        assert col == col2
+        values = [_cell(ws, (col, str(r))) for r in range(int(r0), int(r1) + 1)]
+        return sum(v for v in values if isinstance(v, (int, float)))
+    raise AssertionError(f"a formula the sheet should not hold: {formula}")
+
+
+def rows_by_label(ws) -> dict[str, list[int]]:  # noqa: ANN001
+    out: dict[str, list[int]] = {}
+    for cell in ws["A"]:
+        if isinstance(cell.value, str):
+            out.setdefault(cell.value, []).append(cell.row)
+    return out
+
+
+def compare_json(path: Path, baseline: str | None, capsys: pytest.CaptureFixture) -> dict:
+    """What `fairshare compare --baseline NAME --json` prints."""
+    from allocator import cli
+
+    argv = ["compare", str(path), "--json"] + ([] if baseline is None else ["--baseline", baseline])
+    capsys.readouterr()
+    assert cli.main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def check_scenarios_sheet(ws, data: dict) -> None:  # noqa: ANN001
+    """The Scenarios sheet holds the comparison ``data`` (the JSON of compare): every figure."""
+    names = [s["name"] for s in data["scenarios"]]
+    n = len(data["partners"])
+    assert [ws.cell(4, 3 + j).value for j in range(len(names))] == names
+    labels = rows_by_label(ws)
+    first = labels[data["partners"][0]["name"]][0]
+    change = labels["Change against the baseline (fee included)"][0] + 1
+    percent = labels["Change against the baseline (%)"][0] + 1
+    own_base = [
+        r for label, rs in labels.items() if label.startswith("The baseline for") for r in rs
+    ]
+    for j, s in enumerate(data["scenarios"]):
+        col = 3 + j
+        letter = openpyxl.utils.get_column_letter(col)
+        for k, p in enumerate(s["partners"]):
+            assert ws.cell(first + k, 1).value == p["name"]
+            assert ws.cell(first + k, col).value == p["received"], (s["name"], p["name"])
+            formula = ws.cell(change + k, col).value
+            if own_base:  # each scenario measured from its own baseline rows
+                assert formula == f"={letter}{first + k}-{letter}{own_base[0] + 1 + k}"
+            else:
+                assert formula == f"={letter}{first + k}-$B{first + k}"
+            assert evaluate(ws, formula) == p["change"]
+            formula = ws.cell(percent + k, col).value
+            assert f"{letter}{change + k}/" in formula
+            if p["relative_change"] is None:
+                assert evaluate(ws, formula) is None
+            else:
+                assert evaluate(ws, formula) == pytest.approx(p["relative_change"], rel=1e-12)
+        assert ws.cell(first + n + 1, col).value == s["fee"]
+        measures = labels["Measures of the split"][0] + 1
+        changes = (
+            labels["Change in the measures against the baseline (shares in percentage points)"][0]
+            + 1
+        )
+        for i, (_, key, _) in enumerate(wbmod.MEASURES):
+            assert ws.cell(measures + i, col).value == pytest.approx(s["measures"][key], rel=1e-12)
+            formula = ws.cell(changes + i, col).value
+            assert formula.startswith(f"={letter}{measures + i}-")
+            got = evaluate(ws, formula)
+            assert got == pytest.approx(s["measure_changes"][key], rel=1e-9, abs=1e-12), key
+    if not own_base:
+        assert [ws.cell(first + k, 2).value for k in range(n)] == data["baseline"]["received"]
+    settings = labels["Settings that differ between the scenarios"][0] + 1
+    for i, d in enumerate(data["parameters"]):
+        assert ws.cell(settings + i, 1).value == d["label"]
+        for j, (value, shown) in enumerate(zip(d["values"], d["shown"], strict=True)):
+            cell = ws.cell(settings + i, 3 + j).value
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            assert cell == (value if numeric else shown), (d["path"], j)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "heading", "column"),
+    [
+        (None, "against the size-proportional split (bigger slice)", "size-proportional split"),
+        (
+            "Size-proportional",
+            "against the size-proportional split (bigger slice)",
+            "size-proportional split",
+        ),
+        ("needs-weighted", "against the scenario 'Needs-weighted'", "Needs-weighted"),
+        (
+            "NEEDS-WEIGHTED, 30% ring-fence, 10% fee",
+            "against the scenario 'Needs-weighted, 30% ring-fence, 10% fee'",
+            "Needs-weighted, 30% ring-fence, 10% fee",
+        ),
+    ],
+)
+def test_scenarios_sheet_holds_the_compare_command_s_comparison(
+    sample,  # noqa: ANN001
+    capsys: pytest.CaptureFixture,
+    baseline: str | None,
+    heading: str,
+    column: str,
+) -> None:
+    project, results = sample
+    data = compare_json(SAMPLE, baseline, capsys)
+    assert data == json.loads(json.dumps(compare_to_baseline(project, results, baseline).to_json()))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, baseline=baseline)))
+    ws = wb["Scenarios"]
+    assert ws["A1"].value.endswith(heading)
+    assert ws["B4"].value == f"Baseline: {column}"
+    check_scenarios_sheet(ws, data)
+    # the Method sheet states what the changes are measured from
+    method = [c.value for c in wb["Method"]["A"]]
+    row = method.index("The baseline on the Scenarios sheet") + 1
+    words = wb["Method"].cell(row, 2).value
+    if data["baseline"]["kind"] == "scenario":
+        assert words.startswith(f"The scenario '{column}'")
+    else:
+        assert "size-proportional split described above" in words
+        assert "The comparison: the size-proportional split (the bigger slice)" in method
+
+
+def test_scenario_that_leaves_partners_out_has_its_own_baseline(capsys, tmp_path: Path) -> None:  # noqa: ANN001
+    from allocator.formats.files import save_project
+
+    project = small_project(
+        ["Lead", "Small", "Other", "Fourth"],
+        (Scenario(name="Everyone"), Scenario(name="Without Small", excluded=("p1",))),
+    )
+    results = solve(project)
+    comparison = compare_to_baseline(project, results)
+    assert comparison.scenarios[1].partners[0].baseline != comparison.baseline_received[0]
+    path = tmp_path / "left.fairshare"
+    save_project(project, path)
+    data = compare_json(path, None, capsys)
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))["Scenarios"]
+    labels = rows_by_label(ws)
+    assert any(label.startswith("The baseline for each scenario") for label in labels)
+    assert ws["B6"].value is None  # no one column can hold both scenarios' baselines
+    left_out = ws.cell(7, 4)
+    assert left_out.value == 0 and left_out.number_format.endswith('"left out"')
+    check_scenarios_sheet(ws, data)
+
+
+def test_a_baseline_that_cannot_be_met_shows_no_changes() -> None:
+    names = ["Lead", "Small", "Other"]
+    project = small_project(names, (Scenario(name="Fine"), Scenario(name="Impossible")))
+    project = project.with_scenario(1, needs_floor=1.0, ring_fence=0.9)
+    results = solve(project)
+    assert results[0].ok and not results[1].ok
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, baseline="impossible")))
+    ws = wb["Scenarios"]
+    assert ws["A1"].value.endswith("against the scenario 'Impossible'")
+    assert ws["B5"].value == "cannot be met"
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert any("has no split" in t and "no changes to show" in t for t in texts)
+    assert not any(t.startswith("Change against") for t in texts)
+    formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert all(f.startswith("=SUM(") for f in formulas)
+    assert ws["C7"].value == results[0].partners[0].received  # under the status rows
+
+
+def test_an_unknown_baseline_is_refused_naming_the_scenarios(sample) -> None:  # noqa: ANN001
+    project, results = sample
+    with pytest.raises(ValidationError) as e:
+        workbook_bytes(project, results, baseline="Nope")
+    path, message = e.value.problems[0]
+    assert path == "baseline"
+    for s in project.scenarios:
+        assert repr(s.name) in message
+    assert "'size-proportional'" in message
+
+
+def test_export_command_takes_a_baseline(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from allocator import cli
+
+    out = tmp_path / "budget.xlsx"
+    assert cli.main(["export", str(SAMPLE), str(out), "--baseline", "needs-weighted"]) == 0
+    said = capsys.readouterr().out
+    assert "compares every scenario against the scenario 'Needs-weighted'" in said
+    ws = openpyxl.load_workbook(out)["Scenarios"]
+    assert ws["A1"].value == "Scenarios side by side, against the scenario 'Needs-weighted'"
+    assert ws["B4"].value == "Baseline: Needs-weighted"
+    project = load_project(SAMPLE)
+    check_scenarios_sheet(ws, compare_json(SAMPLE, "Needs-weighted", capsys))
+
+    wrong = tmp_path / "wrong.xlsx"
+    assert cli.main(["export", str(SAMPLE), str(wrong), "--baseline", "Nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fairshare: --baseline: no scenario called 'Nope'")
+    for s in project.scenarios:
+        assert f"'{s.name}'" in err
+    assert "'size-proportional'" in err and "Traceback" not in err
+    assert not wrong.exists()
+
+
+def test_sweep_sheet_is_the_sweep_table_with_a_line_chart(sample) -> None:  # noqa: ANN001
+    project, results = sample
+    swept = sweep(project, "Needs-weighted, 30% ring-fence, 10% fee", "ring_fence", 0, 0.9, 7)
+    assert any(not s.ok for s in swept.steps) and any(s.ok for s in swept.steps)
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results, sweep=swept)))
+    assert wb.sheetnames[-4:] == ["Scenarios", "Sweep", "Inputs", "Method"]
+    ws = wb["Sweep"]
+    assert ws["A1"].value == "Sweep: ring-fence from 0.0% to 90.0%"
+    expected = swept.to_csv_rows()
+    width = len(expected[0])
+    got = [[ws.cell(4 + i, 1 + c).value for c in range(width)] for i in range(len(expected))]
+    for want, row in zip(expected, got, strict=True):
+        for w, g in zip(want, row, strict=True):
+            if w is None or w == "":
+                assert g is None
+            elif isinstance(w, float):
+                assert g == pytest.approx(w, rel=1e-15)
+            else:
+                assert g == w
+    assert all(ws.cell(4 + len(expected), 1 + c).value is None for c in range(width))
+    assert ws["A5"].number_format == "0.0%"  # a share reads as a percentage
+    (chart,) = ws._charts
+    assert type(chart).__name__ == "ScatterChart"
+    assert [s.tx.v for s in chart.series] == [p.name for p in project.partners]
+    last = 4 + len(swept.steps)
+    for i, series in enumerate(chart.series):
+        assert series.xVal.numRef.f == f"'Sweep'!$A$5:$A${last}"
+        column = openpyxl.utils.get_column_letter(9 + i)
+        assert series.yVal.numRef.f == f"'Sweep'!${column}$5:${column}${last}"
+    assert chart.x_axis.scaling.min == 0 and chart.x_axis.scaling.max == 0.9
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    for event in swept.events:
+        assert event.words in texts
+    # without a sweep there is no Sweep sheet, and a partner may be called Sweep
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
+    assert "Sweep" not in wb.sheetnames
+
+
+def test_text_is_never_a_formula_on_the_comparison_and_sweep_sheets() -> None:
+    names = [*NASTY, "Sweep"]
+    project = small_project(
+        names, (Scenario(name="=1+1", management_fee=0.05), Scenario(name="@SUM(1)"))
+    )
+    results = solve(project)
+    swept = sweep(project, "=1+1", "management_fee", 0, 0.2, 3)
+    data = workbook_bytes(project, results, baseline="=1+1", sweep=swept)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert "Sweep (2)" in wb.sheetnames and "Sweep" in wb.sheetnames
+    assert wb["Scenarios"]["B4"].value == "Baseline: =1+1"
+    allowed = re.compile(r"=(\$?[A-Z]+\$?\d+[-/:,]?|SUM\(|IF\(|<>0,|\)|\+|\"\"|,)+")
+    for title in ("Scenarios", "Sweep"):
+        ws = wb[title]
+        seen = set()
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in names or cell.value in ("=1+1", "@SUM(1)", "Baseline: =1+1"):
+                    assert cell.data_type == "s" and cell.quotePrefix is True, cell.coordinate
+                    seen.add(cell.value)
+                if cell.data_type == "f":
+                    assert allowed.fullmatch(cell.value), (title, cell.coordinate, cell.value)
+        assert set(NASTY) <= seen, title
+    # chart series names are plain values, never formulas
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for member in zf.namelist():
+            if member.startswith("xl/charts/"):
+                xml = zf.read(member).decode()
+                assert "HYPERLINK" not in "".join(re.findall(r"<c:f>.*?</c:f>", xml))
