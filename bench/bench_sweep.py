@@ -183,6 +183,36 @@ def part_a(runs: int) -> None:
         _print_stages(whole, stages)
 
 
+class _FullDetailEngine(Engine):
+    """An Engine that ignores ``detail="figures"``: what every sweep step cost before."""
+
+    def solve(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        kwargs["detail"] = "full"
+        return super().solve(*args, **kwargs)
+
+
+def part_a_detail(runs: int) -> None:
+    """The sweep's figures-only solves against full detail, with and without a spread
+    limit (without one the closed form is exact and no program runs)."""
+    base = parsed(30, 3)
+    name = base.scenarios[0].name
+    no_spread = set_field(base, "scenarios[0].spread_limit", "")
+    print("\nFigures-only steps (what sweep() asks for) against full detail, warm, medians:\n")
+    print("| project | sweep | full detail | figures only | speed-up |")
+    print("|---|---|---|---|---|")
+    for label, project in (("all rules on", base), ("no spread limit", no_spread)):
+        for param, start, stop in (("management_fee", 0.0, 0.25), ("ring_fence", 0.0, 0.5)):
+            got = {}
+            for key, engine in (("full", _FullDetailEngine()), ("figures", Engine())):
+                sweep(project, name, param, start, stop, 50, engine=engine)
+                run = functools.partial(sweep, project, name, param, start, stop, 50, engine=engine)
+                got[key] = statistics.median(_timed(run, runs))
+            print(
+                f"| {label} | {param} | {_ms(got['full'])} | {_ms(got['figures'])} | "
+                f"{got['full'] / got['figures']:.1f}x |"
+            )
+
+
 def _print_stages(whole: float, stages: dict[str, float]) -> None:
     print("| stage | time | share |")
     print("|---|---|---|")
@@ -308,6 +338,7 @@ def main(argv: list[str] | None = None) -> None:
         + ", ".join(f"{v:.2f}" for v in load)
     )
     part_a(runs)
+    part_a_detail(runs)
     part_b(args.quick)
     if args.profile:
         part_c()

@@ -42,7 +42,9 @@ from allocator.domain.model import (
     Project,
     Scenario,
     Weights,
+    by_identity,
     check_project,
+    partner_to_dict,
     project_to_dict,
     strict_problems,
 )
@@ -104,14 +106,35 @@ def project_fingerprint(project: Project) -> str:
 
     Results carry it, so a view can tell a result of an older edit from a current one.
     """
-    text = json.dumps(
-        project_to_dict(project),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=repr,
-    )
+    return by_identity(_FINGERPRINTS, project, _fingerprint)
+
+
+_FINGERPRINTS: dict[int, tuple[Any, Any]] = {}
+_PARTNER_TEXTS: dict[int, tuple[Any, Any]] = {}
+_PARTNERS_KEY = '"partners":[]'
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
+
+
+def _fingerprint(project: Project) -> str:
+    """The hash of the saved form's compact JSON, keys sorted.
+
+    Each partner's part of the text is kept with the partner (an edit replaces only
+    the partners it changes), and spliced into the rest: the text, so the hash, is
+    the same as dumping the whole saved form at once. The key cannot occur inside a
+    string, where every quote is escaped.
+    """
+    data = project_to_dict(replace(project, partners=()))
+    head = _json(data)
+    parts = [by_identity(_PARTNER_TEXTS, p, _partner_json) for p in project.partners]
+    text = head.replace(_PARTNERS_KEY, '"partners":[' + ",".join(parts) + "]", 1)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _partner_json(p: Partner) -> str:
+    return _json(partner_to_dict(p))
 
 
 # ----------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ nothing typed is lost between saving and opening again.
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -613,12 +615,219 @@ def strict_problems(project: Project) -> list[Problem]:
 
     Saving refuses these (nothing is written that could not be opened again); the
     desktop app never produces them, because ``set_field`` refuses the same values.
+    Reading a large project takes tens of milliseconds, too long for every edit, so
+    the values are first checked in place against the same field descriptions; only
+    a project that check doubts is read, so the problems always are the reader's own.
     """
+    if _reader_accepts(project):
+        return _blanks_not_allowed(project)
     try:
         read_project(project_to_dict(project))
     except ValidationError as e:
         return e.problems + _blanks_not_allowed(project)
     return _blanks_not_allowed(project)
+
+
+# -- the same checks as the reader, made in place ---------------------------------
+
+_Accepts = Any  # Callable[[Any], bool]; True only when the reader surely takes the value
+
+
+def _acceptor(spec: FieldSpec) -> _Accepts:
+    """A quick test of one stored value: True only if the reader would take it.
+
+    Mirrors ``_Reader.item``: a blank takes the default or is allowed when optional;
+    anything else passes ``check_value``. Plain numbers are compared with the bounds
+    directly (the common case, and the costly one at a thousand partners); anything
+    unusual goes through ``check_value`` itself.
+    """
+    blank_ok = spec.default is not None or spec.optional
+    if spec.is_number:
+        lo, hi, exclusive, whole = spec.minimum, spec.maximum, spec.exclusive_min, spec.whole
+
+        def number(v: Any) -> bool:
+            if v is None:
+                return blank_ok
+            t = type(v)
+            if t is float:
+                if not math.isfinite(v) or (whole and not v.is_integer()):
+                    return False
+            elif t is not int or not -(2**53) <= v <= 2**53:
+                return check_value(spec, v) is None
+            if lo is not None and (v <= lo if exclusive else v < lo):
+                return False
+            return hi is None or v <= hi
+
+        return number
+    if spec.kind == "bool":
+        return lambda v: blank_ok if v is None else type(v) is bool
+    if spec.kind == "text" and spec.pattern != "currency":
+        optional = spec.optional
+
+        def text(v: Any) -> bool:
+            if v is None:
+                return blank_ok
+            if type(v) is str and len(v) <= MAX_TEXT and v.isascii():
+                return optional or not v.isspace() and v != ""
+            return check_value(spec, v) is None
+
+        return text
+    return lambda v: blank_ok if v is None else check_value(spec, v) is None
+
+
+_PARTNER_ACCEPTS = tuple((spec.key, _acceptor(spec)) for spec in (_ID, *PARTNER_COLUMNS))
+_SCENARIO_ACCEPTS = tuple(
+    (tuple(spec.pattern.removeprefix("scenarios[].").split(".")), _acceptor(spec))
+    for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)
+    if spec.kind != "ids"
+)
+
+
+def _reader_accepts(project: Project) -> bool:
+    """True only if reading ``project_to_dict(project)`` surely finds no problem.
+
+    The same checks as ``read_project`` on the values as ``project_to_dict`` writes
+    them, without building the dictionaries. False means "read it to be sure": it
+    never decides a message, so the problems and their paths stay the reader's.
+    """
+    try:
+        return _accepts_project(project)
+    except Exception:  # an odd value the quick checks cannot judge: let the reader say
+        return False
+
+
+def _accepts_project(project: Project) -> bool:
+    spec_ok = _PROJECT_ACCEPTS
+    if not (
+        spec_ok["name"](project.name)
+        and spec_ok["currency"](project.currency)
+        and spec_ok["years.start"](project.start_year)
+        and project.year_count is not None
+        and spec_ok["years.count"](project.year_count)
+    ):
+        return False
+    b = project.budget
+    if not isinstance(b, Budget):
+        return False
+    if b.per_year is not None:
+        per_year = b.per_year
+        if not isinstance(per_year, (tuple, list)) or len(per_year) != project.year_count:
+            return False
+        if not all(map(spec_ok["budget.per_year[]"], per_year)):
+            return False
+    elif not (
+        spec_ok["budget.first_year"](b.first_year)
+        and spec_ok["budget.annual_uplift"](b.annual_uplift)
+    ):
+        return False
+    partners = project.partners
+    if len(partners) > MAX_PARTNERS:
+        return False
+    ids: set[str] = set()
+    for p in partners:
+        if type(p) is not Partner or not _facts(p)[0] or p.id in ids:
+            return False
+        ids.add(p.id)
+    scenarios = project.scenarios
+    if len(scenarios) > MAX_SCENARIOS:
+        return False
+    names: set[str] = set()
+    for s in scenarios:
+        if type(s) is not Scenario:
+            return False
+        for parts, ok in _SCENARIO_ACCEPTS:
+            owner: Any = s
+            for attr in parts:
+                owner = getattr(owner, attr)
+            if not ok(owner):
+                return False
+        if s.name in names:
+            return False
+        names.add(s.name)
+        if not isinstance(s.excluded, (tuple, list)):
+            return False
+        for e in s.excluded:
+            if type(e) is not str or e not in ids:
+                return False
+    chosen = project.chosen
+    return chosen is None or (spec_ok["chosen"](chosen) and chosen in names)
+
+
+_PROJECT_ACCEPTS = {pattern: _acceptor(spec) for pattern, spec in _SPECS.items()}
+
+
+def _partner_accepted(p: Partner) -> bool:
+    """The reader's checks of one partner on its own (its id's uniqueness aside)."""
+    for key, ok in _PARTNER_ACCEPTS:
+        if not ok(getattr(p, key)):
+            return False
+    answers = p.needs_answers
+    if answers and needs.validate_answers(answers):
+        return False
+    sources = p.score_source
+    if type(sources) is not dict or len(sources) != len(SCORE_KEYS):
+        return False
+    return all(sources.get(key) in SCORE_SOURCES for key in SCORE_KEYS)
+
+
+def _partner_checks(p: Partner) -> tuple[tuple[str, str], ...]:
+    """``check_project``'s problems of one partner on its own: (field, message) pairs."""
+    out = [(spec.key, spec.blank_problem) for spec in _NEEDED if getattr(p, spec.key) is None]
+    if _number(p.capacity) and _number(p.floor) and 0 < p.capacity < p.floor:
+        out.append(
+            ("floor", f"must not be above the capacity ({_fmt(p.capacity)}), got {_fmt(p.floor)}")
+        )
+    return tuple(out)
+
+
+_NEEDED = tuple(spec for spec in PARTNER_COLUMNS if spec.blank_problem)
+
+
+def by_identity(cache: dict[int, tuple[Any, Any]], obj: Any, compute: Any) -> Any:
+    """``compute(obj)``, kept in ``cache`` while ``obj`` lives, keyed by its identity.
+
+    For immutable domain objects (Project, Partner): an edit makes new objects only
+    for what it changes, so what was worked out for the others stays good. Keyed by
+    identity because they hold dicts and so have no hash; an entry goes with its
+    object. Objects must not be changed in place (nothing in FairShare does).
+    """
+    key = id(obj)
+    entry = cache.get(key)
+    if entry is not None and entry[0]() is obj:
+        return entry[1]
+    value = compute(obj)
+    try:
+        ref = weakref.ref(obj, functools.partial(_forget, cache, key))
+    except TypeError:  # pragma: no cover - the domain's dataclasses take weak references
+        return value
+    cache[key] = (ref, value)
+    return value
+
+
+def _forget(cache: dict[int, tuple[Any, Any]], key: int, ref: Any) -> None:
+    entry = cache.get(key)
+    if entry is not None and entry[0] is ref:
+        cache.pop(key, None)
+
+
+_FACTS: dict[int, tuple[Any, Any]] = {}
+
+
+def _facts(p: Partner) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    """(the reader takes it, ``check_project``'s problems of it) for one partner."""
+    return by_identity(_FACTS, p, lambda q: (_partner_accepted(q), _partner_checks(q)))
+
+
+def _blank_refusals(specs: tuple[FieldSpec, ...]) -> tuple[tuple[FieldSpec, str], ...]:
+    """The fields among ``specs`` that may not be stored blank, with the message."""
+    return tuple((s, m) for s in specs if (m := check_value(s, None)))
+
+
+_PARTNER_BLANKS = _blank_refusals((_ID, *PARTNER_COLUMNS))
+_SCENARIO_BLANKS = tuple(
+    (tuple(spec.pattern.removeprefix("scenarios[].").split(".")), message)
+    for spec, message in _blank_refusals((SCENARIO_NAME, *SCENARIO_FIELDS))
+)
 
 
 def _blanks_not_allowed(project: Project) -> list[Problem]:
@@ -645,15 +854,16 @@ def _blanks_not_allowed(project: Project) -> list[Problem]:
                 continue
         check(spec, getattr(owner, key), spec.pattern)
     for i, p in enumerate(project.partners):
-        for spec in (_ID, *PARTNER_COLUMNS):
-            check(spec, getattr(p, spec.key), f"partners[{i}].{spec.key}")
+        for spec, message in _PARTNER_BLANKS:
+            if getattr(p, spec.key) is None:
+                found.append(Problem(f"partners[{i}].{spec.key}", message))
     for j, s in enumerate(project.scenarios):
-        for spec in (SCENARIO_NAME, *SCENARIO_FIELDS):
+        for parts, message in _SCENARIO_BLANKS:
             owner = s
-            rest = spec.pattern.removeprefix("scenarios[].")
-            for attr in rest.split(".")[:-1]:
+            for attr in parts:
                 owner = getattr(owner, attr)
-            check(spec, getattr(owner, spec.key), f"scenarios[{j}].{rest}")
+            if owner is None:
+                found.append(Problem(f"scenarios[{j}].{'.'.join(parts)}", message))
     return found
 
 
@@ -681,17 +891,8 @@ def check_project(project: Project) -> list[Problem]:
     if not project.partners:
         add(Problem("partners", "there are no partners yet: add at least one"))
     for i, p in enumerate(project.partners):
-        path = f"partners[{i}]"
-        for spec in PARTNER_COLUMNS:
-            if spec.blank_problem and getattr(p, spec.key) is None:
-                add(Problem(f"{path}.{spec.key}", spec.blank_problem))
-        if _number(p.capacity) and _number(p.floor) and 0 < p.capacity < p.floor:
-            add(
-                Problem(
-                    f"{path}.floor",
-                    f"must not be above the capacity ({_fmt(p.capacity)}), got {_fmt(p.floor)}",
-                )
-            )
+        for key, message in _facts(p)[1] if type(p) is Partner else _partner_checks(p):
+            add(Problem(f"partners[{i}].{key}", message))
     if not project.scenarios:
         add(Problem("scenarios", "there are no scenarios yet: add at least one"))
     leads = [i for i, p in enumerate(project.partners) if p.lead is True]

@@ -230,8 +230,16 @@ def _dual_for(split: YearSplit, kind: str | int, k: int | None = None) -> float:
     return 0.0
 
 
-def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) -> list[Binding]:
-    """The constraints that hold the split, each with its shadow price in words."""
+def binding_constraints(
+    project: Project, inst: YearInstance, split: YearSplit, words: bool = True
+) -> list[Binding]:
+    """The constraints that hold the split, each with its shadow price in words.
+
+    ``words=False``: which constraints bind, and nothing more (no price, no words):
+    what a sweep needs from each of its many steps.
+    """
+    if not words:
+        return _binding_kinds(inst, split.x)
     cur = project.currency
     x = split.x
     D = inst.D
@@ -338,6 +346,23 @@ def binding_constraints(project: Project, inst: YearInstance, split: YearSplit) 
                 ),
             )
         )
+    return out
+
+
+def _binding_kinds(inst: YearInstance, x: np.ndarray) -> list[Binding]:
+    """``binding_constraints`` without prices or words: the same constraints, in order."""
+    D = inst.D
+    y = inst.year
+    out = [Binding(BUDGET, None, y, 0.0, "")]
+    at_hi = x >= inst.hi - TOL * D
+    at_lo = (inst.lo > 0) & (x <= inst.lo + TOL * D)
+    for k in np.nonzero(at_hi | at_lo)[0]:
+        kind = inst.hi_kind[k] if at_hi[k] else inst.lo_kind[k]
+        out.append(Binding(kind, inst.ids[k], y, 0.0, ""))
+    if _ring_binds(inst, x):
+        out.append(Binding(RING_FENCE, None, y, 0.0, ""))
+    if _spread_binds(inst, x):
+        out.append(Binding(SPREAD, None, y, 0.0, ""))
     return out
 
 

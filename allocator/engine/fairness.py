@@ -49,8 +49,14 @@ def need(partner: Partner, scenario: Scenario) -> float:
     return base * (1.0 + w.multiple_disadvantage * d + w.back_office_gap * (1.0 - b))
 
 
+def _clamp(v: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``np.clip(v, lo, hi)``, the same figures without its per-call overhead (the
+    closed form calls it thousands of times in a sweep)."""
+    return np.minimum(np.maximum(v, lo), hi)
+
+
 def _g(t: float, tau: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
-    return float(np.clip(t * tau, lo, hi).sum())
+    return float(_clamp(t * tau, lo, hi).sum())
 
 
 def level_for(
@@ -68,7 +74,9 @@ def level_for(
         return 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         bps = np.concatenate([lo / tau, hi / tau])
-    bps = np.unique(bps[np.isfinite(bps)])
+    # sorted, duplicates kept: the first breakpoint where the curve reaches the target
+    # is the same (a repeated value cannot be the first), and sorting costs less
+    bps = np.sort(bps[np.isfinite(bps)])
     if len(bps) == 0:
         return 0.0
     low_sum = float(lo.sum())
@@ -77,7 +85,7 @@ def level_for(
     # g(bps[i]) is increasing in i; find the first i with g > target (largest) or >= (smallest).
     if len(bps) * len(tau) <= 200_000:
         # small enough to evaluate the curve at every breakpoint in one step
-        g_all = np.clip(bps[:, None] * tau[None, :], lo, hi).sum(axis=1)
+        g_all = _clamp(bps[:, None] * tau[None, :], lo, hi).sum(axis=1)
         over = g_all > target if largest else g_all >= target
         i = int(np.argmax(over)) if over.any() else len(bps)
     else:
@@ -110,7 +118,7 @@ def waterfill(tau: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> 
     t = level_for(tau, lo, hi, total)
     if not np.isfinite(t):
         t = 0.0 if t < 0 else float(np.max(hi / tau))
-    return np.clip(t * tau, lo, hi)
+    return _clamp(t * tau, lo, hi)
 
 
 def spread_band(tau, lo, hi, bf, ring, total, k) -> float:

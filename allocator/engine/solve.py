@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 TOL = 1e-7  # share of the distributable budget treated as "at a limit"
+DETAILS = ("full", "figures")
 ShouldCancel = Callable[[], bool] | None
 
 
@@ -268,6 +269,7 @@ class Engine:
         *,
         fingerprint: str | None = None,
         problems: Sequence[Problem] | None = None,
+        detail: str = "full",
     ) -> list[ScenarioResult]:
         """One result per scenario (or per named scenario, in project order).
 
@@ -276,7 +278,17 @@ class Engine:
         has ``project_fingerprint(project)`` and ``validate(project)`` for this very
         project (the desktop app does, for every edit) may pass them so they are not
         worked out twice.
+
+        ``detail="figures"`` is for many solves whose figures are wanted, not their
+        explanations (a sensitivity sweep): the same grants, statuses, limits
+        (``limited_by``), binding rules and measures as a full solve, but partners'
+        reasons are blank, bindings carry no shadow price or words, an unmet scenario
+        gets no suggested changes or alternative grant, and where the closed form is
+        exact (no spread limit: budget, floors, caps and ring-fence only) no program
+        confirms it. A spread limit is still settled by the programs.
         """
+        if detail not in DETAILS:
+            raise ValueError(f"unknown detail {detail!r}: use 'full' or 'figures'")
         wanted = None if scenarios is None else list(scenarios)
         if wanted is not None:
             for name in wanted:
@@ -290,7 +302,11 @@ class Engine:
         todo = [j for j, s in enumerate(project.scenarios) if wanted is None or s.name in wanted]
         for k, j in enumerate(todo):
             try:
-                out.append(self._solve_scenario(project, j, should_cancel, fingerprint, problems))
+                out.append(
+                    self._solve_scenario(
+                        project, j, should_cancel, fingerprint, problems, detail=detail
+                    )
+                )
             except Cancelled:
                 out += [self._cancelled(project, i, fingerprint) for i in todo[k:]]
                 break
@@ -340,8 +356,11 @@ class Engine:
         fingerprint: str,
         problems: Sequence[Problem],
         explain_unmet: bool = True,
+        detail: str = "full",
     ) -> ScenarioResult:
         scenario = project.scenarios[j]
+        figures = detail == "figures"
+        explain_unmet = explain_unmet and not figures
         mine = tuple(p for p in problems if _scenario_of(str(p.path)) in (None, j))
         if not mine:
             mine = tuple(zero_fair_shares(project, scenario))
@@ -364,21 +383,25 @@ class Engine:
         if checks:
             return self._infeasible(project, j, insts, base, checks, should_cancel, explain_unmet)
         try:
-            splits = self._solve_years(scenario, insts, should_cancel)
+            splits = self._solve_years(scenario, insts, should_cancel, figures)
             if any(s is None for s in splits):
                 return self._infeasible(project, j, insts, base, [], should_cancel, explain_unmet)
         except SolverError as exc:
             if self.solver == "highs":
                 fallback = Engine(solver="cbc", method=self.method)
                 res = fallback._solve_scenario(
-                    project, j, should_cancel, fingerprint, problems, explain_unmet
+                    project, j, should_cancel, fingerprint, problems, explain_unmet, detail
                 )
                 return replace(res, solver=f"cbc (HiGHS failed: {exc})")
             return replace(base, status=Status.ERROR, message=f"The solver could not finish: {exc}")
-        return self._fill(project, scenario, base, splits)
+        return self._fill(project, scenario, base, splits, figures)
 
     def _solve_years(
-        self, scenario: Scenario, insts: list[YearInstance], should_cancel: ShouldCancel
+        self,
+        scenario: Scenario,
+        insts: list[YearInstance],
+        should_cancel: ShouldCancel,
+        figures: bool = False,
     ) -> list[YearSplit | None]:
         """Each year is its own program, solved one after another.
 
@@ -389,12 +412,22 @@ class Engine:
         out: list[YearSplit | None] = []
         for y, inst in enumerate(insts):
             _poll(should_cancel)
-            out.append(self._solve_year(scenario, y, inst, should_cancel))
+            out.append(self._solve_year(scenario, y, inst, should_cancel, figures))
         return out
 
     def _solve_year(
-        self, scenario: Scenario, y: int, inst: YearInstance, should_cancel: ShouldCancel
+        self,
+        scenario: Scenario,
+        y: int,
+        inst: YearInstance,
+        should_cancel: ShouldCancel,
+        figures: bool = False,
     ) -> YearSplit | None:
+        if figures and self.method == "fast" and inst.k is None:
+            # Budget, floors, caps and ring-fence only: the closed form is the leximin
+            # split itself (water-filling; MODEL.md), and the feasibility checks have
+            # passed. The program would only confirm it and price the constraints.
+            return YearSplit(inst, closed_form(inst), [])
         prog = self.program(scenario.name, y, inst)
         if self.method == "fast":
             x = closed_form(inst)
@@ -414,8 +447,12 @@ class Engine:
         scenario: Scenario,
         base: ScenarioResult,
         splits: list[YearSplit],
+        figures: bool = False,
     ) -> ScenarioResult:
-        """Whole units, lines, reasons, bindings and measures: the finished result."""
+        """Whole units, lines, reasons, bindings and measures: the finished result.
+
+        ``figures``: no reasons, and bindings without prices or words (see ``solve``).
+        """
         n_years = len(splits)
         n = len(project.partners)
         # partner x year tables, filled year by year for the partners taking part
@@ -461,7 +498,7 @@ class Engine:
             management[idx, y] = np.where(is_lead[idx], inst.fee, 0)
             for k, reason in zip(inst.index, explain.limiting_reasons(inst, split), strict=True):
                 limited[k][y] = reason
-            binding += explain.binding_constraints(project, inst, split)
+            binding += explain.binding_constraints(project, inst, split, words=not figures)
         included = set(splits[0].inst.index) if splits else set()
         with np.errstate(divide="ignore", invalid="ignore"):
             att = np.where(fair > 0, per_year / np.where(fair > 0, fair, 1.0), 0.0)
@@ -497,14 +534,15 @@ class Engine:
                 size_proportional=tuple(sp),
                 fair_share_units=tuple(fu),
             )
-            # the reason reads the finished figures; set once, before anyone sees it
-            object.__setattr__(
-                pr,
-                "reason",
-                explain.partner_reason(
-                    project, scenario, pr, base.years, distributable, len(included)
-                ),
-            )
+            if not figures:
+                # the reason reads the finished figures; set once, before anyone sees it
+                object.__setattr__(
+                    pr,
+                    "reason",
+                    explain.partner_reason(
+                        project, scenario, pr, base.years, distributable, len(included)
+                    ),
+                )
             partners.append(pr)
         result = replace(
             base,

@@ -223,6 +223,18 @@ def relaxation_text(relaxation: Any) -> str:
     return getattr(relaxation, "explanation", "") or getattr(relaxation, "words", "")
 
 
+def _grant_verb(r: ScenarioResult, alternative: int, budget_edits: Sequence[Any]) -> str:
+    """ "raise" or "lower": the grant that would solve may be smaller than today's (the
+    partners' capacities or the ring-fence cannot take it all). The budget edits say
+    which way each figure moves; with per-year figures moving both ways, "change"."""
+    ups = {x.to_value > x.from_value for x in budget_edits}
+    if len(ups) == 1:
+        return "raise" if ups.pop() else "lower"
+    if ups:
+        return "change"
+    return "lower" if r.budget and alternative < sum(r.budget) else "raise"
+
+
 def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
     """What a scenario that cannot be met needs: its checks, the changes, the grant."""
     lines = ["The rules cannot all be met as they stand:"] if r.checks else []
@@ -233,11 +245,13 @@ def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
     alternative = getattr(r, "budget_alternative", None)
     if alternative:
         over = f" in total over the {len(r.years)} years" if len(r.years) > 1 else ""
-        how = [relaxation_text(x) for x in getattr(r, "budget_edits", ()) or ()]
+        budget_edits = tuple(getattr(r, "budget_edits", ()) or ())
+        how = [relaxation_text(x) for x in budget_edits]
         how_text = f" ({'; '.join(t for t in how if t)})" if any(how) else ""
         lines.append(
             ("Or, instead" if r.relaxations else "Or")
-            + f", raise the grant to {money(alternative, project.currency)}{over}{how_text}, "
+            + f", {_grant_verb(r, alternative, budget_edits)} the grant to "
+            f"{money(alternative, project.currency)}{over}{how_text}, "
             "keeping everything else as it is."
         )
     zero = tuple(getattr(r, "after_relaxations_zero", ()) or ())

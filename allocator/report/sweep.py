@@ -394,7 +394,8 @@ def sweep(
         changed = set_field(project, path, value)
         shown = show_value(spec, value, project.currency)
         try:
-            result = engine.solve(changed, [name], should_cancel)[0]
+            # the figures only: no reasons, prices or suggested changes per step
+            result = engine.solve(changed, [name], should_cancel, detail="figures")[0]
         except Cancelled:
             cancelled = True
             break

@@ -401,3 +401,108 @@ def test_fingerprint_follows_the_saved_form(sample_project):
         )
         == a
     )
+
+
+# ----------------------------------------------------------------------------------
+# validate's quick checks against reading the project
+# ----------------------------------------------------------------------------------
+
+_ODD_VALUES = [
+    None,
+    -1,
+    -1.0,
+    0,
+    0.0,
+    0.5,
+    1,
+    1.5,
+    11.0,
+    2**60,
+    -(2**60),
+    10**400,
+    1e308,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    True,
+    False,
+    "",
+    "  ",
+    "x",
+    "GBP",
+    "gbp",
+    "Amani\ud800",
+    "É" * 3,
+    "a" * 100_000,
+    ("riverside",),
+    ("nobody",),
+    [],
+    {},
+    object(),
+]
+
+
+def _reading_problems(project) -> list[Problem]:
+    from allocator.domain.model import _blanks_not_allowed, project_to_dict, read_project
+
+    try:
+        read_project(project_to_dict(project))
+    except ValidationError as e:
+        return e.problems + _blanks_not_allowed(project)
+    return _blanks_not_allowed(project)
+
+
+def test_quick_checks_give_exactly_what_reading_gives(sample_project):
+    """strict_problems checks values in place and reads the project only when in
+    doubt: for every field and many odd values, the problems are the reader's own."""
+    from allocator.domain.fields import FIELDS
+    from allocator.domain.model import _reader_accepts, strict_problems
+    from tests.allocator.test_domain_roundtrip import _raw_set
+
+    assert _reader_accepts(sample_project)
+    tried = accepted = 0
+    for spec in FIELDS:
+        for value in _ODD_VALUES:
+            for i in (0, 2):
+                project = _raw_set(sample_project, spec.pattern, i, value)
+                try:
+                    expected = _reading_problems(project)
+                except Exception:  # cannot even be written out; validate must still say so
+                    assert E.validate(project)
+                    continue
+                tried += 1
+                accepted += _reader_accepts(project)
+                assert strict_problems(project) == expected, (spec.pattern, value)
+    assert tried > 500 and accepted > 100  # both the quick path and the reading ran
+
+
+def test_quick_checks_catch_duplicates_and_unknown_ids(sample_project):
+    from allocator.domain.model import _reader_accepts, strict_problems
+
+    first = sample_project.partners[0]
+    twin = replace(sample_project, partners=(*sample_project.partners, replace(first, name="Twin")))
+    assert not _reader_accepts(twin)
+    assert paths(strict_problems(twin)) == [f"partners[{len(sample_project.partners)}].id"]
+    stray = sample_project.with_scenario(0, excluded=("nobody",))
+    assert paths(strict_problems(stray)) == ["scenarios[0].excluded[0]"]
+    again = replace(
+        sample_project, scenarios=(*sample_project.scenarios, sample_project.scenarios[0])
+    )
+    assert f"scenarios[{len(sample_project.scenarios)}].name" in paths(strict_problems(again))
+    bad_answers = sample_project.with_partner(1, needs_answers={"no-such-question": "yes"})
+    assert not _reader_accepts(bad_answers)
+    assert paths(strict_problems(bad_answers))[0].startswith("partners[1].needs_answers")
+
+
+def test_fingerprint_is_the_hash_of_the_saved_form(sample_project):
+    import hashlib
+    import json
+
+    from allocator.domain.model import project_to_dict
+
+    p = E.set_field(sample_project, "partners[1].name", 'Quote " and "partners":[] inside')
+    text = json.dumps(
+        project_to_dict(p), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr
+    )
+    assert E.project_fingerprint(p) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert E.project_fingerprint(p) == E.project_fingerprint(p)
