@@ -727,7 +727,9 @@ def _sweep(args: argparse.Namespace) -> int:
         _say(done)
         return 130
     if out is not None:
-        _write_csv(result.to_csv_rows(), out)
+        from allocator.formats.csvfile import write_csv
+
+        write_csv(result.to_csv_rows(), out)
         print(
             f"Wrote {out}: {result.count} steps of {result.words} from "
             f"{result.steps[0].shown} to {result.steps[-1].shown} for scenario '{name}'."
@@ -888,63 +890,6 @@ def _csv_target(text: str) -> Path:
     if not folder.is_dir():
         raise _Refused(f"cannot write {out}: the folder {folder} does not exist")
     return out
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> Any:
-    """A cell as written: blank for None, and text that a spreadsheet would read as a
-    formula (a partner called "=HYPERLINK(...)") kept as text with a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _write_csv(rows: Sequence[Sequence[Any]], target: Path) -> None:
-    """Write ``rows`` as CSV in one step: a temporary file beside the target, flushed and
-    synced, then renamed over it, so a reader never sees half a table and an old file
-    is left as it was when writing fails. UTF-8 with a byte-order mark, which Excel
-    needs to read names and currency symbols correctly."""
-    import csv
-    import io
-    import stat
-    import tempfile
-
-    from allocator.formats.atomic import new_file_mode, sync_folder
-
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows([_csv_cell(c) for c in row] for row in rows)
-    data = buffer.getvalue().encode("utf-8-sig")
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp: str | None = None
-    try:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = new_file_mode()
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        ) as f:
-            tmp = f.name
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-        sync_folder(folder)
-    except OSError as exc:
-        reason = exc.strerror.lower() if exc.strerror else str(exc)
-        raise SaveError(f"cannot write {target}: {reason}", str(target)) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.remove(tmp)
-            except OSError:
-                pass
 
 
 def _export(args: argparse.Namespace) -> int:
