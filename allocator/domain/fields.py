@@ -693,7 +693,7 @@ def _parse_number(spec: FieldSpec, value: Any, path: str) -> float:
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
-    if s[:1] in "+-":
+    if s[:1] and s[:1] in "+-":
         negative, s = negative ^ (s[0] == "-"), s[1:]
     percent = s.endswith("%")
     if percent:

@@ -298,3 +298,20 @@ def test_no_figure_for_what_is_not_a_number():
         text.money(math.nan)
     with pytest.raises(ValueError):
         text.pct(math.inf)
+
+
+@pytest.mark.parametrize("typed", ["_", "-", "+", "()", "(", "%", "£", "k", "-k", "\u2212", " "])
+def test_a_sign_or_symbol_alone_is_refused_in_words_for_every_number_field(typed):
+    """A lone sign once crashed the parser (it looked at the first character of nothing)."""
+    from allocator.domain.fields import FIELDS, parse_value
+    from allocator.errors import ValidationError
+
+    for spec in FIELDS:
+        if spec.kind not in ("money", "count", "year", "score", "share", "ratio", "rate"):
+            continue
+        try:
+            value = parse_value(spec, typed, spec.pattern)
+        except ValidationError as exc:
+            assert exc.problems[0].message
+        else:
+            assert value is None and spec.optional, (spec.pattern, typed)
