@@ -38,6 +38,11 @@ STALE_OPACITY = 0.4
 #: The smallest partner-name font, in pixels, before names give way to "...".
 MIN_LABEL_PIXELS = 8
 
+#: Above this many partners the bars would be slivers: the chart shows the largest
+#: grants only (SHOWN_WHEN_MANY of them) and says what the others share.
+MANY_PARTNERS = 60
+SHOWN_WHEN_MANY = 40
+
 #: Colours that stay apart for common colour blindness (Okabe-Ito), light and dark.
 COLOURS = {
     GRANT: ("#0072B2", "#56B4E9"),
@@ -63,16 +68,34 @@ def nice_step(top: float, ticks: int = 5) -> float:
     return 10 * power
 
 
-def chart_figures(result: Any) -> tuple[list[str], dict[str, list[float]]]:
+def shown_partners(result: Any) -> tuple[list[Any], int, float]:
+    """The partners the chart shows, how many it leaves out and what those get in all.
+
+    Up to MANY_PARTNERS partners are all shown, in project order. Beyond that the bars
+    would be too thin to read or hover, so the chart shows the SHOWN_WHEN_MANY largest
+    grants, largest first, and names the rest in its title instead.
+    """
+    partners = list(result.partners)
+    if len(partners) <= MANY_PARTNERS:
+        return partners, 0, 0.0
+    ranked = sorted(partners, key=lambda p: -float(p.total))
+    shown, rest = ranked[:SHOWN_WHEN_MANY], ranked[SHOWN_WHEN_MANY:]
+    return shown, len(rest), float(sum(float(p.total) for p in rest))
+
+
+def chart_figures(
+    result: Any, partners: list[Any] | None = None
+) -> tuple[list[str], dict[str, list[float]]]:
     """The partner labels and, per bar set, each partner's figure over all years.
 
     Grant is the grant without the fee; the fee (the lead's) is its own set, shown only
     when the scenario has one, so the lead's bar compares like with like against both
     its fair share and the size-proportional split (which shares the whole budget).
+    ``partners`` limits the chart to some of the result's partners (all by default).
     """
     labels: list[str] = []
     figures: dict[str, list[float]] = {GRANT: [], FEE: [], FAIR_SHARE: [], SIZE_PROPORTIONAL: []}
-    for p in result.partners:
+    for p in result.partners if partners is None else partners:
         name = p.name
         if not getattr(p, "included", True):
             name = _tr("{name} (left out)").format(name=name)
@@ -125,9 +148,11 @@ class ResultsChart(QChartView):
         self.message = ""
         self.rebuilds = 0  # how often the bars were built afresh (in place otherwise)
         self._apply_theme()
+        # figures change only with results; a solve starting or ending only greys the chart
         document.resultsChanged.connect(self.refresh)
-        document.solvingChanged.connect(lambda _busy: self.refresh())
+        document.solvingChanged.connect(self._on_solving)
         document.projectReset.connect(self.refresh)
+        self.left_out = 0  # partners not drawn because there are too many to read
         self.refresh()
 
     # -- what tests and the main window read ---------------------------------------
@@ -170,21 +195,42 @@ class ResultsChart(QChartView):
             )
             self._set_stale(not self.document.result_is_current())
             return
-        labels, figures = chart_figures(result)
+        shown, left_out, left_out_total = shown_partners(result)
+        labels, figures = chart_figures(result, shown)
         self._currency = getattr(result, "currency", "") or self.document.project.currency
         if self._series is None or labels != self._labels or list(figures) != list(self._sets):
             self._build(labels, figures)
         else:
-            last = len(labels) - 1
+            # same partners: refill each changed set in one go (one relayout per set,
+            # not one per bar); the sets hold the partners bottom up
             for key, values in figures.items():
                 bar_set = self._sets[key]
-                for i, v in enumerate(values):
-                    if bar_set.at(last - i) != v:
-                        bar_set.replace(last - i, v)
+                wanted = values[::-1]
+                if [bar_set.at(i) for i in range(bar_set.count())] != wanted:
+                    bar_set.remove(0, bar_set.count())
+                    bar_set.append(wanted)
         self._set_value_axis(figures)
         self.message = ""
-        self._chart.setTitle(self.tr("Over all years: {name}").format(name=result.name))
+        self.left_out = left_out
+        title = self.tr("Over all years: {name}").format(name=result.name)
+        if left_out:
+            title = self.tr(
+                "{title}: the {shown} largest grants of {count:,} partners; "
+                "the other {others:,} get {amount} between them"
+            ).format(
+                title=title,
+                shown=len(shown),
+                count=len(shown) + left_out,
+                others=left_out,
+                amount=money(left_out_total, self._currency),
+            )
+        self._chart.setTitle(title)
         self._set_stale(not self.document.result_is_current())
+
+    def _on_solving(self, busy: bool) -> None:
+        """Grey the bars while a solve runs; the figures themselves wait for the results."""
+        if self._series is not None:
+            self._set_stale(busy or not self.document.result_is_current())
 
     def _set_stale(self, stale: bool) -> None:
         self._chart.setOpacity(STALE_OPACITY if stale else 1.0)

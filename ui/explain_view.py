@@ -17,7 +17,7 @@ import time
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -90,14 +90,56 @@ class ExplanationView(QTextBrowser):
         self.setOpenLinks(False)
         self.setMinimumHeight(120)
         self.document = document
+        self._html: str | None = None
+        self.html_sets = 0  # how often the text was actually replaced
         document.selectedPartnerChanged.connect(lambda _i: self.refresh())
         document.resultsChanged.connect(self.refresh)
+        # a solve that takes a while greys the figures shown until the new ones are back
+        document.solvingChanged.connect(self._on_solving)
         document.projectReset.connect(self.refresh)
         document.currentScenarioChanged.connect(lambda _n: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
-        self.setHtml(self.explanation_html())
+        """Show the explanation, replacing the text only when it reads differently.
+
+        Right after an edit the text waits for the new split instead of flashing an
+        "out of date" note first (a long solve greys it meanwhile); the note is for
+        figures that stay out of date because a problem blocks the solve.
+        """
+        if self._html is not None and self._new_split_coming():
+            return
+        html = self.explanation_html()
+        if html == self._html:
+            return
+        self._html = html
+        self.html_sets += 1
+        self.setHtml(html)
+
+    def _new_split_coming(self) -> bool:
+        """The figures shown are out of date and a solve of the inputs as they are is
+        (or is about to be) on its way: nothing blocks it."""
+        doc = self.document
+        if doc.result() is None or doc.result_is_current():
+            return False
+        if getattr(doc, "solve_pending", False):
+            return True
+        # just edited: the solve is asked for right after this signal
+        state = getattr(doc, "result_state", lambda: "none")()
+        return bool(getattr(doc, "autosolve", False)) and not doc.problems and state == "none"
+
+    def _on_solving(self, busy: bool) -> None:
+        self.viewport().setEnabled(not busy)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the out-of-date note takes its colour from the palette: redraw on a change
+        super().changeEvent(event)
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        ) and hasattr(self, "document"):
+            self._html = None
+            self.refresh()
 
     def explanation_html(self) -> str:
         """The whole explanation as rich text (also used for printing or copying)."""

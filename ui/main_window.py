@@ -352,6 +352,9 @@ class MainWindow(QMainWindow):
         self.problemsView = self._part("ui.explain_view", "ProblemsView")
         if self.partnersView is not None and hasattr(self.partnersView, "assessNeedsRequested"):
             self.partnersView.assessNeedsRequested.connect(self.show_needs_dialog)
+        for view in (self.resultsView, self.problemsView):
+            if view is not None and hasattr(view, "showProblem"):
+                view.showProblem.connect(self.show_problem)
 
         # the budget line above the results: a click opens the project settings
         self.budgetLine = QPushButton()
@@ -393,6 +396,11 @@ class MainWindow(QMainWindow):
         self.resultsTabs.setDocumentMode(True)
         self.resultsTabs.addTab(results_page, self.tr("Results"))
         self.resultsTabs.setAccessibleName(self.tr("Results"))
+        # Compare and Sweep join once the window has painted (build_more_tabs): their
+        # modules load the measures' numerical code, which would hold up the first paint
+        self.compareView: QWidget | None = None
+        self.sweepView: QWidget | None = None
+        self._more_tabs_built = False
 
         self.centreSplitter = self._splitter(
             "centreSplitter", Qt.Orientation.Vertical, [self.partnersView, self.resultsTabs]
@@ -402,6 +410,22 @@ class MainWindow(QMainWindow):
         )
         self.mainSplitter.setStretchFactor(self.mainSplitter.count() - 1, 1)
         self.setCentralWidget(self.mainSplitter)
+
+    def build_more_tabs(self) -> None:
+        """Add the Compare and Sweep tabs beside Results (once), and show the tab that
+        was open when the app last closed."""
+        if self._more_tabs_built or self._closing:
+            return
+        self._more_tabs_built = True
+        self.compareView = self._part("ui.compare_view", "CompareView")
+        if self.compareView is not None:
+            self.resultsTabs.addTab(self.compareView, self.tr("Compare"))
+        self.sweepView = self._part("ui.sweep_view", "SweepView")
+        if self.sweepView is not None:
+            self.resultsTabs.addTab(self.sweepView, self.tr("Sweep"))
+        tab = settings.get(settings.RESULTS_TAB)
+        if 0 < tab < self.resultsTabs.count():
+            self.resultsTabs.setCurrentIndex(tab)
 
     def _view_actions(self, view: QWidget | None) -> list[QAction]:
         """The actions another part offers for the menus (its own action list, in order)."""
@@ -589,6 +613,7 @@ class MainWindow(QMainWindow):
         if not self._painted_once:
             self._painted_once = True
             QTimer.singleShot(0, self.document.release_first_solve)
+            QTimer.singleShot(0, self, self.build_more_tabs)
 
     def _save_layout(self) -> None:
         settings.set(settings.WINDOW_GEOMETRY, self.saveGeometry())
@@ -1038,6 +1063,26 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         return dialog
 
+    def show_problem(self, path: str) -> None:
+        """Take a person to the place a problem names: a partner's cell, a scenario's
+        setting, or the project settings for anything about the project as a whole."""
+        path = str(path or "")
+        if not path:
+            return
+        if path.startswith("partners"):
+            view = self.partnersView
+            if view is not None and view.select_path(path):
+                return
+            if view is not None:
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if path.startswith("scenarios"):
+            panel = self.scenarioPanel
+            if panel is not None and hasattr(panel, "select_path"):
+                panel.select_path(path)
+            return
+        self.show_project_dialog()
+
     def show_project_dialog(self) -> None:
         dialog = self._dialog("ui.dialogs.project_dialog", "ProjectDialog")
         if dialog is not None:
@@ -1205,6 +1250,9 @@ class MainWindow(QMainWindow):
         if self._export_worker is not None:
             self._export_worker.wait()
         self._clear_recovery()
+        sweep_view = getattr(self, "sweepView", None)
+        if sweep_view is not None:
+            sweep_view.shutdown()  # join a running sweep's thread before the engine goes
         self.document.shutdown()
         event.accept()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -388,9 +389,25 @@ class ResultsView(QWidget):
             self.lines_box.setChecked(bool(settings.get(key)))
 
     def _fit_columns(self) -> None:
+        """Columns wide enough for their figures and their whole header, never clipped."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
+        # the header's own font, bold as it is when a row is selected (the sections of
+        # selected columns are highlighted), its margins and room for the sort arrow
+        bold = QFont(header.font())
+        bold.setBold(True)
+        header_metrics = QFontMetrics(bold)
+        style = header.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        extra = 2 * margin + 8
+        if self.table.isSortingEnabled() or header.isSortIndicatorShown():
+            extra += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin
         for c in range(self.model.columnCount()):
+            label = str(self.model.headerData(c, Qt.Orientation.Horizontal) or "")
+            header_needs = (
+                max((header_metrics.horizontalAdvance(t) for t in label.split("\n")), default=0)
+                + extra
+            )
             key = self.model.column(c).key
             if key == "name":
                 names = [
@@ -406,8 +423,7 @@ class ResultsView(QWidget):
                 width = metrics.horizontalAdvance("100.0%") + 28
             else:
                 width = metrics.horizontalAdvance("£0,000,000") + 20
-            header_width = metrics.horizontalAdvance(self.model.column(c).label) + 20
-            header.resizeSection(c, max(width, header_width))
+            header.resizeSection(c, max(width, header_needs))
 
 
 def _tsv(text: str) -> str:

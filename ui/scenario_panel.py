@@ -682,6 +682,43 @@ class ScenarioPanel(QWidget):
         """The full path of a setting of the scenario shown: ``scenarios[1].ring_fence``."""
         return f"scenarios[{self.scenario_index()}].{suffix}"
 
+    def select_path(self, path: str) -> bool:
+        """Show the setting a field path names (a problem's place); False if it is not here.
+
+        ``scenarios[2].weights.back_office_gap`` selects the third scenario and puts the
+        keyboard in that setting's editor, so a person lands where the fix is typed.
+        """
+        head, sep, suffix = str(path).partition("].")
+        if not sep or not head.startswith("scenarios["):
+            return False
+        try:
+            j = int(head[len("scenarios[") :])
+        except ValueError:
+            return False
+        scenarios = self.document.project.scenarios
+        if not 0 <= j < len(scenarios):
+            return False
+        if self.document.current_scenario != scenarios[j].name:
+            self.document.set_current_scenario(scenarios[j].name)
+        self.refresh()
+        editor = self.editors.get(suffix)
+        if editor is None:
+            # a part of a setting (one weight of a list, say): its editor is the nearest one
+            matches = [k for k in self.editors if suffix.startswith(k)]
+            editor = self.editors[max(matches, key=len)] if matches else None
+        if editor is None:
+            self.scenarioList.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        # the number box where the editor has one (a ticked "No limit" disables it)
+        spin = getattr(editor, "spin", None)
+        if spin is not None and spin.isEnabled():
+            target = spin
+        else:
+            enabled = [w for w in editor.focus_widgets() if w.isEnabled()]
+            target = enabled[0] if enabled else editor
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def refresh(self) -> None:
         """Show the document's state: list selection, actions and every setting."""
         project = self.document.project

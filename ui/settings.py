@@ -37,6 +37,12 @@ LAST_PROJECT = Key("files/last_project", str, "", "the project open when the app
 FIRST_START_DONE = Key("app/first_start_done", bool, False, "the sample has been shown once")
 AUTOSAVE_SECONDS = Key("app/autosave_seconds", int, 60, "how often a recovery copy is written")
 RESULTS_TAB = Key("window/results_tab", int, 0, "the tab shown under the partners")
+SCORES_AS_PERCENTAGES = Key(
+    "view/scores_as_percentages", bool, False, "needs scores shown as 35% rather than 0.35"
+)
+SHOW_BUDGET_LINES = Key(
+    "view/show_budget_lines", bool, False, "the results show each partner's budget lines"
+)
 
 ALL_KEYS: tuple[Key, ...] = (
     WINDOW_GEOMETRY,
@@ -48,6 +54,8 @@ ALL_KEYS: tuple[Key, ...] = (
     FIRST_START_DONE,
     AUTOSAVE_SECONDS,
     RESULTS_TAB,
+    SCORES_AS_PERCENTAGES,
+    SHOW_BUDGET_LINES,
 )
 
 
