@@ -65,7 +65,7 @@ class PaintWatch:
                 super().__init__()
                 self.outer = outer
 
-            def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            def eventFilter(self, obj, event):
                 if event.type() == QEvent.Type.Paint:
                     self.outer.times.append(time.perf_counter())
                 return False

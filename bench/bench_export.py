@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from allocator.domain.model import Budget, Partner, Project, Scenario, Weights  # noqa: E402
-from allocator.engine.solve import solve  # noqa: E402
-from allocator.formats.workbook import (  # noqa: E402
+from allocator.domain.model import Budget, Partner, Project, Scenario, Weights
+from allocator.engine.solve import solve
+from allocator.formats.workbook import (
     Formula,
     Style,
     WorkbookLayout,
@@ -78,7 +78,7 @@ def synthetic_project(n: int, seed: int = 7) -> Project:
     )
 
 
-def _format(wb, st: Style):  # noqa: ANN001, ANN202
+def _format(wb, st: Style):
     props: dict = {"num_format": st.number_format, "font_size": st.size}
     if st.bold:
         props["bold"] = True
@@ -169,7 +169,7 @@ def write_xlsxwriter(layout: WorkbookLayout, path: Path) -> None:
     wb.close()
 
 
-def median_time(fn, runs: int) -> float:  # noqa: ANN001
+def median_time(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -186,7 +186,7 @@ def part_a(runs: int) -> None:
 class _FullDetailEngine(Engine):
     """An Engine that ignores ``detail="figures"``: what every sweep step cost before."""
 
-    def solve(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def solve(self, *args, **kwargs):
         kwargs["detail"] = "full"
         return super().solve(*args, **kwargs)
 

@@ -107,7 +107,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def set(key: Key, value: Any) -> None:  # noqa: A001 - reads as settings.set(KEY, value)
+def set(key: Key, value: Any) -> None:
     """Store ``value`` under ``key``."""
     store().setValue(key.name, value)
 

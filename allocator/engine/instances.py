@@ -57,7 +57,7 @@ class YearInstance:
         return self.need / total if total > 0 else self.need
 
     @property
-    def D(self) -> float:  # noqa: N802 - the model's own symbol
+    def D(self) -> float:
         return float(self.budget - self.fee)
 
 

@@ -77,9 +77,9 @@ class _Layout:
     col_names: list[str] = field(default_factory=list)
     row_names: list[str] = field(default_factory=list)
     t: int = -1
-    L: int = -1  # noqa: N815
-    U: int = -1  # noqa: N815
-    D: int = -1  # noqa: N815 - the budget program's distributable budget column
+    L: int = -1
+    U: int = -1
+    D: int = -1
     ring_row: int = -1
     spread_low: int = -1  # first spread_low row
     spread_high: int = -1

@@ -25,12 +25,12 @@ class Stumbling:
         self.runs += 1
         return self.real.run()
 
-    def getModelStatus(self):  # noqa: N802 - HiGHS's name
+    def getModelStatus(self):
         if self.runs <= self.fail:
             return UNKNOWN
         return self.real.getModelStatus()
 
-    def clearSolver(self):  # noqa: N802 - HiGHS's name
+    def clearSolver(self):
         self.cleared += 1
         return self.real.clearSolver()
 

@@ -465,7 +465,7 @@ def test_xlsx_refused_without_defusedxml(tmp_path: Path, monkeypatch: pytest.Mon
 # ---------------------------------------------------------------------------------
 
 
-def rezip(path: Path, member: str, change) -> bytes:  # noqa: ANN001
+def rezip(path: Path, member: str, change) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():

@@ -62,7 +62,7 @@ def sample() -> tuple[Project, list]:
 
 
 @pytest.fixture(scope="module")
-def exported(sample, tmp_path_factory) -> tuple[Path, list[str]]:  # noqa: ANN001
+def exported(sample, tmp_path_factory) -> tuple[Path, list[str]]:
     project, results = sample
     path = tmp_path_factory.mktemp("wb") / "sample.xlsx"
     chosen = "Needs-weighted, 30% ring-fence, 10% fee"
@@ -104,7 +104,7 @@ def small_project(names: list[str], scenarios: tuple[Scenario, ...] | None = Non
 # ---------------------------------------------------------------------------------
 
 
-def test_sheets_present(exported, sample) -> None:  # noqa: ANN001
+def test_sheets_present(exported, sample) -> None:
     path, warnings = exported
     project, _ = sample
     wb = openpyxl.load_workbook(path)
@@ -113,7 +113,7 @@ def test_sheets_present(exported, sample) -> None:  # noqa: ANN001
     assert warnings == []
 
 
-def test_summary_figures_and_live_totals(exported, sample) -> None:  # noqa: ANN001
+def test_summary_figures_and_live_totals(exported, sample) -> None:
     path, _ = exported
     project, results = sample
     result = results[2]
@@ -147,7 +147,7 @@ def test_summary_figures_and_live_totals(exported, sample) -> None:  # noqa: ANN
     assert ws.column_dimensions["A"].width >= 24
 
 
-def test_partner_sheet_is_an_mou_budget(exported, sample) -> None:  # noqa: ANN001
+def test_partner_sheet_is_an_mou_budget(exported, sample) -> None:
     path, _ = exported
     project, results = sample
     result = results[2]
@@ -174,7 +174,7 @@ def test_partner_sheet_is_an_mou_budget(exported, sample) -> None:  # noqa: ANN0
     assert not any(isinstance(v, str) and v.startswith("Management fee") for v in labels)
 
 
-def test_scenarios_side_by_side(exported, sample) -> None:  # noqa: ANN001
+def test_scenarios_side_by_side(exported, sample) -> None:
     path, _ = exported
     project, results = sample
     ws = openpyxl.load_workbook(path)["Scenarios"]
@@ -196,14 +196,14 @@ def test_scenarios_side_by_side(exported, sample) -> None:  # noqa: ANN001
     assert "Gini coefficient of funding per unit of need (0 = equal)" in values
 
 
-def test_totals_are_formulas_and_recalculated_on_load(exported) -> None:  # noqa: ANN001
+def test_totals_are_formulas_and_recalculated_on_load(exported) -> None:
     path, _ = exported
     with zipfile.ZipFile(path) as zf:
         workbook_xml = zf.read("xl/workbook.xml").decode()
     assert re.search(r'<calcPr[^>]*fullCalcOnLoad="1"', workbook_xml)
 
 
-def test_charts_present(exported) -> None:  # noqa: ANN001
+def test_charts_present(exported) -> None:
     path, _ = exported
     with zipfile.ZipFile(path) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
@@ -217,7 +217,7 @@ def test_charts_present(exported) -> None:  # noqa: ANN001
     assert len(wb["Scenarios"]._charts[0].series) == 5  # the baseline and four scenarios
 
 
-def test_bar_charts_grow_from_zero_on_the_left(exported) -> None:  # noqa: ANN001
+def test_bar_charts_grow_from_zero_on_the_left(exported) -> None:
     path, _ = exported
     with zipfile.ZipFile(path) as zf:
         names = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
@@ -231,7 +231,7 @@ def test_bar_charts_grow_from_zero_on_the_left(exported) -> None:  # noqa: ANN00
         assert '<orientation val="minMax"' in val and '<min val="0"' in val
 
 
-def test_charts_sit_clear_of_the_tables(exported, sample) -> None:  # noqa: ANN001
+def test_charts_sit_clear_of_the_tables(exported, sample) -> None:
     path, _ = exported
     project, results = sample
     layout = wbmod.layout_workbook(project, results, results[2].name)
@@ -249,7 +249,7 @@ def test_charts_sit_clear_of_the_tables(exported, sample) -> None:  # noqa: ANN0
         assert below == [], (title, below)
 
 
-def test_wrapped_text_gets_rows_tall_enough(exported) -> None:  # noqa: ANN001
+def test_wrapped_text_gets_rows_tall_enough(exported) -> None:
     path, _ = exported
     wb = openpyxl.load_workbook(path)
     ws = wb["Summary"]
@@ -270,7 +270,7 @@ def test_wrapped_text_gets_rows_tall_enough(exported) -> None:  # noqa: ANN001
             assert (method.row_dimensions[cell.row].height or 0) >= 30, cell.value
 
 
-def test_partner_sheet_names_what_limits_it_in_words(exported, sample) -> None:  # noqa: ANN001
+def test_partner_sheet_names_what_limits_it_in_words(exported, sample) -> None:
     path, _ = exported
     _, results = sample
     lead = next(p for p in results[2].partners if p.lead)
@@ -281,7 +281,7 @@ def test_partner_sheet_names_what_limits_it_in_words(exported, sample) -> None: 
     assert words == [wbmod._REASON_SHORT[r] for r in lead.limited_by_per_year]
 
 
-def test_print_setup(exported) -> None:  # noqa: ANN001
+def test_print_setup(exported) -> None:
     path, _ = exported
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
@@ -313,7 +313,7 @@ def test_lines_needed(text: str, width: float, lines: int) -> None:
     assert wbmod.lines_needed(text, width, bold=True) == lines
 
 
-def test_inputs_sheet_imports_back_unchanged(exported, sample) -> None:  # noqa: ANN001
+def test_inputs_sheet_imports_back_unchanged(exported, sample) -> None:
     path, _ = exported
     project, _ = sample
     imported, _ = import_partners(path, None, project_name="Round trip")
@@ -326,7 +326,7 @@ def test_inputs_sheet_imports_back_unchanged(exported, sample) -> None:  # noqa:
     assert "Scenario settings" in values
 
 
-def test_method_sheet_in_plain_words(exported, sample) -> None:  # noqa: ANN001
+def test_method_sheet_in_plain_words(exported, sample) -> None:
     path, _ = exported
     _, results = sample
     ws = openpyxl.load_workbook(path)["Method"]
@@ -342,7 +342,7 @@ def test_method_sheet_in_plain_words(exported, sample) -> None:  # noqa: ANN001
     assert f"FairShare {allocator.__version__} on " in text
 
 
-def test_default_scenario_is_the_chosen_one_and_unknown_is_refused(sample) -> None:  # noqa: ANN001
+def test_default_scenario_is_the_chosen_one_and_unknown_is_refused(sample) -> None:
     project, results = sample
     chosen = project.chosen_scenario
     assert chosen is not None and chosen.name != results[0].name
@@ -416,7 +416,7 @@ def test_control_characters_are_removed_with_a_warning() -> None:
     openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, solve(project))))
 
 
-def test_non_finite_measures_do_not_break_the_file(sample) -> None:  # noqa: ANN001
+def test_non_finite_measures_do_not_break_the_file(sample) -> None:
     project, results = sample
     results = [dataclasses.replace(r) for r in results]
     results[0] = dataclasses.replace(
@@ -487,7 +487,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-def test_write_replaces_an_existing_file(tmp_path: Path, sample) -> None:  # noqa: ANN001
+def test_write_replaces_an_existing_file(tmp_path: Path, sample) -> None:
     project, results = sample
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"old")
@@ -496,7 +496,7 @@ def test_write_replaces_an_existing_file(tmp_path: Path, sample) -> None:  # noq
     assert leftovers(tmp_path) == []
 
 
-def test_missing_folder_is_refused(tmp_path: Path, sample) -> None:  # noqa: ANN001
+def test_missing_folder_is_refused(tmp_path: Path, sample) -> None:
     project, results = sample
     target = tmp_path / "nope" / "out.xlsx"
     with pytest.raises(WorkbookError) as e:
@@ -510,7 +510,7 @@ def test_missing_folder_is_refused(tmp_path: Path, sample) -> None:  # noqa: ANN
     assert WorkbookError is errors.WorkbookError
 
 
-def test_read_only_target_is_refused_and_kept(tmp_path: Path, sample) -> None:  # noqa: ANN001
+def test_read_only_target_is_refused_and_kept(tmp_path: Path, sample) -> None:
     project, results = sample
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"old")
@@ -525,7 +525,7 @@ def test_read_only_target_is_refused_and_kept(tmp_path: Path, sample) -> None:  
 
 
 @pytest.mark.parametrize("lock", ["~$out.xlsx", ".~lock.out.xlsx#"])
-def test_target_open_in_a_spreadsheet_is_refused(tmp_path: Path, sample, lock: str) -> None:  # noqa: ANN001
+def test_target_open_in_a_spreadsheet_is_refused(tmp_path: Path, sample, lock: str) -> None:
     project, results = sample
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"old")
@@ -537,7 +537,7 @@ def test_target_open_in_a_spreadsheet_is_refused(tmp_path: Path, sample, lock: s
 
 def test_failure_while_replacing_leaves_the_old_file(
     tmp_path: Path,
-    sample,  # noqa: ANN001
+    sample,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     project, results = sample
@@ -556,7 +556,7 @@ def test_failure_while_replacing_leaves_the_old_file(
 
 def test_failure_while_building_writes_nothing(
     tmp_path: Path,
-    sample,  # noqa: ANN001
+    sample,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     project, results = sample
@@ -573,14 +573,14 @@ def test_failure_while_building_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
-def test_target_that_is_a_folder(tmp_path: Path, sample) -> None:  # noqa: ANN001
+def test_target_that_is_a_folder(tmp_path: Path, sample) -> None:
     project, results = sample
     (tmp_path / "dir.xlsx").mkdir()
     with pytest.raises(WorkbookError, match="is a folder"):
         write_workbook(project, results, tmp_path / "dir.xlsx")
 
 
-def test_workbook_reads_back_as_a_partner_table(exported) -> None:  # noqa: ANN001
+def test_workbook_reads_back_as_a_partner_table(exported) -> None:
     path, _ = exported
     rows, warnings = read_partner_table(path)
     assert len(rows) == 7
@@ -654,11 +654,11 @@ def test_left_out_partners_and_sheet_names_that_match_fixed_sheets(tmp_path: Pat
 # ---------------------------------------------------------------------------------
 
 
-def summary_columns(ws) -> dict[str, int]:  # noqa: ANN001
+def summary_columns(ws) -> dict[str, int]:
     return {c.value: c.column for c in ws[5] if isinstance(c.value, str)}
 
 
-def test_summary_marks_the_lead(exported, sample) -> None:  # noqa: ANN001
+def test_summary_marks_the_lead(exported, sample) -> None:
     path, _ = exported
     _, results = sample
     ws = openpyxl.load_workbook(path)["Summary"]
@@ -669,7 +669,7 @@ def test_summary_marks_the_lead(exported, sample) -> None:  # noqa: ANN001
     assert set(marks.values()) == {"yes", "no"}
 
 
-def test_need_is_explained_with_the_partners_own_figures(exported, sample) -> None:  # noqa: ANN001
+def test_need_is_explained_with_the_partners_own_figures(exported, sample) -> None:
     path, _ = exported
     project, results = sample
     amani = next(p for p in results[2].partners if p.id == "amani")
@@ -686,7 +686,7 @@ def test_need_is_explained_with_the_partners_own_figures(exported, sample) -> No
     assert ws.page_setup.fitToHeight == 1  # and the sheet still prints on one page
 
 
-def test_core_share_in_inputs_method_and_need(sample, tmp_path: Path) -> None:  # noqa: ANN001
+def test_core_share_in_inputs_method_and_need(sample, tmp_path: Path) -> None:
     project, _ = sample
     project = project.with_scenario(1, core_share=0.25)
     results = solve(project)
@@ -710,7 +710,7 @@ def test_core_share_in_inputs_method_and_need(sample, tmp_path: Path) -> None:  
     assert "(25.0% ÷ 7 + 75.0% × " in memo and "an equal core grant for each" in memo
 
 
-def test_heading_percentages_are_the_measures(exported, sample) -> None:  # noqa: ANN001
+def test_heading_percentages_are_the_measures(exported, sample) -> None:
     # the heading once said 30% where the measures said 29.9%
     path, _ = exported
     project, results = sample
@@ -736,7 +736,7 @@ def test_heading_percentages_are_the_measures(exported, sample) -> None:  # noqa
 
 
 def test_size_proportional_scenario_fair_shares_are_the_size_proportional_split(
-    sample,  # noqa: ANN001
+    sample,
 ) -> None:
     # in the size-proportional scenario fair share and size-proportional split once
     # differed by one unit for a partner; the workbook shows the engine's figures
@@ -754,7 +754,7 @@ def test_size_proportional_scenario_fair_shares_are_the_size_proportional_split(
         assert fair == size, p.name
 
 
-def test_results_are_only_read_and_status_is_compared_by_value(sample) -> None:  # noqa: ANN001
+def test_results_are_only_read_and_status_is_compared_by_value(sample) -> None:
     project, results = sample
     before = [json.dumps(r.to_json(), sort_keys=True, default=str) for r in results]
     wbmod.layout_workbook(project, results)
@@ -790,7 +790,7 @@ def test_suggested_changes_are_named_in_words(tmp_path: Path) -> None:
         assert any(t.startswith("After these changes, nothing in a year for: ") for t in texts)
 
 
-def test_a_new_file_gets_the_permissions_of_the_umask_read_once(tmp_path: Path, sample) -> None:  # noqa: ANN001
+def test_a_new_file_gets_the_permissions_of_the_umask_read_once(tmp_path: Path, sample) -> None:
     project, results = sample
     path = tmp_path / "new.xlsx"
     write_workbook(project, results, path)
@@ -804,14 +804,14 @@ def test_a_new_file_gets_the_permissions_of_the_umask_read_once(tmp_path: Path, 
 _REF = r"\$?([A-Z]+)\$?(\d+)"
 
 
-def _cell(ws, ref: tuple[str, str]):  # noqa: ANN001, ANN202
+def _cell(ws, ref: tuple[str, str]):
     value = ws[f"{ref[0]}{ref[1]}"].value
     if isinstance(value, str) and value.startswith("="):
         return evaluate(ws, value)
     return value
 
 
-def evaluate(ws, formula: str):  # noqa: ANN001, ANN201
+def evaluate(ws, formula: str):
     """The value of one of the Scenarios sheet's formulas, worked out from the cells it reads.
 
     Only the three shapes the sheet writes are known; any other formula fails the test.
@@ -831,7 +831,7 @@ def evaluate(ws, formula: str):  # noqa: ANN001, ANN201
     raise AssertionError(f"a formula the sheet should not hold: {formula}")
 
 
-def rows_by_label(ws) -> dict[str, list[int]]:  # noqa: ANN001
+def rows_by_label(ws) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for cell in ws["A"]:
         if isinstance(cell.value, str):
@@ -849,7 +849,7 @@ def compare_json(path: Path, baseline: str | None, capsys: pytest.CaptureFixture
     return json.loads(capsys.readouterr().out)
 
 
-def check_scenarios_sheet(ws, data: dict) -> None:  # noqa: ANN001
+def check_scenarios_sheet(ws, data: dict) -> None:
     """The Scenarios sheet holds the comparison ``data`` (the JSON of compare): every figure."""
     names = [s["name"] for s in data["scenarios"]]
     n = len(data["partners"])
@@ -920,7 +920,7 @@ def check_scenarios_sheet(ws, data: dict) -> None:  # noqa: ANN001
     ],
 )
 def test_scenarios_sheet_holds_the_compare_command_s_comparison(
-    sample,  # noqa: ANN001
+    sample,
     capsys: pytest.CaptureFixture,
     baseline: str | None,
     heading: str,
@@ -945,7 +945,7 @@ def test_scenarios_sheet_holds_the_compare_command_s_comparison(
         assert "The comparison: the size-proportional split (the bigger slice)" in method
 
 
-def test_scenario_that_leaves_partners_out_has_its_own_baseline(capsys, tmp_path: Path) -> None:  # noqa: ANN001
+def test_scenario_that_leaves_partners_out_has_its_own_baseline(capsys, tmp_path: Path) -> None:
     from allocator.formats.files import save_project
 
     project = small_project(
@@ -985,7 +985,7 @@ def test_a_baseline_that_cannot_be_met_shows_no_changes() -> None:
     assert ws["C7"].value == results[0].partners[0].received  # under the status rows
 
 
-def test_an_unknown_baseline_is_refused_naming_the_scenarios(sample) -> None:  # noqa: ANN001
+def test_an_unknown_baseline_is_refused_naming_the_scenarios(sample) -> None:
     project, results = sample
     with pytest.raises(ValidationError) as e:
         workbook_bytes(project, results, baseline="Nope")
@@ -1019,7 +1019,7 @@ def test_export_command_takes_a_baseline(tmp_path: Path, capsys: pytest.CaptureF
     assert not wrong.exists()
 
 
-def test_sweep_sheet_is_the_sweep_table_with_a_line_chart(sample) -> None:  # noqa: ANN001
+def test_sweep_sheet_is_the_sweep_table_with_a_line_chart(sample) -> None:
     project, results = sample
     swept = sweep(project, "Needs-weighted, 30% ring-fence, 10% fee", "ring_fence", 0, 0.9, 7)
     assert any(not s.ok for s in swept.steps) and any(s.ok for s in swept.steps)
