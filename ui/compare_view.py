@@ -84,51 +84,11 @@ from allocator.report.baseline import (
     finite,
     parameter_differences,
 )
+from ui.models import MEASURE_ROWS
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the default parent: the table itself
 
-#: The measures of a split as a whole, in the app's words (the results view says the same):
-#: key, label, how the figure reads ("pct", "gini" or "ratio"), what it means.
-MEASURE_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "min_attainment",
-        "Smallest attainment",
-        "pct",
-        "The lowest grant as a share of its fair share, over all partners taking part",
-    ),
-    (
-        "max_attainment",
-        "Largest attainment",
-        "pct",
-        "The highest grant as a share of its fair share, over all partners taking part",
-    ),
-    (
-        "gini",
-        "Gini",
-        "gini",
-        "How unevenly funding per unit of need is spread: 0 is perfectly even",
-    ),
-    (
-        "need_ratio",
-        "Need ratio",
-        "ratio",
-        "Largest over smallest funding per unit of need: 1.00 means everyone is funded "
-        "alike for their need",
-    ),
-    (
-        "by_and_for_share",
-        "By-and-for share",
-        "pct",
-        "The share of the grant that goes to by-and-for partners",
-    ),
-    (
-        "lead_share",
-        "Lead share (fee included)",
-        "pct",
-        "The share of the whole grant the lead receives, its management fee included",
-    ),
-)
 
 #: Status words for a scenario that did not solve.
 STATUS_WORDS = {

@@ -27,42 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain.text import pct
-from ui.models import ResultsModel, warning_icon
+from ui.models import MEASURE_ROWS, ResultsModel, warning_icon
 
-#: The measures shown under the table: metric, label, how it reads, what it means.
-MEASURES = (
-    (
-        "min_attainment",
-        "Smallest attainment",
-        "pct",
-        "The lowest grant as a share of its fair share, over all partners taking part",
-    ),
-    (
-        "gini",
-        "Gini",
-        "gini",
-        "How unevenly funding per unit of need is spread: 0 is perfectly even",
-    ),
-    (
-        "need_ratio",
-        "Need ratio",
-        "ratio",
-        "Largest over smallest funding per unit of need: 1.00 means everyone is funded "
-        "alike for their need",
-    ),
-    (
-        "by_and_for_share",
-        "By-and-for share",
-        "pct",
-        "The share of the grant that goes to by-and-for partners",
-    ),
-    (
-        "lead_share",
-        "Lead share (fee included)",
-        "pct",
-        "The share of the whole grant the lead receives, its management fee included",
-    ),
-)
+#: The measures shown under the table: all but the largest attainment.
+MEASURES = tuple(m for m in MEASURE_ROWS if m[0] != "max_attainment")
 
 
 def _status(result: Any) -> str:
