@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QCoreApplication, QEvent, QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from allocator.domain.text import money
 
@@ -50,6 +50,32 @@ COLOURS = {
     FAIR_SHARE: ("#E69F00", "#E69F00"),
     SIZE_PROPORTIONAL: ("#7F7F7F", "#BBBBBB"),
 }
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """True for a dark palette (the window colour is dark)."""
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def theme_chart(view: QChartView, chart: QChart, bold_title: bool = False) -> bool:
+    """Light or dark chart to match the view's palette: theme, background, title and
+    legend text. Returns True for a dark palette; the caller colours its series and axes."""
+    palette = view.palette()
+    dark = is_dark(palette)
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+    base = QBrush(palette.color(QPalette.ColorRole.Base))
+    chart.setBackgroundBrush(base)
+    view.setBackgroundBrush(base)
+    chart.setBackgroundRoundness(0)
+    text = palette.color(QPalette.ColorRole.Text)
+    title = QFont(view.font())
+    title.setBold(bold_title)
+    chart.setTitleFont(title)
+    chart.setTitleBrush(QBrush(text))
+    chart.legend().setLabelColor(text)
+    chart.legend().setFont(view.font())
+    return dark
 
 
 def _tr(text: str) -> str:
@@ -339,20 +365,7 @@ class ResultsChart(QChartView):
 
     def _apply_theme(self) -> None:
         """Light or dark chart to match the window (the palette's window lightness)."""
-        palette = self.palette()
-        self._dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        theme = (
-            QChart.ChartTheme.ChartThemeDark if self._dark else QChart.ChartTheme.ChartThemeLight
-        )
-        self._chart.setTheme(theme)
-        self._chart.setBackgroundBrush(QBrush(palette.color(QPalette.ColorRole.Base)))
-        self.setBackgroundBrush(QBrush(palette.color(QPalette.ColorRole.Base)))
-        self._chart.setBackgroundRoundness(0)
-        text = palette.color(QPalette.ColorRole.Text)
-        self._chart.setTitleBrush(QBrush(text))
-        self._chart.setTitleFont(QFont(self.font()))
-        self._chart.legend().setLabelColor(text)
-        self._chart.legend().setFont(self.font())
+        self._dark = theme_chart(self, self._chart)
         self._colour_sets()
         self._colour_axes()
 

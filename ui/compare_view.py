@@ -84,6 +84,7 @@ from allocator.report.baseline import (
     finite,
     parameter_differences,
 )
+from ui.charts import is_dark, theme_chart
 from ui.models import MEASURE_ROWS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,12 +123,6 @@ STALE_OPACITY = 0.45
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CompareView", text)
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    """True for a dark palette (the window colour is dark)."""
-    palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def series_colour(k: int, dark: bool) -> QColor:
@@ -251,21 +246,7 @@ class ThemedChartView(QChartView):
 
     def apply_theme(self) -> None:
         """Colours from the palette: background, text, grid; then the series' own."""
-        palette = self.palette()
-        self.dark = is_dark(palette)
-        theme = QChart.ChartTheme.ChartThemeDark if self.dark else QChart.ChartTheme.ChartThemeLight
-        self.chart_.setTheme(theme)
-        base = palette.color(QPalette.ColorRole.Base)
-        self.chart_.setBackgroundBrush(QBrush(base))
-        self.chart_.setBackgroundRoundness(0)
-        self.setBackgroundBrush(QBrush(base))
-        text = palette.color(QPalette.ColorRole.Text)
-        title = QFont(self.font())
-        title.setBold(True)
-        self.chart_.setTitleFont(title)
-        self.chart_.setTitleBrush(QBrush(text))
-        self.chart_.legend().setLabelColor(text)
-        self.chart_.legend().setFont(self.font())
+        self.dark = theme_chart(self, self.chart_, bold_title=True)
         self.colour_axes()
         self.colour_series()
         self.legendChanged.emit()
