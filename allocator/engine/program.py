@@ -30,6 +30,12 @@ import numpy as np
 from allocator.engine.instances import YearInstance
 from allocator.errors import SolverError
 
+#: HiGHS keeps one task scheduler for the whole process, and destroying any instance
+#: resets it; creating, running and freeing instances therefore take turns across
+#: threads (each engine still belongs to one thread; this only keeps two engines on
+#: two threads, such as the app's solver and a sweep, from tripping each other).
+HIGHS_LOCK = threading.RLock()
+
 __all__ = [
     "INF",
     "LPSolution",
@@ -111,11 +117,22 @@ class YearProgram:
         self._build()
         self._highs = None
         if solver == "highs":
-            self._highs = _make_highs()
-            if mode != "leximin":
-                # solved cold once or twice: presolve pays for itself there
-                self._highs.setOptionValue("presolve", "on")
-            self._pass()
+            with HIGHS_LOCK:
+                self._highs = _make_highs()
+                if mode != "leximin":
+                    # solved cold once or twice: presolve pays for itself there
+                    self._highs.setOptionValue("presolve", "on")
+                self._pass()
+
+    def __del__(self) -> None:
+        # HiGHS resets a scheduler shared by every instance in the process when one is
+        # destroyed, which crashes a solve running meanwhile on another thread; so an
+        # instance is freed only while no other one is being made or run.
+        highs = getattr(self, "_highs", None)
+        if highs is not None:
+            with HIGHS_LOCK:
+                self._highs = None
+                del highs
 
     # -- the matrix ---------------------------------------------------------------
     # Rows are kept in compressed form (``starts``, ``index``, ``value``: row r holds
@@ -512,6 +529,10 @@ class YearProgram:
         return self._solve_cbc()
 
     def _solve_highs(self) -> LPSolution:
+        with HIGHS_LOCK:
+            return self._solve_highs_locked()
+
+    def _solve_highs_locked(self) -> LPSolution:
         import highspy
 
         h = self._highs

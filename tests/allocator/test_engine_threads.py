@@ -242,3 +242,39 @@ def test_an_engine_refuses_an_unknown_scenario_by_name(sample_project, method):
 
     with pytest.raises(ValidationError, match="no scenario called"):
         Engine(method=method).solve(sample_project, ["Nothing like it"])
+
+
+def test_engines_made_and_dropped_on_one_thread_while_another_solves(sample_dict):
+    """HiGHS resets a scheduler shared by the whole process when an instance is freed:
+    engines dropped on one thread (the app's main thread after a reset) must never
+    crash a solve running on another (its worker). Run in a child process so that a
+    crash fails this test instead of the whole run."""
+    code = (
+        "import json, sys, threading\n"
+        "from allocator.domain.model import project_from_dict\n"
+        "from allocator.engine.solve import Engine\n"
+        "p = project_from_dict(json.loads(sys.stdin.read()))\n"
+        "stop = threading.Event()\n"
+        "def worker():\n"
+        "    e = Engine()\n"
+        "    while not stop.is_set():\n"
+        "        e.solve(p)\n"
+        "        e = Engine()\n"
+        "t = threading.Thread(target=worker)\n"
+        "t.start()\n"
+        "for _ in range(40):\n"
+        "    Engine().solve(p)\n"
+        "stop.set()\n"
+        "t.join()\n"
+        "print('ok')\n"
+    )
+    import json
+
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(sample_dict),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
