@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator.domain.edits import add_scenario, set_field
 from allocator.domain.fields import FieldSpec, spec_for
@@ -38,7 +38,6 @@ from allocator.engine.result import (
     SPREAD,
     ScenarioResult,
 )
-from allocator.engine.solve import Engine
 from allocator.errors import Cancelled, Problem, ValidationError
 from allocator.report.baseline import (
     MEASURES,
@@ -48,6 +47,9 @@ from allocator.report.baseline import (
     resolve_scenario_name,
     status_text,
 )
+
+if TYPE_CHECKING:
+    from allocator.engine.solve import Engine
 
 SWEEP_PARAMS: tuple[str, ...] = (
     "ring_fence",
@@ -378,7 +380,12 @@ def sweep(
     values = step_values(start, stop, steps)
     set_field(project, path, values[0])  # refuses an out-of-range value before any solve
     set_field(project, path, values[-1])
-    engine = engine or Engine()
+    if engine is None:
+        # imported here: the app's Sweep tab loads this module on the GUI thread, and
+        # the engine (NumPy, HiGHS) belongs to the worker that runs the sweep
+        from allocator.engine.solve import Engine
+
+        engine = Engine()
     s = project.scenarios[j]
     partners = tuple(PartnerInfo(p.id, p.name, p.lead, p.by_and_for) for p in project.partners)
     included = tuple(p.id not in s.excluded for p in project.partners)
