@@ -12,7 +12,6 @@ Versions without the fault are left untouched.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 _PROBES = 64
@@ -45,6 +44,8 @@ def _guard_singletons() -> bool:
     none_lost, true_lost = _leaks()
     if not (none_lost or true_lost):
         return False
+    import ctypes  # only on a faulty build: not paid at every start
+
     for obj in (None, True, False):
         # ob_refcnt is the first field of every CPython object
         ctypes.c_ssize_t.from_address(id(obj)).value += _RESERVE

@@ -15,7 +15,6 @@ import os
 import sys
 import time
 import traceback
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -132,7 +131,7 @@ class MainWindow(QMainWindow):
         self.missing_parts: list[str] = []
         self.startup_problem: str = ""
         self._export_worker: TaskWorker | None = None
-        self._recovery_id = uuid.uuid4().hex
+        self._recovery_id = os.urandom(16).hex()
         self._recovery_lock: QLockFile | None = None
         self._closing = False
         self._shown_once = False
@@ -575,7 +574,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout memory
     def _splitters(self) -> list[QSplitter]:
-        return [s for s in self.findChildren(QSplitter) if s.objectName() in DEFAULT_SPLITTER_SIZES]
+        # the window's own splitters by attribute: findChildren walks every widget
+        return [
+            s
+            for s in (
+                self.mainSplitter,
+                self.centreSplitter,
+                self.resultsSplitter,
+                self.detailSplitter,
+                self.reasonsSplitter,
+            )
+            if s.objectName() in DEFAULT_SPLITTER_SIZES
+        ]
 
     def _restore_layout(self) -> None:
         geometry = settings.get(settings.WINDOW_GEOMETRY)

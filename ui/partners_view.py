@@ -10,7 +10,6 @@ above the table that does not stop the person working.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -70,6 +69,8 @@ def parse_block(text: str) -> list[list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.endswith("\n"):
         text = text[:-1]
+    import csv  # only when pasting: off the start-up path
+
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False))
     except csv.Error:

@@ -644,7 +644,7 @@ class ScenarioPanel(QWidget):
             self.tr("Rename the picked scenario (F2)"),
             self.rename_scenario,
         )
-        self.renameScenarioAction.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.renameScenarioAction.setShortcut(QKeySequence("F2"))
         self.renameScenarioAction.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.removeScenarioAction = action(
             self.tr("&Remove"),

@@ -15,8 +15,6 @@ that saving refuses, and saving then opening gives the same project back.
 
 from __future__ import annotations
 
-import datetime as _dt
-import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -146,6 +144,8 @@ _KNOWN_PATHS = [spec.pattern for spec in FIELDS]
 
 def _unknown_field(fp: FieldPath) -> ValidationError:
     text = str(fp)
+    import difflib  # only for a path nobody knows: kept off the start-up path
+
     close = difflib.get_close_matches(fp.pattern, _KNOWN_PATHS, n=1, cutoff=0.7)
     hint = ""
     if close:
@@ -595,7 +595,9 @@ def new_project(
     year, a missing grant is left blank for the person to enter.
     """
     if start_year is None:
-        start_year = _dt.date.today().year + 1
+        import datetime
+
+        start_year = datetime.date.today().year + 1
     return Project(
         name=_parsed("name", name),
         currency=_parsed("currency", currency),

@@ -15,7 +15,6 @@ must never read as "no need".
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -425,6 +424,8 @@ def validate_answers(answers: Any, path: str = "needs_answers") -> list[tuple[st
         where = f"{path}.{key}"
         q = _BY_ID.get(key)
         if q is None:
+            import difflib  # only for an unknown question: off the start-up path
+
             close = difflib.get_close_matches(key, list(_BY_ID), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append((where, f"is not a needs question FairShare knows{hint}"))
