@@ -78,7 +78,7 @@ DEFAULT_SPLITTER_SIZES: dict[str, list[int]] = {
     "centreSplitter": [280, 600],
     "resultsSplitter": [335, 235],
     "detailSplitter": [500, 560],
-    "reasonsSplitter": [170, 80],
+    "reasonsSplitter": [195, 55],
 }
 
 

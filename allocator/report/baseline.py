@@ -35,7 +35,7 @@ SIZE_PROPORTIONAL = "size-proportional"
 SIZE_PROPORTIONAL_WORDS = "the size-proportional split of the same budget"
 
 MEASURES: tuple[tuple[str, str], ...] = (
-    ("min_attainment", "Lowest attainment"),
+    ("min_attainment", "Smallest attainment"),
     ("max_attainment", "Highest attainment"),
     ("gini", "Gini (funding per unit of need)"),
     ("need_ratio", "Largest/smallest per unit of need"),
