@@ -72,16 +72,35 @@ def test_newer_request_cancels_the_running_one(worker, qtbot, sample_project):
 def test_only_the_newest_waiting_request_is_solved(worker, qtbot, sample_project):
     from dataclasses import replace
 
-    engine = SlowEngine(delay=0.2)
+    gate = threading.Event()
+
+    class GatedEngine(SlowEngine):
+        """The first solve holds until the test opens the gate, however busy the machine."""
+
+        def solve(self, project, scenarios=None, should_cancel=None):
+            if not self.started:
+                self.started.append(project.name)
+                gate.wait(5)
+                if should_cancel():
+                    self.cancelled.append(project.name)
+                    raise Cancelled()
+                return [SimpleNamespace(name="s", status="optimal", tag=project.name)]
+            return super().solve(project, scenarios, should_cancel)
+
+    engine = GatedEngine(delay=0.05)
     w = worker(engine)
     finished = []
     w.finished.connect(lambda fp, res: finished.append(res[0].tag))
-    for i in range(6):
+    w.request(replace(sample_project, name="P0"))
+    qtbot.waitUntil(lambda: engine.started == ["P0"], timeout=5000)
+    for i in range(1, 6):
         w.request(replace(sample_project, name=f"P{i}"))
+    gate.set()
     qtbot.waitUntil(lambda: "P5" in finished, timeout=5000)
     qtbot.wait(50)
     assert finished == ["P5"]
-    assert len(engine.started) <= 2
+    assert engine.started == ["P0", "P5"]  # P1..P4 were waiting and never solved
+    assert engine.cancelled == ["P0"]
 
 
 def test_a_refused_project_is_reported_as_failed(worker, qtbot, sample_project):
