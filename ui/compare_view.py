@@ -84,6 +84,7 @@ from allocator.report.baseline import (
     finite,
     parameter_differences,
 )
+from ui import settings
 from ui.charts import is_dark, theme_chart
 from ui.models import MEASURE_ROWS
 
@@ -116,6 +117,13 @@ BASELINE_COLOUR = ("#9A9A9A", "#7A7A7A")
 #: A gain and a loss (always with a sign and an arrow as well).
 GAIN_COLOUR = ("#005A8C", "#7CC8F2")
 LOSS_COLOUR = ("#B04A00", "#FFA060")
+
+#: What each scenario's columns show: the amount and its change, or one of them only
+#: (with many scenarios the changes alone fit the window without scrolling sideways).
+SHOW_BOTH = "both"
+SHOW_AMOUNTS = "amounts"
+SHOW_CHANGES = "changes"
+SHOW_MODES = (SHOW_BOTH, SHOW_AMOUNTS, SHOW_CHANGES)
 
 #: How transparent figures are drawn while they are out of date.
 STALE_OPACITY = 0.45
@@ -434,6 +442,23 @@ class CompareModel(QAbstractTableModel):
         self._cols: list[tuple[str, str | None, int]] = []
         self._by_name: dict[str, ScenarioComparison] = {}
         self._lookup: dict[str, dict[str, Any]] = {}
+        self.show = SHOW_BOTH
+
+    def set_show(self, show: str) -> None:
+        """Show amounts and changes (``SHOW_BOTH``), or only one of them per scenario."""
+        if show not in SHOW_MODES:
+            raise ValueError(f"show must be one of {', '.join(SHOW_MODES)}, not {show!r}")
+        if show == self.show:
+            return
+        self.show = show
+        self.set_comparison(
+            self.comparison,
+            self.names,
+            stale=self.stale,
+            pending=self.pending,
+            baseline_pending=self.baseline_pending,
+            chosen=self.chosen,
+        )
 
     # -- filling -----------------------------------------------------------------------
     def set_comparison(
@@ -471,7 +496,10 @@ class CompareModel(QAbstractTableModel):
             if self.show_baseline_column:
                 cols.append((COL_BASELINE, comparison.baseline, -1))
             for g, name in enumerate(self.names):
-                cols += [(COL_AMOUNT, name, g), (COL_CHANGE, name, g)]
+                if self.show != SHOW_CHANGES:
+                    cols.append((COL_AMOUNT, name, g))
+                if self.show != SHOW_AMOUNTS:
+                    cols.append((COL_CHANGE, name, g))
         same = [r[0] for r in rows] == [r[0] for r in self._rows] and cols == self._cols
         same = same and [getattr(r[1], "id", r[1]) for r in rows] == [
             getattr(r[1], "id", r[1]) for r in self._rows
@@ -520,11 +548,21 @@ class CompareModel(QAbstractTableModel):
         return name if kind in (COL_AMOUNT, COL_CHANGE) else None
 
     def columns_of(self, name: str) -> tuple[int, int]:
-        """The amount and change columns of scenario ``name``."""
-        found = [c for c, (k, n, _g) in enumerate(self._cols) if n == name and k != COL_BASELINE]
-        if len(found) != 2:
+        """The amount and change columns of scenario ``name`` (-1 for one not shown)."""
+        amount = change = -1
+        for c, (k, n, _g) in enumerate(self._cols):
+            if n == name and k == COL_AMOUNT:
+                amount = c
+            elif n == name and k == COL_CHANGE:
+                change = c
+        if amount < 0 and change < 0:
             raise KeyError(name)
-        return found[0], found[1]
+        return amount, change
+
+    def first_column_of(self, name: str) -> int:
+        """The first column that belongs to scenario ``name``."""
+        amount, change = self.columns_of(name)
+        return amount if amount >= 0 else change
 
     def section_row(self) -> int:
         return next((r for r, (k, _w) in enumerate(self._rows) if k == ROW_SECTION), -1)
@@ -535,8 +573,13 @@ class CompareModel(QAbstractTableModel):
 
     def value(self, row: int, column: int) -> Any:
         """The figure behind a cell: whole currency units, a measure, a change, or None."""
-        kind, what = self._rows[row]
         ckind, name, _g = self._cols[column]
+        return self.figure(row, ckind, name)
+
+    def figure(self, row: int, ckind: str, name: str | None) -> Any:
+        """The figure of row ``row`` for scenario ``name`` as a column of kind ``ckind``
+        would show it, whether or not that column is shown."""
+        kind, what = self._rows[row]
         c = self.comparison
         if c is None:
             return None
@@ -570,9 +613,15 @@ class CompareModel(QAbstractTableModel):
         return None
 
     def relative(self, row: int, column: int) -> float | None:
-        kind, what = self._rows[row]
         ckind, name, _g = self._cols[column]
-        if ckind != COL_CHANGE or kind not in (ROW_PARTNER, ROW_TOTAL):
+        if ckind != COL_CHANGE:
+            return None
+        return self.relative_change(row, name)
+
+    def relative_change(self, row: int, name: str | None) -> float | None:
+        """The change of row ``row`` for scenario ``name`` relative to the baseline."""
+        kind, what = self._rows[row]
+        if kind not in (ROW_PARTNER, ROW_TOTAL):
             return None
         s = self._by_name.get(name or "")
         if s is None or not s.ok:
@@ -580,7 +629,7 @@ class CompareModel(QAbstractTableModel):
         if kind == ROW_PARTNER:
             pc = self._partner_change(s.name, what.id)
             return None if pc is None else pc.relative_change
-        change = self.value(row, column)
+        change = self.figure(row, COL_CHANGE, name)
         base = sum(p.baseline or 0 for p in s.partners)
         return None if change is None or not base else change / base
 
@@ -768,7 +817,10 @@ class CompareModel(QAbstractTableModel):
                 what = _tr("Baseline: size-proportional")
             return "\n".join(textwrap.wrap(what, 18)) if wrap else what
         if ckind == COL_CHANGE:
-            return _tr("Change") if wrap else _tr("{name}: change").format(name=name)
+            if not wrap:
+                return _tr("{name}: change").format(name=name)
+            if self.show != SHOW_CHANGES:
+                return _tr("Change")  # the scenario's name heads the amount beside it
         text = name or ""
         if name == self.chosen and wrap:
             text = _tr("★ {name} (bid)").format(name=text)
@@ -788,9 +840,14 @@ class CompareModel(QAbstractTableModel):
             )
         if ckind == COL_CHANGE:
             base = c.baseline_words if c is not None else ""
-            return _tr("'{name}' against {base}: ▲ more, ▼ less, in money and in percent").format(
+            tip = _tr("'{name}' against {base}: ▲ more, ▼ less, in money and in percent").format(
                 name=name, base=base
             )
+            if self.show == SHOW_CHANGES and name == self.chosen:
+                tip += "\n" + _tr("This scenario goes into the bid.")
+            if self.show == SHOW_CHANGES and name in self.stale:
+                tip += "\n" + _tr("Out of date: the new figures are on their way.")
+            return tip
         if ckind == COL_AMOUNT:
             tip = _tr("{name}: what each partner receives over all years (the lead's fee included)")
             tip = tip.format(name=name)
@@ -837,11 +894,10 @@ class CompareModel(QAbstractTableModel):
                     status = _tr(STATUS_WORDS.get(s.status, s.status))
                     line += [status if r == 0 else None, None, None]
                     continue
-                amount_col, change_col = self.columns_of(name)
-                change = None if self.baseline_pending else self.value(r, change_col)
-                rel = None if self.baseline_pending else self.relative(r, change_col)
+                change = None if self.baseline_pending else self.figure(r, COL_CHANGE, name)
+                rel = None if self.baseline_pending else self.relative_change(r, name)
                 line += [
-                    self.value(r, amount_col),
+                    self.figure(r, COL_AMOUNT, name),
                     change,
                     None if rel is None else rel * 100,
                 ]
@@ -960,8 +1016,7 @@ class CompareChart(ThemedChartView):
             s = next((x for x in c.scenarios if x.name == name), None)
             if s is None or not s.ok:
                 continue
-            amount, _change = model.columns_of(name)
-            figures = [model.value(r, amount) or 0 for r, _pid in partners]
+            figures = [model.figure(r, COL_AMOUNT, name) or 0 for r, _pid in partners]
             stale = name in model.stale
             label = name + (self.tr(" (out of date)") if stale else "")
             sets.append((self._bar_set(label, figures), k, stale))
@@ -1107,6 +1162,25 @@ class CompareView(QWidget):
         base_label = QLabel(self.tr("&Against:"), self)
         base_label.setBuddy(self.baseline_combo)
 
+        self.show_combo = QComboBox(self)
+        self.show_combo.setObjectName("compareShow")
+        self.show_combo.setAccessibleName(self.tr("Show"))
+        self.show_combo.setToolTip(
+            self.tr(
+                "What each scenario's columns show: what each partner receives and its change "
+                "against the baseline, or only one of them (fewer columns to scroll through)"
+            )
+        )
+        for mode, text in (
+            (SHOW_BOTH, self.tr("Amounts and changes")),
+            (SHOW_AMOUNTS, self.tr("Amounts")),
+            (SHOW_CHANGES, self.tr("Changes")),
+        ):
+            self.show_combo.addItem(text, mode)
+        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        show_label = QLabel(self.tr("S&how:"), self)
+        show_label.setBuddy(self.show_combo)
+
         self.copy_button = QPushButton(self.tr("Copy table"), self)
         self.copy_button.setObjectName("copyCompareButton")
         self.copy_button.setToolTip(
@@ -1127,6 +1201,9 @@ class CompareView(QWidget):
         second.addSpacing(8)
         second.addWidget(base_label)
         second.addWidget(self.baseline_combo)
+        second.addSpacing(8)
+        second.addWidget(show_label)
+        second.addWidget(self.show_combo)
         self.note = QLabel(self)
         self.note.setObjectName("compareNote")
         self.note.setWordWrap(True)
@@ -1138,6 +1215,10 @@ class CompareView(QWidget):
 
         # -- the table -----------------------------------------------------------------
         self.model = CompareModel(self)
+        shown = settings.get(settings.COMPARE_SHOW)
+        self.model.show = shown if shown in SHOW_MODES else SHOW_BOTH
+        self.show_combo.setCurrentIndex(max(0, self.show_combo.findData(self.model.show)))
+        self.show_combo.currentIndexChanged.connect(self._on_show)
         self.table = QTableView(self)
         self.table.setObjectName("compareTable")
         self.table.setAccessibleName(self.tr("Comparison"))
@@ -1243,6 +1324,20 @@ class CompareView(QWidget):
         self.refresh()
 
     # -- what the person picks ---------------------------------------------------------
+    def set_show(self, show: str) -> None:
+        """Show amounts and changes, amounts only or changes only (and remember it)."""
+        self.show_combo.setCurrentIndex(max(0, self.show_combo.findData(show)))
+
+    def _on_show(self, _index: int) -> None:
+        show = self.show_combo.currentData()
+        if show not in SHOW_MODES:
+            return
+        current = self.selected_scenario()
+        self.model.set_show(show)
+        settings.set(settings.COMPARE_SHOW, show)
+        if current is not None:
+            self.select_scenario(current)
+
     def chosen_names(self) -> list[str]:
         """The ticked scenarios, in project order."""
         out = []
@@ -1518,8 +1613,7 @@ class CompareView(QWidget):
 
     def select_scenario(self, name: str) -> None:
         """Make a cell of ``name``'s column current (as a click on it would)."""
-        amount, _change = self.model.columns_of(name)
-        self.table.setCurrentIndex(self.model.index(0, amount))
+        self.table.setCurrentIndex(self.model.index(0, self.model.first_column_of(name)))
 
     def _update_buttons(self) -> None:
         name = self.selected_scenario()

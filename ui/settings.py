@@ -43,6 +43,9 @@ SCORES_AS_PERCENTAGES = Key(
 SHOW_BUDGET_LINES = Key(
     "view/show_budget_lines", bool, False, "the results show each partner's budget lines"
 )
+COMPARE_SHOW = Key(
+    "view/compare_show", str, "both", "the comparison shows amounts, changes or both"
+)
 
 ALL_KEYS: tuple[Key, ...] = (
     WINDOW_GEOMETRY,
@@ -56,6 +59,7 @@ ALL_KEYS: tuple[Key, ...] = (
     RESULTS_TAB,
     SCORES_AS_PERCENTAGES,
     SHOW_BUDGET_LINES,
+    COMPARE_SHOW,
 )
 
 

@@ -282,3 +282,51 @@ def test_a_hidden_view_waits_until_shown(view, solved, qtbot):
         view.show()
     assert view.comparison.baseline == NEEDS
     assert_matches(view.model, compare_to_baseline(solved.project, solved.results(), NEEDS))
+
+
+def test_showing_changes_only_keeps_every_figure_and_fits_the_width(
+    view, solved, qtbot, qtmodeltester
+):
+    from ui import settings
+    from ui.compare_view import COL_AMOUNT, COL_CHANGE, SHOW_AMOUNTS, SHOW_BOTH, SHOW_CHANGES
+
+    expected = compare_to_baseline(solved.project, solved.results())
+    model = view.model
+    both_width = view.table.horizontalHeader().length()
+    copied = model.copy_rows()
+    view.select_scenario(FEE)
+
+    view.set_show(SHOW_CHANGES)
+    qtmodeltester.check(model)
+    assert settings.get(settings.COMPARE_SHOW) == SHOW_CHANGES
+    kinds = [model.column_kind(c) for c in range(model.columnCount())]
+    assert COL_AMOUNT not in kinds and kinds.count(COL_CHANGE) == len(expected.scenarios)
+    assert view.selected_scenario() == FEE  # the person's place is kept
+    # with no amount beside it, a change column is headed by its scenario's name
+    heading = model.headerData(model.columns_of(NEEDS)[1], Qt.Orientation.Horizontal)
+    assert heading.replace("\n", " ") == NEEDS
+    rows = partner_rows(model)
+    for s in expected.scenarios:
+        amount, change = model.columns_of(s.name)
+        assert amount == -1
+        for pc in s.partners:
+            assert model.index(rows[pc.id], change).data(U) == pc.change
+    # fewer columns: four scenarios side by side no longer need a wide window
+    assert view.table.horizontalHeader().length() < both_width * 0.75
+    # the chart and the copied table still carry the amounts
+    needs = next(s for s in expected.scenarios if s.name == NEEDS)
+    received = {p.id: p.received for p in needs.partners}
+    assert view.chart.values()[NEEDS] == pytest.approx([received[p.id] for p in expected.partners])
+    assert model.copy_rows() == copied
+
+    view.set_show(SHOW_AMOUNTS)
+    kinds = [model.column_kind(c) for c in range(model.columnCount())]
+    assert COL_CHANGE not in kinds
+    for s in expected.scenarios:
+        amount, change = model.columns_of(s.name)
+        assert change == -1
+        for pc in s.partners:
+            assert model.index(rows[pc.id], amount).data(U) == pc.received
+
+    view.set_show(SHOW_BOTH)
+    assert_matches(model, expected)
