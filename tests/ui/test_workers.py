@@ -4,12 +4,45 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import QObject
 
 from allocator.errors import Cancelled, ValidationError
 from ui.workers import SolveWorker, TaskWorker, fingerprint
+
+
+class Catcher(QObject):
+    """Receives a worker's signal on the GUI thread, through a queued connection, as the
+    app's own receivers do.
+
+    ``qtbot.waitSignal`` is not used on these signals: its receiver is not a QObject, so
+    it is called on the worker's thread, where it stops the blocker's timer from the
+    wrong thread and can leave the wait without a timeout (seen here as a hang; pytest-qt
+    issue 586 describes the race).
+    """
+
+    def __init__(self, signal) -> None:
+        super().__init__()
+        self.args: list | None = None
+        self.thread_seen: threading.Thread | None = None
+        signal.connect(self.catch)
+
+    def catch(self, *args) -> None:
+        if self.args is None:
+            self.args = list(args)
+            self.thread_seen = threading.current_thread()
+
+
+@contextmanager
+def caught(qtbot, signal, timeout: int = 5000):
+    """Like ``qtbot.waitSignal``, for a signal emitted on a worker thread."""
+    catcher = Catcher(signal)
+    yield catcher
+    qtbot.waitUntil(lambda: catcher.args is not None, timeout=timeout)
+    assert catcher.thread_seen is threading.main_thread()
 
 
 class SlowEngine:
@@ -105,7 +138,7 @@ def test_only_the_newest_waiting_request_is_solved(worker, qtbot, sample_project
 
 def test_a_refused_project_is_reported_as_failed(worker, qtbot, sample_project):
     w = worker(SlowEngine(fail=ValidationError([("partners[0].capacity", "must be more than 0")])))
-    with qtbot.waitSignal(w.failed, timeout=5000) as blocker:
+    with caught(qtbot, w.failed) as blocker:
         fp = w.request(sample_project)
     assert blocker.args[0] == fp
     assert "must be more than 0" in blocker.args[1]
@@ -113,12 +146,12 @@ def test_a_refused_project_is_reported_as_failed(worker, qtbot, sample_project):
 
 def test_an_engine_crash_is_reported_not_raised(worker, qtbot, sample_project):
     w = worker(SlowEngine(fail=RuntimeError("solver fell over")))
-    with qtbot.waitSignal(w.failed, timeout=5000) as blocker:
+    with caught(qtbot, w.failed) as blocker:
         w.request(sample_project)
     assert "solver fell over" in blocker.args[1]
     # and the worker still works afterwards
     w._engine = SlowEngine(delay=0.0)
-    with qtbot.waitSignal(w.finished, timeout=5000):
+    with caught(qtbot, w.finished):
         w.request(sample_project)
 
 
@@ -130,14 +163,14 @@ def test_cancelled_status_from_the_new_engine_is_not_finished(worker, qtbot, sam
     w = worker(StatusEngine())
     finished = []
     w.finished.connect(lambda *a: finished.append(a))
-    with qtbot.waitSignal(w.cancelled, timeout=5000):
+    with caught(qtbot, w.cancelled):
         w.request(sample_project)
     assert finished == []
 
 
 def test_stop_ends_the_thread_and_later_requests_do_nothing(worker, qtbot, sample_project):
     w = worker(SlowEngine(delay=0.0))
-    with qtbot.waitSignal(w.finished, timeout=5000):
+    with caught(qtbot, w.finished):
         w.request(sample_project)
     w.stop()
     assert not w.is_running()
@@ -164,7 +197,7 @@ def test_task_worker_reports_progress_and_result(qtbot):
 
     t = TaskWorker(job)
     t.progress.connect(lambda pct, text: seen.append((pct, text)))
-    with qtbot.waitSignal(t.finished, timeout=5000) as blocker:
+    with caught(qtbot, t.finished) as blocker:
         t.start()
     assert blocker.args == [42]
     assert seen == [(50, "half")]
@@ -177,7 +210,7 @@ def test_task_worker_reports_failure(qtbot):
         raise OSError("disk full")
 
     t = TaskWorker(job)
-    with qtbot.waitSignal(t.failed, timeout=5000) as blocker:
+    with caught(qtbot, t.failed) as blocker:
         t.start()
     assert blocker.args[0] == "disk full"
     assert t.wait()
