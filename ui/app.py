@@ -108,8 +108,11 @@ def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
     if QApplication.instance() is None:
         raise RuntimeError("create_main_window needs a QApplication; create one first")
     _name_application()
+    from ui import collector
     from ui.document import Document
     from ui.main_window import MainWindow
+
+    collector.install()  # before the solve worker exists: cycles are freed on this thread
 
     project, real_path, problem = _starting_project(os.fspath(path) if path else None)
     document = Document(project, real_path)

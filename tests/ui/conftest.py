@@ -65,6 +65,19 @@ def _test_settings(qapp):
         shutil.rmtree(data, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_collector(qapp):
+    """Cycles collected on the GUI thread while the app's tests run, as in the app;
+    automatic collection back on afterwards for whatever runs next."""
+    from ui import collector
+
+    guard = collector.install()
+    yield guard
+    if guard is not None:
+        guard.deleteLater()
+        QCoreApplication.sendPostedEvents(None, 0)  # deferred delete: restores gc
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings(_test_settings):
     """Every test starts with empty settings and no recovery files."""
