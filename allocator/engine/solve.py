@@ -42,9 +42,9 @@ from allocator.engine.result import (
     LEAD_CAP,
     NEEDS_FLOOR,
     Lines,
-    PartnerResult,
     ScenarioResult,
     Status,
+    partner_result,
 )
 from allocator.engine.rounding import largest_remainder, shift_for_group
 from allocator.errors import Cancelled, Problem, SolverError, ValidationError
@@ -221,6 +221,10 @@ class Engine:
         # validation by the project's fingerprint: undo, redo and a sweep that comes
         # back to a value meet the same project again
         self._checked: OrderedDict[str, list[Problem]] = OrderedDict()
+        # whole-unit fair shares and size-proportional splits by their inputs (_units)
+        self._unit_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        # the partners' figures of the last solve (year_instances' cache)
+        self._inst_cache: dict = {}
 
     def _problems(self, project: Project, fingerprint: str) -> list[Problem]:
         """``validate(project)``, remembered for the last few projects by fingerprint."""
@@ -284,8 +288,10 @@ class Engine:
         (``limited_by``), binding rules and measures as a full solve, but partners'
         reasons are blank, bindings carry no shadow price or words, an unmet scenario
         gets no suggested changes or alternative grant, and where the closed form is
-        exact (no spread limit: budget, floors, caps and ring-fence only) no program
-        confirms it. A spread limit is still settled by the programs.
+        exact no program confirms it: budget, floors, caps and ring-fence, and a spread
+        limit the split keeps (without a core share it keeps the limit whenever any
+        split does: docs/spread-band.md). A year whose split breaks the spread limit
+        is settled by the programs, as in a full solve.
         """
         if detail not in DETAILS:
             raise ValueError(f"unknown detail {detail!r}: use 'full' or 'figures'")
@@ -324,7 +330,14 @@ class Engine:
         except Cancelled:
             return self._cancelled(project, j, fingerprint)
 
-    def _base(self, project: Project, j: int, fingerprint: str, status: Status) -> ScenarioResult:
+    def _base(
+        self,
+        project: Project,
+        j: int,
+        fingerprint: str,
+        status: Status,
+        fee: tuple[int, ...] | None = None,
+    ) -> ScenarioResult:
         try:
             budget = tuple(project.budgets())
         except ValidationError:  # a blank budget figure: no amounts to show
@@ -337,7 +350,7 @@ class Engine:
             currency=project.currency,
             years=tuple(project.years),
             budget=budget,
-            fee=(0,) * len(budget),
+            fee=(0,) * len(budget) if fee is None else fee,
             fingerprint=fingerprint,
             solver=self.solver,
         )
@@ -363,7 +376,9 @@ class Engine:
         explain_unmet = explain_unmet and not figures
         mine = tuple(p for p in problems if _scenario_of(str(p.path)) in (None, j))
         if not mine:
-            mine = tuple(zero_fair_shares(project, scenario))
+            # no blank scores (validation would have said): the partners' figures can be
+            # read, and are kept for the year instances
+            mine = tuple(zero_fair_shares(project, scenario, self._inst_cache))
         if mine:
             words = "; ".join(f"{describe_path(project, p.path)}: {p.message}" for p in mine[:3])
             more = f" (and {len(mine) - 3} more)" if len(mine) > 3 else ""
@@ -373,9 +388,10 @@ class Engine:
                 f"{words}{more}.",
                 problems=mine,
             )
-        base = self._base(project, j, fingerprint, Status.OPTIMAL)
-        insts = year_instances(project, scenario)
-        base = replace(base, fee=tuple(inst.fee for inst in insts))
+        insts = year_instances(project, scenario, self._inst_cache)
+        base = self._base(
+            project, j, fingerprint, Status.OPTIMAL, fee=tuple(inst.fee for inst in insts)
+        )
         checks: list[str] = []
         for inst in insts:
             # the spread band's check costs a little more; it runs only when needed
@@ -423,11 +439,15 @@ class Engine:
         should_cancel: ShouldCancel,
         figures: bool = False,
     ) -> YearSplit | None:
-        if figures and self.method == "fast" and inst.k is None:
-            # Budget, floors, caps and ring-fence only: the closed form is the leximin
-            # split itself (water-filling; MODEL.md), and the feasibility checks have
-            # passed. The program would only confirm it and price the constraints.
-            return YearSplit(inst, closed_form(inst), [])
+        if figures and self.method == "fast":
+            # The closed form is the leximin split itself (water-filling; with a spread
+            # limit, whenever it keeps the limit: docs/spread-band.md), and the
+            # feasibility checks have passed. The programs would only confirm it and
+            # price the constraints. Where it is not known exactly (None: a spread limit
+            # it breaks), the programs settle the year as in a full solve.
+            x = closed_form(inst)
+            if x is not None:
+                return YearSplit(inst, x, [])
         prog = self.program(scenario.name, y, inst)
         if self.method == "fast":
             x = closed_form(inst)
@@ -441,6 +461,25 @@ class Engine:
         return YearSplit(inst, got[0], got[1], row_names=prog.layout.row_names)
 
     # -- results -------------------------------------------------------------------
+    def _units(self, which: str, inst: YearInstance) -> np.ndarray:
+        """``fair_share_units(inst)`` ("fair") or ``size_proportional_units(inst)``
+        ("size"), remembered for the last few distinct inputs: a sweep of a rule meets
+        the same fair shares and budgets step after step."""
+        if which == "fair":
+            key = (which, inst.tau.tobytes(), inst.budget, inst.fee)
+        else:
+            key = (which, inst.cap.tobytes(), inst.budget)
+        got = self._unit_cache.get(key)
+        if got is None:
+            got = fair_share_units(inst) if which == "fair" else size_proportional_units(inst)
+            got.setflags(write=False)
+            self._unit_cache[key] = got
+            while len(self._unit_cache) > 64:
+                self._unit_cache.popitem(last=False)
+        else:
+            self._unit_cache.move_to_end(key)
+        return got
+
     def _fill(
         self,
         project: Project,
@@ -455,22 +494,11 @@ class Engine:
         """
         n_years = len(splits)
         n = len(project.partners)
-        # partner x year tables, filled year by year for the partners taking part
-        per_year = np.zeros((n, n_years), dtype=np.int64)
-        fair = np.zeros((n, n_years))
-        fair_units = np.zeros((n, n_years), dtype=np.int64)
-        size = np.zeros((n, n_years), dtype=np.int64)
-        back_office = np.zeros((n, n_years), dtype=np.int64)
-        unrestricted = np.zeros((n, n_years), dtype=np.int64)
-        management = np.zeros((n, n_years), dtype=np.int64)
-        limited = [[EXCLUDED] * n_years for _ in range(n)]
-        need_of = np.zeros(n)
-        rate_of = np.zeros(n)
-        is_lead = np.array([p.lead for p in project.partners], dtype=bool)
         violations: list[str] = []
         binding = []
-        rate_base, rate_up = scenario.back_office_rate.base, scenario.back_office_rate.uplift
-        for y, split in enumerate(splits):
+        rounded: list[np.ndarray] = []  # per year: whole units of the partners taking part
+        reasons_of: list[list[str]] = []  # per year: their limiting reasons
+        for split in splits:
             inst = split.inst
             try:
                 ints = round_split(split.x, inst)
@@ -484,55 +512,97 @@ class Engine:
                     ),
                 )
             violations += check_rounded(ints, inst, project)
-            idx = np.asarray(inst.index, dtype=np.int64)
-            per_year[idx, y] = ints
-            fair[idx, y] = inst.tau
-            fair_units[idx, y] = fair_share_units(inst)
-            size[idx, y] = size_proportional_units(inst)
-            need_of[idx] = inst.need
-            gap = np.array([1.0 - (project.partners[i].back_office_capacity or 0.0) for i in idx])
-            rate = rate_base + rate_up * gap
-            rate_of[idx] = rate
-            back_office[idx, y] = np.floor(ints * rate / (1 + rate) + 0.5)
-            unrestricted[idx, y] = np.floor(ints * scenario.unrestricted_share + 0.5)
-            management[idx, y] = np.where(is_lead[idx], inst.fee, 0)
-            for k, reason in zip(inst.index, explain.limiting_reasons(inst, split), strict=True):
-                limited[k][y] = reason
-            binding += explain.binding_constraints(project, inst, split, words=not figures)
-        included = set(splits[0].inst.index) if splits else set()
+            rounded.append(ints)
+            if figures:
+                reasons, bound = explain.figures_limits(inst, split)
+            else:
+                reasons = explain.limiting_reasons(inst, split)
+                bound = explain.binding_constraints(project, inst, split)
+            reasons_of.append(reasons)
+            binding += bound
+        # The same partners take part in every year: their figures as (partner x year)
+        # tables, all years at once, then spread over every partner of the project.
+        index = splits[0].inst.index if splits else []
+        taking = len(index)
+
+        def table(columns: list[np.ndarray], dtype: type) -> np.ndarray:
+            # one column per year (np.array then a transposed view: np.column_stack's
+            # figures for less)
+            return np.array(columns, dtype=dtype).T if columns else np.zeros((taking, 0), dtype)
+
+        ints = table(rounded, np.int64)
+        tau = table([sp.inst.tau for sp in splits], float)
+        gap = np.array([1.0 - (project.partners[i].back_office_capacity or 0.0) for i in index])
+        rate = scenario.back_office_rate.base + scenario.back_office_rate.uplift * gap
+        col = rate[:, None]
+        fees = np.array([sp.inst.fee for sp in splits], dtype=np.int64)
+        lead_rows = np.array([project.partners[i].lead for i in index], dtype=bool)
+        parts = (
+            ints,
+            tau,
+            table([self._units("fair", sp.inst) for sp in splits], np.int64),
+            table([self._units("size", sp.inst) for sp in splits], np.int64),
+            np.floor(ints * col / (1 + col) + 0.5).astype(np.int64),
+            np.floor(ints * scenario.unrestricted_share + 0.5).astype(np.int64),
+            np.where(lead_rows[:, None], fees[None, :], 0).astype(np.int64),
+        )
+        if taking == n and splits:  # everyone takes part (positions in order)
+            per_year, fair, fair_units, size, back_office, unrestricted, management = parts
+            need_of, rate_of = splits[0].inst.need, rate
+        else:
+            at = np.asarray(index, dtype=np.int64)
+            full = []
+            for part in parts:
+                whole = np.zeros((n, n_years), dtype=part.dtype)
+                whole[at] = part
+                full.append(whole)
+            per_year, fair, fair_units, size, back_office, unrestricted, management = full
+            need_of, rate_of = np.zeros(n), np.zeros(n)
+            if splits:
+                need_of[at] = splits[0].inst.need
+                rate_of[at] = rate
+        excluded = (EXCLUDED,) * n_years
+        limited = [excluded] * n
+        for i, row in zip(index, zip(*reasons_of, strict=True), strict=True):
+            limited[i] = row
+        included = set(index)
         with np.errstate(divide="ignore", invalid="ignore"):
             att = np.where(fair > 0, per_year / np.where(fair > 0, fair, 1.0), 0.0)
         delivery = per_year - back_office
-        columns = [
-            a.tolist()
+        # one tuple per partner and table (map and tuple over plain lists: a sweep builds
+        # these for every partner at every step)
+        rows = [
+            list(map(tuple, a.tolist()))
             for a in (per_year, fair, fair_units, size, att, delivery, back_office, management)
         ]
-        unrestricted_rows = unrestricted.tolist()
+        py_r, fs_r, fu_r, sp_r, at_r, de_r, bo_r, ma_r = rows
+        un_r = list(map(tuple, unrestricted.tolist()))
+        needs, rates = need_of.tolist(), rate_of.tolist()
         distributable = base.distributable
         partners = []
         for i, p in enumerate(project.partners):
-            py, fs, fu, sp, at, de, bo, ma = (col[i] for col in columns)
-            pr = PartnerResult(
+            pr = partner_result(
                 id=p.id,
                 name=p.name,
                 index=i,
                 lead=p.lead,
                 by_and_for=p.by_and_for,
                 included=i in included,
-                need=float(need_of[i]),
-                per_year=tuple(py),
-                fair_share=tuple(fs),
-                attainment_per_year=tuple(at),
-                limited_by_per_year=tuple(limited[i]),
+                need=needs[i],
+                per_year=py_r[i],
+                fair_share=fs_r[i],
+                attainment_per_year=at_r[i],
+                limited_by_per_year=limited[i],
                 lines=Lines(
-                    delivery=tuple(de),
-                    back_office=tuple(bo),
-                    management=tuple(ma),
-                    unrestricted=tuple(unrestricted_rows[i]),
+                    delivery=de_r[i],
+                    back_office=bo_r[i],
+                    management=ma_r[i],
+                    unrestricted=un_r[i],
                 ),
-                back_office_rate=float(rate_of[i]),
-                size_proportional=tuple(sp),
-                fair_share_units=tuple(fu),
+                back_office_rate=rates[i],
+                size_proportional=sp_r[i],
+                reason="",
+                fair_share_units=fu_r[i],
             )
             if not figures:
                 # the reason reads the finished figures; set once, before anyone sees it
@@ -558,11 +628,13 @@ class Engine:
                 status=Status.ERROR,
                 message="The rounded split breaks a rule: " + "; ".join(violations),
             )
-        return replace(
-            result,
-            metrics=m,
-            message=explain.summary_message(project, result.partners, base.budget, m),
+        # the result is new and nobody has seen it yet: its measures and message are set
+        # in place (a sweep makes one at every step)
+        object.__setattr__(result, "metrics", m)
+        object.__setattr__(
+            result, "message", explain.summary_message(project, result.partners, base.budget, m)
         )
+        return result
 
     def _infeasible(
         self,
@@ -638,14 +710,20 @@ class Engine:
 def closed_form(inst: YearInstance) -> np.ndarray | None:
     """The leximin split without a program, or None where it is not known exactly.
 
-    Exact when fair shares follow need alone (then funding per unit of need is
-    attainment times a constant and the spread limit is a band on attainment). With a
-    core share a spread limit bounds something else than attainment; the split
-    without the spread limit is then exact only if it happens to keep the limit.
+    The split without the spread limit (water-filling, with the ring-fence's two
+    levels) is the leximin split of budget, floors, caps and ring-fence. With a spread
+    limit it is returned when it keeps the limit, and it is then the leximin split
+    with the limit too (the split of a larger set of rules that keeps the extra one).
+    When fair shares follow need alone (no core share) that is exact in both
+    directions: the split without the limit has both the highest smallest and the
+    lowest largest attainment any split has, so if it breaks the limit every split
+    does, and the year cannot be met (docs/spread-band.md). With a core share the limit
+    bounds funding per unit of need rather than attainment; None then leaves the year
+    to the program's rounds.
     """
-    if inst.k is None or inst.kappa == 0:
-        return leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, inst.k)
     x = leximin_split(inst.tau, inst.lo, inst.hi, inst.bf, inst.ring, inst.D, None)
+    if inst.k is None:
+        return x
     per_need = x / inst.spread_dir
     if per_need.max() <= inst.k * per_need.min() * (1 + 1e-9):
         return x
@@ -696,9 +774,12 @@ def check_rounded(ints: np.ndarray, inst: YearInstance, project: Project) -> lis
     year = inst.year
     if int(ints.sum()) + inst.fee != inst.budget:
         out.append(f"{year}: the figures add up to {int(ints.sum()) + inst.fee}, not {inst.budget}")
-    for k, i in enumerate(inst.index):
-        name = project.partners[i].name
-        # capacities and floors are kept exactly; share-based limits to within one unit
+    # capacities and floors are kept exactly; share-based limits to within one unit (a
+    # figure within the exact limits keeps the looser ones too, so only those outside
+    # are looked at one by one)
+    outside = (ints > inst.hi + 1e-6) | (ints < inst.lo - 1e-6)
+    for k in np.nonzero(outside)[0].tolist():
+        name = project.partners[inst.index[k]].name
         up = 1.0 - 1e-6 if inst.hi_kind[k] == LEAD_CAP else 1e-6
         down = 1.0 - 1e-6 if inst.lo_kind[k] == NEEDS_FLOOR else 1e-6
         if ints[k] > inst.hi[k] + up:
