@@ -12,10 +12,12 @@ A. 30 partners x 3 years, a 50-step sweep of the management fee (0 to 25%, every
    solves) and of the ring-fence (0 to 50%, the last steps cannot be met):
    - warm: ``sweep()`` with one Engine that has already solved the scenario (what the
      app's worker holds), median of several runs;
-   - new engine: ``sweep()`` with a new Engine (programs built on the first step);
+   - new engine: ``sweep()`` with a new Engine (a program is built on the first step
+     that needs one: with figures only, none does while the rules can be met);
    - fresh: 50 separate solves, each ``set_field`` then a new ``Engine().solve``.
    Then where the warm sweep's time goes, by timing the engine's own stages in place
-   (wrappers around its functions for the run; the engine is not changed).
+   (wrappers around its functions for the run; the engine is not changed), with how
+   many times each ran per sweep.
 B. 1,000 partners x 3 years: seconds per warm step, how fast Cancel returns when it
    is pressed at a random moment of a sweep running in a worker thread, and the
    longest pause the main thread sees meanwhile (the app's responsiveness: HiGHS
@@ -99,12 +101,13 @@ _STAGES = (
 def stage_breakdown(
     project, scenario: str, param: str, start: float, stop: float, runs: int, steps: int = 50
 ):
-    """Seconds per stage of a warm sweep (nested stages overlap their parents)."""
+    """Seconds and calls per stage of a warm sweep (nested stages overlap their parents)."""
     import allocator.engine.explain as explain_module
     import allocator.report.sweep as sweep_module
 
     owners = {"sweep_module": sweep_module, "explain": explain_module}
     totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
     patched = []
     for label, owner, name in _STAGES:
         owner = owners.get(owner, owner) if isinstance(owner, str) else owner
@@ -120,6 +123,7 @@ def stage_breakdown(
                     return fn(*args, **kwargs)
                 finally:
                     totals[label] = totals.get(label, 0.0) + time.perf_counter() - t
+                    counts[label] = counts.get(label, 0) + 1
 
             return inner
 
@@ -129,6 +133,7 @@ def stage_breakdown(
         engine = Engine()
         sweep(project, scenario, param, start, stop, steps, engine=engine)
         totals.clear()
+        counts.clear()
         t = time.perf_counter()
         for _ in range(runs):
             sweep(project, scenario, param, start, stop, steps, engine=engine)
@@ -136,7 +141,7 @@ def stage_breakdown(
     finally:
         for owner, name, original in reversed(patched):
             setattr(owner, name, original)
-    return whole, {k: v / runs for k, v in totals.items()}
+    return whole, {k: (v / runs, counts[k] / runs) for k, v in totals.items()}
 
 
 # ----------------------------------------------------------------------------------
@@ -193,7 +198,8 @@ class _FullDetailEngine(Engine):
 
 def part_a_detail(runs: int) -> None:
     """The sweep's figures-only solves against full detail, with and without a spread
-    limit (without one the closed form is exact and no program runs)."""
+    limit. Figures only, the closed form is exact with or without one (with one, while
+    the limit can be met: docs/spread-band.md) and no program runs."""
     base = parsed(30, 3)
     name = base.scenarios[0].name
     no_spread = set_field(base, "scenarios[0].spread_limit", "")
@@ -213,12 +219,16 @@ def part_a_detail(runs: int) -> None:
             )
 
 
-def _print_stages(whole: float, stages: dict[str, float]) -> None:
-    print("| stage | time | share |")
-    print("|---|---|---|")
+def _print_stages(whole: float, stages: dict[str, tuple[float, float]]) -> None:
+    print("| stage | time | share | calls |")
+    print("|---|---|---|---|")
     for label, _, _ in _STAGES:
         if label in stages:
-            print(f"| {label} | {_ms(stages[label])} | {stages[label] / whole:.0%} |")
+            seconds, calls = stages[label]
+            print(f"| {label} | {_ms(seconds)} | {seconds / whole:.0%} | {calls:,.0f} |")
+    missing = [label for label, _, _ in _STAGES if label not in stages]
+    if missing:
+        print("\nNot run in this sweep: " + "; ".join(missing) + ".")
     print(
         "\n(Nested stages overlap: HiGHS solves run inside the leximin rounds; the "
         "timing wrappers add a little to each stage.)"

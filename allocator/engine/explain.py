@@ -29,6 +29,7 @@ from allocator.engine.result import (
     Binding,
     Metrics,
     PartnerResult,
+    bare_binding,
 )
 
 TOL = 1e-7
@@ -59,14 +60,13 @@ def feasibility_checks(
     cur = project.currency
     y = inst.year
     D = inst.D
-    names = [project.partners[i].name for i in inst.index]
     out: list[str] = []
-    for k in range(len(names)):
-        if inst.lo[k] > inst.hi[k] + 1e-6:
-            out.append(
-                f"{y}: {names[k]}'s {inst.lo_kind[k]} ({money(inst.lo[k], cur)}) is above its "
-                f"{inst.hi_kind[k]} ({money(inst.hi[k], cur)})."
-            )
+    for k in np.nonzero(inst.lo > inst.hi + 1e-6)[0].tolist():
+        name = project.partners[inst.index[k]].name
+        out.append(
+            f"{y}: {name}'s {inst.lo_kind[k]} ({money(inst.lo[k], cur)}) is above its "
+            f"{inst.hi_kind[k]} ({money(inst.hi[k], cur)})."
+        )
     lo_sum, hi_sum = inst.lo.sum(), inst.hi.sum()
     if lo_sum > D + 1e-6:
         what = "Floors" if all(kd == FLOOR for kd in inst.lo_kind) else "Floors and needs floors"
@@ -105,7 +105,7 @@ def feasibility_checks(
                     f"ring-fence of {money(inst.ring, cur)}."
                 )
     if spread and inst.k is not None and not out:
-        out += _spread_checks(inst, names, cur)
+        out += _spread_checks(inst, [project.partners[i].name for i in inst.index], cur)
     return out
 
 
@@ -159,7 +159,30 @@ def _spread_binds(inst: YearInstance, x: np.ndarray) -> bool:
     return v.max() >= inst.k * v.min() * (1 - 1e-7)
 
 
-def limiting_reasons(inst: YearInstance, split: YearSplit) -> list[str]:
+class _Marks:
+    """Where a year's split sits against its rules: what the limiting reasons and the
+    binding constraints both read, worked out once."""
+
+    __slots__ = ("at_hi", "at_lo", "ring", "spread")
+
+    def __init__(self, inst: YearInstance, x: np.ndarray):
+        D = inst.D
+        self.at_hi = x >= inst.hi - TOL * D
+        self.at_lo = (inst.lo > 0) & (x <= inst.lo + TOL * D)  # may be at its upper limit too
+        self.ring = _ring_binds(inst, x)
+        self.spread = _spread_binds(inst, x)
+
+
+def figures_limits(inst: YearInstance, split: YearSplit) -> tuple[list[str], list[Binding]]:
+    """``limiting_reasons`` and ``binding_constraints(..., words=False)`` together (what a
+    figures-only solve needs), sharing the work."""
+    marks = _Marks(inst, split.x)
+    return limiting_reasons(inst, split, marks), _binding_kinds(inst, split.x, marks)
+
+
+def limiting_reasons(
+    inst: YearInstance, split: YearSplit, marks: _Marks | None = None
+) -> list[str]:
     """What holds each partner where it is in one year, one word each.
 
     A partner no rule holds sits at the common level (``level``). With a binding
@@ -171,21 +194,23 @@ def limiting_reasons(inst: YearInstance, split: YearSplit) -> list[str]:
     ``level`` in a year has the same attainment.
     """
     x = split.x
-    D = inst.D
     n = len(x)
     a = x / inst.tau
-    at_hi = x >= inst.hi - TOL * D
-    at_lo = (inst.lo > 0) & (x <= inst.lo + TOL * D) & ~at_hi
-    free = ~at_hi & ~at_lo
-    spread_top = np.zeros(n, dtype=bool)
-    spread_bottom = np.zeros(n, dtype=bool)
-    if _spread_binds(inst, x):
+    if marks is None:
+        marks = _Marks(inst, x)
+    at_hi = marks.at_hi
+    at_lo = marks.at_lo & ~at_hi
+    free = ~(at_hi | at_lo)
+    spread_top = spread_bottom = None
+    if marks.spread:
         v = _per_need(inst, x)
         spread_top = free & (v >= inst.k * v.min() * (1 - 1e-7))
         spread_bottom = free & ~spread_top & (v <= v.min() * (1 + 1e-7))
-    core = free & ~spread_top
-    lifted = np.zeros(n, dtype=bool)
-    if _ring_binds(inst, x):
+        core = free & ~spread_top
+    else:
+        core = free
+    lifted = None
+    if marks.ring:
         others = ~inst.bf & core
         if others.any():
             nb_level = a[others].min()
@@ -194,21 +219,30 @@ def limiting_reasons(inst: YearInstance, split: YearSplit) -> list[str]:
         else:
             nb_level = -INF
         lifted = inst.bf & core & (a > nb_level * (1 + 1e-7))
-    held_up = np.zeros(n, dtype=bool)
-    level = core & ~lifted
-    if spread_bottom.any() and level.any():
-        # the common level is the lowest attainment no rule holds; partners kept above
-        # it by the bottom of the band are held up by the spread limit
-        held_up = spread_bottom & ~lifted & (a > a[level].min() * (1 + 1e-7))
+    held = spread_top
+    if spread_bottom is not None and spread_bottom.any():
+        level = core if lifted is None else core & ~lifted
+        if level.any():
+            # the common level is the lowest attainment no rule holds; partners kept
+            # above it by the bottom of the band are held up by the spread limit
+            held_up = spread_bottom & (a > a[level].min() * (1 + 1e-7))
+            if lifted is not None:
+                held_up &= ~lifted
+            held = spread_top | held_up
+    # plain lists: indexing them one partner at a time costs less than NumPy's
+    at_hi_l, at_lo_l = at_hi.tolist(), at_lo.tolist()
+    held_l = held.tolist() if held is not None else [False] * n
+    lifted_l = lifted.tolist() if lifted is not None else [False] * n
+    hi_kind, lo_kind = inst.hi_kind, inst.lo_kind
     out = []
     for k in range(n):
-        if at_hi[k]:
-            out.append(inst.hi_kind[k])
-        elif at_lo[k]:
-            out.append(inst.lo_kind[k])
-        elif spread_top[k] or held_up[k]:
+        if at_hi_l[k]:
+            out.append(hi_kind[k])
+        elif at_lo_l[k]:
+            out.append(lo_kind[k])
+        elif held_l[k]:
             out.append(SPREAD)
-        elif lifted[k]:
+        elif lifted_l[k]:
             out.append(RING_FENCE)
         else:
             out.append(LEVEL)
@@ -349,20 +383,21 @@ def binding_constraints(
     return out
 
 
-def _binding_kinds(inst: YearInstance, x: np.ndarray) -> list[Binding]:
+def _binding_kinds(inst: YearInstance, x: np.ndarray, marks: _Marks | None = None) -> list[Binding]:
     """``binding_constraints`` without prices or words: the same constraints, in order."""
-    D = inst.D
+    if marks is None:
+        marks = _Marks(inst, x)
     y = inst.year
-    out = [Binding(BUDGET, None, y, 0.0, "")]
-    at_hi = x >= inst.hi - TOL * D
-    at_lo = (inst.lo > 0) & (x <= inst.lo + TOL * D)
-    for k in np.nonzero(at_hi | at_lo)[0]:
-        kind = inst.hi_kind[k] if at_hi[k] else inst.lo_kind[k]
-        out.append(Binding(kind, inst.ids[k], y, 0.0, ""))
-    if _ring_binds(inst, x):
-        out.append(Binding(RING_FENCE, None, y, 0.0, ""))
-    if _spread_binds(inst, x):
-        out.append(Binding(SPREAD, None, y, 0.0, ""))
+    out = [bare_binding(BUDGET, None, y)]
+    at_hi = marks.at_hi
+    hi_l = at_hi.tolist()
+    for k in np.nonzero(at_hi | marks.at_lo)[0].tolist():
+        kind = inst.hi_kind[k] if hi_l[k] else inst.lo_kind[k]
+        out.append(bare_binding(kind, inst.ids[k], y))
+    if marks.ring:
+        out.append(bare_binding(RING_FENCE, None, y))
+    if marks.spread:
+        out.append(bare_binding(SPREAD, None, y))
     return out
 
 

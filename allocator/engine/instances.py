@@ -104,10 +104,17 @@ def fair_share_fractions(needs: np.ndarray, kappa: float) -> np.ndarray:
     return kappa / n + (1 - kappa) * by_need
 
 
-def zero_fair_shares(project: Project, scenario: Scenario) -> list[Problem]:
+def zero_fair_shares(
+    project: Project, scenario: Scenario, cache: dict | None = None
+) -> list[Problem]:
     """Partners whose fair share would be 0 (no need and no core share): attainment,
-    the measure every rule works in, means nothing for them, so a solve stops."""
+    the measure every rule works in, means nothing for them, so a solve stops.
+
+    ``cache``: as for ``year_instances`` (the scores must not be blank then).
+    """
     if scenario.core_share > 0:
+        return []
+    if cache is not None and (_partner_figures(project, scenario, cache).needs > 0).all():
         return []
     out = []
     for i in included_partners(project, scenario):
@@ -125,34 +132,86 @@ def zero_fair_shares(project: Project, scenario: Scenario) -> list[Problem]:
     return out
 
 
-def year_instances(project: Project, scenario: Scenario) -> list[YearInstance]:
-    """Fair shares and limits of every year of ``scenario`` (see MODEL.md)."""
+@dataclass(frozen=True)
+class _PartnerFigures:
+    """What the year instances read from the partners taking part, as arrays.
+
+    Kept by an Engine between solves (``year_instances``'s ``cache``): a sweep of a
+    scenario setting meets the very same partners at every step. Kept arrays are made
+    read-only, because every year instance of every such solve shares them.
+    """
+
+    partners: tuple  # the project's partners they were read from (compared by identity)
+    key: tuple  # what else they depend on: excluded partners, basis, weights
+    idx: list[int]
+    ids: list[str]
+    needs: np.ndarray
+    by_need: np.ndarray
+    cap: np.ndarray
+    floor: np.ndarray
+    bf: np.ndarray
+    lead: np.ndarray
+
+
+def _partner_figures(project: Project, scenario: Scenario, cache: dict | None) -> _PartnerFigures:
+    key = (scenario.excluded, scenario.basis, scenario.weights)
+    if cache is not None:
+        got = cache.get("partners")
+        # Partners are immutable, so the same tuple of them has the same figures.
+        if got is not None and got.partners is project.partners and got.key == key:
+            return got
     idx = included_partners(project, scenario)
     partners = [project.partners[i] for i in idx]
     needs = np.array([need(p, scenario) for p in partners], dtype=float)
-    share = fair_share_fractions(needs, scenario.core_share)
-    by_need = fair_share_fractions(needs, 0.0)
-    cap = np.array([p.capacity for p in partners], dtype=float)
-    floor = np.array([p.floor for p in partners], dtype=float)
-    bf = np.array([p.by_and_for for p in partners], dtype=bool)
-    lead = np.array([p.lead for p in partners], dtype=bool)
+    arrays = (
+        needs,
+        fair_share_fractions(needs, 0.0),
+        np.array([p.capacity for p in partners], dtype=float),
+        np.array([p.floor for p in partners], dtype=float),
+        np.array([p.by_and_for for p in partners], dtype=bool),
+        np.array([p.lead for p in partners], dtype=bool),
+    )
+    got = _PartnerFigures(project.partners, key, idx, [p.id for p in partners], *arrays)
+    if cache is not None:
+        # every year instance of every solve while the partners stay the same shares them
+        for a in arrays:
+            a.setflags(write=False)
+        cache["partners"] = got
+    return got
+
+
+def year_instances(
+    project: Project, scenario: Scenario, cache: dict | None = None
+) -> list[YearInstance]:
+    """Fair shares and limits of every year of ``scenario`` (see MODEL.md).
+
+    ``cache``: a dict the caller keeps between calls (an Engine does), in which the
+    partners' own figures are remembered while the project's partners stay the same.
+    """
+    pf = _partner_figures(project, scenario, cache)
+    idx, needs, by_need = pf.idx, pf.needs, pf.by_need
+    cap, floor, bf, lead = pf.cap, pf.floor, pf.bf, pf.lead
+    share = (
+        by_need if scenario.core_share == 0 else fair_share_fractions(needs, scenario.core_share)
+    )
+    n = len(idx)
     out = []
     for year, budget in zip(project.years, project.budgets(), strict=True):
         fee = int(math.floor(scenario.management_fee * budget + 0.5)) if lead.any() else 0
         D = float(budget - fee)
         tau = D * share
         lo = floor.copy()
-        lo_kind = [FLOOR] * len(partners)
+        lo_kind = [FLOOR] * n
         if scenario.needs_floor > 0:
             nf = scenario.needs_floor * tau
-            for i in range(len(partners)):
-                if nf[i] > lo[i]:
-                    lo[i] = nf[i]
-                    lo_kind[i] = NEEDS_FLOOR
+            above = nf > lo
+            lo[above] = nf[above]
+            for i in np.nonzero(above)[0].tolist():
+                lo_kind[i] = NEEDS_FLOOR
         hi = cap.copy()
-        hi_kind = [CAPACITY] * len(partners)
+        hi_kind = [CAPACITY] * n
         if scenario.lead_cap is not None:
-            for i in np.nonzero(lead)[0]:
+            for i in np.nonzero(lead)[0].tolist():
                 if scenario.lead_cap * D < hi[i]:
                     hi[i] = scenario.lead_cap * D
                     hi_kind[i] = LEAD_CAP
@@ -161,8 +220,8 @@ def year_instances(project: Project, scenario: Scenario) -> list[YearInstance]:
                 year=year,
                 budget=budget,
                 fee=fee,
-                ids=[p.id for p in partners],
-                index=idx,
+                ids=list(pf.ids),
+                index=list(idx),
                 need=needs,
                 tau=tau,
                 lo=lo,

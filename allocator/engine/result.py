@@ -173,11 +173,8 @@ class PartnerResult:
 
     @property
     def limited_by(self) -> tuple[str, ...]:
-        out: list[str] = []
-        for r in self.limited_by_per_year:
-            if r not in out:
-                out.append(r)
-        return tuple(out)
+        """Each reason once, in the order the years first give it."""
+        return tuple(dict.fromkeys(self.limited_by_per_year))
 
     def to_json(self) -> dict:
         return {
@@ -201,6 +198,27 @@ class PartnerResult:
             "vs_size_proportional": self.vs_size_proportional,
             "reason": self.reason,
         }
+
+
+def bare_binding(constraint: str, partner: str | None, year: int) -> Binding:
+    """``Binding(constraint, partner, year, 0.0, "")``: which constraint binds, without a
+    price or words (a figures-only solve makes dozens per step of a sweep), made like
+    ``partner_result``."""
+    b = object.__new__(Binding)
+    b.__dict__.update(
+        constraint=constraint, partner=partner, year=year, shadow_price=0.0, explanation=""
+    )
+    return b
+
+
+def partner_result(**fields: Any) -> PartnerResult:
+    """``PartnerResult(**fields)``, every field given, made without the frozen dataclass's
+    one ``object.__setattr__`` call per field: an engine makes one per partner at every
+    solve, and a sweep solves many times. The same object in every other respect (the
+    tests compare the two)."""
+    pr = object.__new__(PartnerResult)
+    pr.__dict__.update(fields)
+    return pr
 
 
 @dataclass(frozen=True)

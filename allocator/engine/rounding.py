@@ -31,35 +31,47 @@ def largest_remainder(
         if total != 0:
             raise ValueError("nothing to round into")
         return np.zeros(0, dtype=np.int64)
-    lo_i = (
-        np.zeros(n, dtype=np.int64)
-        if lo is None
-        else np.ceil(np.asarray(lo) - EPS).astype(np.int64)
-    )
-    hi_i = (
-        np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64)
-        if hi is None
-        else np.floor(np.asarray(hi) + EPS).astype(np.int64)
-    )
-    # (no upper limits: a huge stand-in per partner, never summed, which would overflow)
-    if lo_i.sum() > total or (hi is not None and hi_i.sum() < total) or (lo_i > hi_i).any():
-        raise ValueError("the limits leave no whole-unit split")
-    base = np.floor(x + EPS).astype(np.int64)
-    base = np.clip(base, lo_i, hi_i)
+    if lo is None and hi is None:
+        # no limits but "at least nothing": the same figures with less work
+        if total < 0:
+            raise ValueError("the limits leave no whole-unit split")
+        lo_i = hi_i = None
+        base = np.maximum(np.floor(x + EPS).astype(np.int64), 0)
+    else:
+        lo_i = (
+            np.zeros(n, dtype=np.int64)
+            if lo is None
+            else np.ceil(np.asarray(lo) - EPS).astype(np.int64)
+        )
+        if hi is None:
+            # no upper limits: a huge stand-in per partner, never summed (it would overflow)
+            hi_i = np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64)
+        else:
+            hi_i = np.floor(np.asarray(hi) + EPS).astype(np.int64)
+            if int(hi_i.sum()) < total:
+                raise ValueError("the limits leave no whole-unit split")
+        if int(lo_i.sum()) > total or (lo_i > hi_i).any():
+            raise ValueError("the limits leave no whole-unit split")
+        # np.clip's figures (lo_i <= hi_i here) without its overhead per call
+        base = np.minimum(np.maximum(np.floor(x + EPS).astype(np.int64), lo_i), hi_i)
+    left = int(total - base.sum())
+    if left == 0:
+        return base
     frac = x - base
     pr = np.zeros(n) if priority is None else np.asarray(priority, float)
-    left = int(total - base.sum())
     if left > 0:
         order = np.lexsort((np.arange(n), pr, -np.round(frac, 9)))
         while left > 0:
             # one unit each, in order, to those still below their upper limit
-            room = order[base[order] < hi_i[order]]
+            room = order if hi_i is None else order[base[order] < hi_i[order]]
             if len(room) == 0:  # pragma: no cover - excluded by the check above
                 raise ValueError("no room to place the remaining units")
             take = room[:left]
             base[take] += 1
             left -= len(take)
-    elif left < 0:
+    else:
+        if lo_i is None:
+            lo_i = np.zeros(n, dtype=np.int64)
         order = np.lexsort((np.arange(n), -pr, np.round(frac, 9)))
         while left < 0:
             room = order[base[order] > lo_i[order]]
@@ -85,6 +97,8 @@ def shift_for_group(
     by-and-for total a unit short of the share they were promised.
     """
     want = math.ceil(need - EPS)
+    if int(ints[group].sum()) >= want:
+        return ints.copy()
     ints = ints.copy()
     lo_i = np.ceil(lo - EPS).astype(np.int64)
     hi_i = np.floor(hi + EPS).astype(np.int64)

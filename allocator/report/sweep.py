@@ -513,6 +513,8 @@ def _changes(
         elif was and not now:
             out.append(event("stops", rule, None, f"{at}, {what} stops binding"))
     for i, p in enumerate(partners):
+        if prev.limited_by[i] == cur.limited_by[i]:
+            continue  # nothing changed for this partner (most partners at most steps)
         before = set(prev.limited_by[i]) - _NOT_RULES
         after = set(cur.limited_by[i]) - _NOT_RULES
         for rule in RULES:

@@ -116,7 +116,7 @@ def test_the_table_shows_status_measures_grants_and_events(ring_sweep):
         for grant in step["grants"] or []:
             assert f"£{grant:,}" in out
     assert "cannot be met" in out and "solved" in out
-    for label in ("Lowest", "Gini", "By-and-for"):
+    for label in ("Smallest", "Gini", "By-and-for"):
         assert label in out
     assert "At ring-fence 45.0%, the scenario stops being possible" in out
     for e in ring_sweep["events"]:
