@@ -173,6 +173,8 @@ class ResultsChart(QChartView):
         self._dark = False
         self.message = ""
         self.rebuilds = 0  # how often the bars were built afresh (in place otherwise)
+        self._shown: Any = None  # the result whose figures the bars show
+        self._stale = False
         self._apply_theme()
         # figures change only with results; a solve starting or ending only greys the chart
         document.resultsChanged.connect(self.refresh)
@@ -198,9 +200,17 @@ class ResultsChart(QChartView):
 
     # -- updating ------------------------------------------------------------------
     def refresh(self) -> None:
-        """Show the current scenario's result (in place when the partners are the same)."""
+        """Show the current scenario's result (in place when the partners are the same).
+
+        Only what differs is touched: a chart lays itself out again for a title set
+        even to the same words, and repaints for any change of a bar or its opacity.
+        """
         result = self.document.result()
         name = self.document.current_scenario
+        if result is not None and result is self._shown and not self.message:
+            self._set_stale(self._out_of_date())  # the same figures: at most greyed
+            return
+        self._shown = None
         if result is None:
             state = getattr(self.document, "result_state", lambda: "none")()
             if state == "invalid" or self.document.problems:
@@ -219,8 +229,9 @@ class ResultsChart(QChartView):
                     name=result.name
                 )
             )
-            self._set_stale(not self.document.result_is_current())
+            self._set_stale(self._out_of_date())
             return
+        self._shown = result
         shown, left_out, left_out_total = shown_partners(result)
         labels, figures = chart_figures(result, shown)
         self._currency = getattr(result, "currency", "") or self.document.project.currency
@@ -250,15 +261,30 @@ class ResultsChart(QChartView):
                 others=left_out,
                 amount=money(left_out_total, self._currency),
             )
-        self._chart.setTitle(title)
-        self._set_stale(not self.document.result_is_current())
+        if self._chart.title() != title:
+            self._chart.setTitle(title)
+        self._set_stale(self._out_of_date())
+
+    def _out_of_date(self) -> bool:
+        """Grey the bars when they are not the current split and no new one is about to
+        replace them: a problem blocks the solve, or it has run long enough to say so
+        (a quick re-solve never makes the chart flicker)."""
+        doc = self.document
+        if doc.result_is_current():
+            return False
+        if getattr(doc, "is_solving", False):
+            return True
+        return not getattr(doc, "solve_pending", False)
 
     def _on_solving(self, busy: bool) -> None:
         """Grey the bars while a solve runs; the figures themselves wait for the results."""
         if self._series is not None:
-            self._set_stale(busy or not self.document.result_is_current())
+            self._set_stale(self._out_of_date())
 
     def _set_stale(self, stale: bool) -> None:
+        if stale == self._stale and self._chart.opacity() == (STALE_OPACITY if stale else 1.0):
+            return
+        self._stale = stale
         self._chart.setOpacity(STALE_OPACITY if stale else 1.0)
         if stale:
             self.setToolTip(
@@ -278,11 +304,14 @@ class ResultsChart(QChartView):
         self._value_axis = None
 
     def _show_message(self, text: str) -> None:
+        if self.message == text and self._series is None:
+            self._set_stale(False)
+            return
         self._clear()
         self.message = text
         self._chart.setTitle(text)
         self._chart.legend().hide()
-        self._chart.setOpacity(1.0)
+        self._set_stale(False)
 
     def _build(self, labels: list[str], figures: dict[str, list[float]]) -> None:
         self._clear()

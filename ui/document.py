@@ -8,6 +8,14 @@ version of the project they were solved for: a result for anything but the
 current project is dropped, so a stale split is never presented as current. While
 inputs are invalid (or a solve runs) the last valid results stay available through
 :meth:`Document.result`, and :meth:`Document.result_is_current` says they are old.
+
+A solve comes back in two steps. First the figures of the scenario on show (the
+engine's ``detail="figures"``: the same grants, limits and measures, several times
+faster, without the words and prices that explain them); the views show them at once.
+Then, once those are on screen and no newer edit came, the full results of every
+scenario, which replace them with the same figures and add the explanations and
+suggestions (:meth:`Document.result_is_explained`). A view that needs the words waits
+for those. A scenario that cannot be met comes only in full, with its suggestions.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from allocator.errors import Problem, ValidationError
@@ -24,6 +32,15 @@ from ui.workers import SolveWorker, _status, fingerprint
 
 #: A solve that lasts longer than this greys the results (shorter ones never flicker).
 BUSY_AFTER_MS = 150
+
+#: The full results (the reasons, rules and suggestions) are asked for this long after
+#: the figures came, unless another edit came first: while a slider is dragged, or
+#: edits follow each other, only the figures are worked out, and the worker never
+#: holds the interpreter while the window draws them or takes the next edit.
+EXPLAIN_AFTER_MS = 30
+
+#: The event a document posts to itself to start the solve of its latest edits.
+_SOLVE_SOON = QEvent.Type(QEvent.registerEventType())
 
 #: What :meth:`Document.result_state` may say about a scenario's results.
 STATE_CURRENT = "current"  # the result belongs to the project as it is now
@@ -73,21 +90,29 @@ class Document(QObject):
         self._problems: list[Problem] | None = None
         self._results: dict[str, Any] = {}
         self._result_fp: dict[str, str] = {}
+        self._explained: dict[str, bool] = {}  # the result carries its explanations
         self._status_now: dict[str, str] = {}  # status reported for the current project
         self._invalid: dict[str, tuple[Problem, ...]] = {}
         self.solve_error: str | None = None
         self.last_solve_ms: float | None = None
+        self.last_explain_ms: float | None = None
         self._pending_fp: str | None = None
+        self._figures_fp: str | None = None  # the version whose figures are shown
         self._busy = False
         self._current = self._default_scenario(project)
         self._selected = 0 if project.partners else -1
         self._closed = False
         self._held = False
 
-        self._coalesce = QTimer(self)
-        self._coalesce.setSingleShot(True)
-        self._coalesce.setInterval(0)
-        self._coalesce.timeout.connect(self.solve_now)
+        # Edits coalesce until the event loop next turns: an event posted ahead of the
+        # others, not a zero timer, which would wait for the repaint the edit asked for.
+        self._solve_queued = False
+        # the full results are asked for once the figures are on screen and the edits
+        # have settled, so they never compete with either for the interpreter
+        self._explain_timer = QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(EXPLAIN_AFTER_MS)
+        self._explain_timer.timeout.connect(self._request_explanations)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_AFTER_MS)
@@ -175,6 +200,13 @@ class Document(QObject):
         name = name or self._current
         return name in self._results and self._result_fp.get(name) == self._fp
 
+    def result_is_explained(self, name: str | None = None) -> bool:
+        """True when the result is current and carries its explanations (reasons, the
+        rules that hold the split, suggested changes): the full solve is in, not only
+        the figures."""
+        name = name or self._current
+        return self.result_is_current(name) and self._explained.get(name, False)
+
     def results(self) -> list[Any]:
         """Every scenario's latest result, in project order (scenarios not solved skipped)."""
         return [self._results[s.name] for s in self._project.scenarios if s.name in self._results]
@@ -203,8 +235,9 @@ class Document(QObject):
 
     @property
     def solve_pending(self) -> bool:
-        """A solve of the current project has been asked for and has not come back."""
-        return self._pending_fp is not None or self._coalesce.isActive() or self._held
+        """A solve of the current project has been asked for and has not come back
+        in full (its figures may be in already)."""
+        return self._pending_fp is not None or self._solve_queued or self._held
 
     @property
     def is_solving(self) -> bool:
@@ -278,11 +311,13 @@ class Document(QObject):
         self._follow_scenarios(old, project)
         if self._selected >= len(project.partners):
             self.set_selected_partner(len(project.partners) - 1)
+        if self.autosolve:
+            # asked for first, so the views below already know new results are coming
+            # (the solve itself starts once they are done)
+            self.request_solve()
         self.projectChanged.emit(old, project)
         self.problemsChanged.emit()
         self.resultsChanged.emit()  # the shown results just became stale
-        if self.autosolve:
-            self.request_solve()
 
     def _follow_scenarios(self, old: Any, new: Any) -> None:
         names = [s.name for s in new.scenarios]
@@ -296,6 +331,7 @@ class Document(QObject):
             if self._current in self._results:
                 self._results[target] = self._results.pop(self._current)
                 self._result_fp[target] = self._result_fp.pop(self._current, "")
+                self._explained[target] = self._explained.pop(self._current, False)
         if target is None:
             target = self._default_scenario(new)
         self._current = target
@@ -310,10 +346,12 @@ class Document(QObject):
         self._problems = None
         self._results.clear()
         self._result_fp.clear()
+        self._explained.clear()
         self._status_now = {}
         self._invalid = {}
         self.solve_error = None
         self.last_solve_ms = None
+        self.last_explain_ms = None
         self._current = self._default_scenario(project)
         self._selected = 0 if project.partners else -1
         self.path = str(path) if path else None
@@ -348,9 +386,20 @@ class Document(QObject):
         """Ask for a solve soon; several edits in one turn of the event loop make one."""
         if self._closed:
             return
-        if self._pending_fp is None and not self._coalesce.isActive():
+        if self._pending_fp is None and not self._solve_queued:
             self._busy_timer.start()
-        self._coalesce.start()
+        if not self._solve_queued:
+            self._solve_queued = True
+            QCoreApplication.postEvent(
+                self, QEvent(_SOLVE_SOON), Qt.EventPriority.HighEventPriority.value
+            )
+
+    def customEvent(self, event: QEvent) -> None:
+        if event.type() == _SOLVE_SOON:
+            if self._solve_queued:
+                self.solve_now()
+            return
+        super().customEvent(event)
 
     def hold_first_solve(self, fallback_ms: int = 300) -> None:
         """Start the first solve only when :meth:`release_first_solve` is called (the
@@ -359,9 +408,9 @@ class Document(QObject):
         Loading the engine in the worker competes with the GUI thread for the
         interpreter; holding it back lets the window appear first.
         """
-        if self._worker is not None or not self._coalesce.isActive():
+        if self._worker is not None or not self._solve_queued:
             return
-        self._coalesce.stop()
+        self._solve_queued = False
         self._busy_timer.stop()
         self._held = True
         QTimer.singleShot(fallback_ms, self, self.release_first_solve)
@@ -373,12 +422,18 @@ class Document(QObject):
             self.request_solve()
 
     def solve_now(self) -> None:
-        """Send the current project to the worker now (a newer one cancels an older one)."""
+        """Send the current project to the worker now (a newer one cancels an older one).
+
+        The figures of the scenario on show come first; the full results follow once
+        they are on screen (see the module notes).
+        """
         if self._closed:
             return
-        self._coalesce.stop()
+        self._solve_queued = False
+        self._explain_timer.stop()
         if self._worker is None:
             self._worker = SolveWorker(self._engine_factory)
+            self._worker.figures.connect(self._on_figures)
             self._worker.finished.connect(self._on_finished)
             self._worker.failed.connect(self._on_failed)
             self._worker.timing.connect(self._on_timing)
@@ -388,11 +443,51 @@ class Document(QObject):
         if not self._busy_timer.isActive() and not self._busy:
             self._busy_timer.start()
         self._pending_fp = self._fp
-        self._worker.request(self._project, self._fp)
+        names = {s.name for s in self._project.scenarios}
+        self._worker.request(
+            self._project,
+            self._fp,
+            detail="figures",
+            scenarios=[self._current] if self._current in names else None,
+            problems=self._problems,
+        )
+
+    def _request_explanations(self) -> None:
+        """The full results of the project whose figures are on screen (EXPLAIN_AFTER_MS
+        after they came)."""
+        if self._closed or self._worker is None or self._pending_fp != self._fp:
+            return
+        self._worker.request(self._project, self._fp, problems=self._problems)
 
     def _on_timing(self, fp: str, ms: float) -> None:
-        if fp == self._fp:
+        if fp != self._fp:
+            return
+        if self._figures_fp == fp:
+            self.last_explain_ms = ms  # the figures shown took last_solve_ms
+        else:
             self.last_solve_ms = ms
+
+    def _on_figures(self, fp: str, results: list[Any]) -> None:
+        """The figures of the scenario on show, before their explanations."""
+        if fp != self._fp or self._closed:
+            return  # solved for a project that is no longer open: never shown
+        self._figures_fp = fp
+        shown = False
+        for r in results:
+            if _status(r) != "optimal":
+                continue  # an unmet or invalid scenario waits for its explanation
+            self._status_now[r.name] = "optimal"
+            self._results[r.name] = r
+            self._result_fp[r.name] = fp
+            self._explained[r.name] = False
+            shown = True
+        if self.result_is_current():
+            self._end_busy()
+        if shown:
+            self._explain_timer.start()
+            self.resultsChanged.emit()
+        else:
+            self._request_explanations()  # nothing to draw first: the full results now
 
     def _on_finished(self, fp: str, results: list[Any]) -> None:
         if fp != self._fp or self._closed:
@@ -409,10 +504,12 @@ class Document(QObject):
                 continue
             self._results[r.name] = r
             self._result_fp[r.name] = fp
+            self._explained[r.name] = True
         names = {s.name for s in self._project.scenarios}
         for name in [n for n in self._results if n not in names]:
             del self._results[name]
             self._result_fp.pop(name, None)
+            self._explained.pop(name, None)
         self._end_busy()
         self.resultsChanged.emit()
 
@@ -430,7 +527,7 @@ class Document(QObject):
         self.resultsChanged.emit()
 
     def _show_busy(self) -> None:
-        if self.solve_pending and not self._busy:
+        if self.solve_pending and not self._busy and not self.result_is_current():
             self._busy = True
             self.solvingChanged.emit(True)
 
@@ -457,7 +554,8 @@ class Document(QObject):
         if self._closed:
             return
         self._closed = True
-        self._coalesce.stop()
+        self._solve_queued = False
+        self._explain_timer.stop()
         self._busy_timer.stop()
         self._pending_fp = None
         self._held = False

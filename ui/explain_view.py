@@ -17,7 +17,7 @@ import time
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -41,6 +41,10 @@ from allocator.domain.text import money, pct, signed_money
 
 #: The most rules listed under "Rules that hold this split" before "and N more".
 MAX_RULES = 12
+
+#: The figures of a new split can be on screen before its reasons: the old reasons
+#: stay until the new ones come, greyed once they have taken this long.
+GREY_AFTER_MS = 150
 
 #: What limits a partner in a year, in a few words (the result's reason keys).
 LIMIT_WORDS = {
@@ -71,6 +75,16 @@ def _status(result: Any) -> str:
     return str(getattr(status, "value", status))
 
 
+_NOT_YET = object()  # a view not filled yet
+
+
+def _explained(doc: Any) -> bool:
+    """The document's result carries its reasons (a document that solves in one step
+    has them whenever its result is current)."""
+    explained = getattr(doc, "result_is_explained", None)
+    return bool(explained()) if callable(explained) else bool(doc.result_is_current())
+
+
 def _up_down(value: float) -> str:
     """An arrow beside a change, so gains and losses do not rest on colour."""
     if value > 0:
@@ -92,6 +106,11 @@ class ExplanationView(QTextBrowser):
         self.document = document
         self._html: str | None = None
         self.html_sets = 0  # how often the text was actually replaced
+        self._waited_long = False  # the reasons of figures on screen are slow to come
+        self._grey_timer = QTimer(self)
+        self._grey_timer.setSingleShot(True)
+        self._grey_timer.setInterval(GREY_AFTER_MS)
+        self._grey_timer.timeout.connect(self._on_waited_long)
         document.selectedPartnerChanged.connect(lambda _i: self.refresh())
         document.resultsChanged.connect(self.refresh)
         # a solve that takes a while greys the figures shown until the new ones are back
@@ -105,10 +124,18 @@ class ExplanationView(QTextBrowser):
 
         Right after an edit the text waits for the new split instead of flashing an
         "out of date" note first (a long solve greys it meanwhile); the note is for
-        figures that stay out of date because a problem blocks the solve.
+        figures that stay out of date because a problem blocks the solve. The text
+        also waits while the new figures are on screen and their reasons are still
+        being worked out: it is laid out once, with them.
         """
         if self._html is not None and self._new_split_coming():
+            if self.document.result_is_current() and not self._grey_timer.isActive():
+                if not self._waited_long:
+                    self._grey_timer.start()
             return
+        self._grey_timer.stop()
+        self._waited_long = False
+        self._show_grey()
         html = self.explanation_html()
         if html == self._html:
             return
@@ -117,19 +144,31 @@ class ExplanationView(QTextBrowser):
         self.setHtml(html)
 
     def _new_split_coming(self) -> bool:
-        """The figures shown are out of date and a solve of the inputs as they are is
+        """The reasons shown are out of date and a solve of the inputs as they are is
         (or is about to be) on its way: nothing blocks it."""
         doc = self.document
-        if doc.result() is None or doc.result_is_current():
+        if doc.result() is None or _explained(doc):
             return False
         if getattr(doc, "solve_pending", False):
             return True
+        if doc.result_is_current():
+            return False  # the figures came without reasons and none are on their way
         # just edited: the solve is asked for right after this signal
         state = getattr(doc, "result_state", lambda: "none")()
         return bool(getattr(doc, "autosolve", False)) and not doc.problems and state == "none"
 
+    def _on_waited_long(self) -> None:
+        self._waited_long = self._new_split_coming()
+        self._show_grey()
+
     def _on_solving(self, busy: bool) -> None:
-        self.viewport().setEnabled(not busy)
+        self._show_grey()
+
+    def _show_grey(self) -> None:
+        busy = bool(getattr(self.document, "is_solving", False))
+        enabled = not (busy or self._waited_long)
+        if self.viewport().isEnabled() != enabled:
+            self.viewport().setEnabled(enabled)
 
     def changeEvent(self, event: QEvent) -> None:
         # the out-of-date note takes its colour from the palette: redraw on a change
@@ -328,8 +367,9 @@ class ExplanationView(QTextBrowser):
 
     def _rules(self, result: Any, pr: Any) -> list[str]:
         """Binding rules for this partner first, then those that hold every partner."""
-        own = [b.explanation for b in result.binding if b.partner == pr.id]
-        shared = [b.explanation for b in result.binding if b.partner is None]
+        # figures without their explanations carry the rules without words: none listed
+        own = [b.explanation for b in result.binding if b.partner == pr.id and b.explanation]
+        shared = [b.explanation for b in result.binding if b.partner is None and b.explanation]
         return own + shared
 
     def _needs_html(self, partner: Any) -> str:
@@ -386,6 +426,9 @@ class ProblemsView(QWidget):
         self.setAccessibleName(self.tr("Problems and suggestions"))
         self.document = document
         self._relaxations: list[Any] = []
+        self._list_key: tuple | None = None  # what the problems list was filled from
+        self._list_project: Any = None
+        self._box_result: Any = _NOT_YET  # the unmet result the suggestions are for
         self._last_shown: tuple[str, int] | None = None
         self._shown_at = 0.0
         self.applyButtons: list[QPushButton] = []
@@ -495,27 +538,24 @@ class ProblemsView(QWidget):
     def refresh(self) -> None:
         doc = self.document
         problems = doc.problems
-        self.problemsList.clear()
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        for problem in problems:
-            where = doc.describe(problem.path) if problem.path else ""
-            text = f"{where}: {problem.message}" if where else problem.message
-            item = QListWidgetItem(icon, text[:1].upper() + text[1:], self.problemsList)
-            item.setData(Qt.ItemDataRole.UserRole, problem.path)
-            item.setToolTip(self.tr("Go to {field}").format(field=where or self.tr("the project")))
-        self.problemsList.setVisible(bool(problems))
-        # the list takes the room when there is one; otherwise the space goes below
-        last = self._inner_layout.count() - 1
-        self._inner_layout.setStretch(last, 0 if problems else 1)
-        self._inner_layout.setStretchFactor(self.problemsList, 1 if problems else 0)
-
         result = doc.result()
         current = doc.result_is_current()
         infeasible = (
             result is not None and current and _status(result) == "infeasible" and not problems
         )
-        relaxations = list(getattr(result, "relaxations", ()) or ()) if infeasible else []
-        self._fill_infeasible(result if infeasible else None, relaxations)
+        # The list and the suggestions are filled again only when what they show
+        # changed, not on every edit and result. Their keys hold ids; the objects are
+        # kept beside them, so those ids cannot be taken by others meanwhile.
+        list_key = (tuple(problems), id(doc.project) if problems else 0)
+        if list_key != self._list_key:
+            self._list_key = list_key
+            self._list_project = doc.project
+            self._fill_problems(problems)
+        box_result = result if infeasible else None
+        if box_result is not self._box_result:
+            self._box_result = box_result
+            relaxations = list(getattr(result, "relaxations", ()) or ()) if infeasible else []
+            self._fill_infeasible(box_result, relaxations)
 
         if problems:
             n = len(problems)
@@ -536,6 +576,23 @@ class ProblemsView(QWidget):
             self.summary.setText(self.tr("No problems: the split is up to date."))
         else:
             self.summary.setText(self.tr("No problems with the inputs."))
+
+    def _fill_problems(self, problems: list[Any]) -> None:
+        doc = self.document
+        self.problemsList.clear()
+        warning = QStyle.StandardPixmap.SP_MessageBoxWarning
+        icon = self.style().standardIcon(warning) if problems else None
+        for problem in problems:
+            where = doc.describe(problem.path) if problem.path else ""
+            text = f"{where}: {problem.message}" if where else problem.message
+            item = QListWidgetItem(icon, text[:1].upper() + text[1:], self.problemsList)
+            item.setData(Qt.ItemDataRole.UserRole, problem.path)
+            item.setToolTip(self.tr("Go to {field}").format(field=where or self.tr("the project")))
+        self.problemsList.setVisible(bool(problems))
+        # the list takes the room when there is one; otherwise the space goes below
+        last = self._inner_layout.count() - 1
+        self._inner_layout.setStretch(last, 0 if problems else 1)
+        self._inner_layout.setStretchFactor(self.problemsList, 1 if problems else 0)
 
     def _fill_infeasible(self, result: Any, relaxations: list[Any]) -> None:
         while self.suggestionsGrid.count():

@@ -1169,7 +1169,8 @@ class MainWindow(QMainWindow):
                 path += ".xlsx"
         self._remember_folder(path)
         project = self.document.project
-        current = [r for r in self.document.results() if self.document.result_is_current(r.name)]
+        # the workbook needs the reasons too: results whose figures alone are in do not do
+        current = [r for r in self.document.results() if self.document.result_is_explained(r.name)]
         results = current if len(current) == len(project.scenarios) else None
 
         def job(progress: Callable[[int, str], None]) -> tuple[str, list[str]]:

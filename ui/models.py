@@ -577,6 +577,23 @@ def _blocks(indices: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
+def _stack(runs: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Runs of changed cells (row, first column, last column), in row order, as boxes
+    (top, bottom, first, last): a run joins the box above it when it spans the same
+    columns in the next row."""
+    open_boxes: dict[tuple[int, int], list[int]] = {}  # (first, last) -> [top, bottom]
+    out: list[list[int]] = []
+    for row, first, last in runs:
+        box = open_boxes.get((first, last))
+        if box is not None and box[1] == row - 1:
+            box[1] = row
+            continue
+        box = [row, row, first, last]
+        open_boxes[(first, last)] = box
+        out.append(box)
+    return [(top, bottom, first, last) for top, bottom, first, last in out]
+
+
 def _longest_increasing(values: Sequence[int]) -> list[int]:
     """The values on one longest strictly increasing subsequence (patience sorting)."""
     import bisect
@@ -636,12 +653,30 @@ ROW_PARTNER = "partner"
 ROW_FEE = "fee"
 ROW_TOTAL = "total"
 
+# Roles as plain numbers: ``data`` is called for every role of every cell painted, and
+# comparing plain numbers is the cheapest test Python has.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_USER = Qt.ItemDataRole.UserRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_RESULT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+#: Above this many rows or runs of changed cells one dataChanged covers them all (a
+#: thousand partners would otherwise be compared and announced cell by cell).
+MAX_CHANGE_RUNS = 64
+
 
 class ResultsModel(QAbstractTableModel):
     """The split of the current scenario: partners in project order, then fee and total.
 
     ``Qt.UserRole`` on a money cell is the whole-unit integer. While the document's
     result is not current the figures stay and are shown greyed (``stale``).
+
+    A new result of the same shape changes the table in place: ``dataChanged`` for the
+    cells that read differently (and for tooltips whose words changed), never a reset.
+    Each row's text is worked out once per result, when it is first painted.
     """
 
     def __init__(self, document: Any, parent: Any = None) -> None:
@@ -652,6 +687,10 @@ class ResultsModel(QAbstractTableModel):
         self._result: Any = None
         self._rows: list[tuple[str, Any]] = []
         self._columns: list[ResultColumn] = []
+        self._text: list[tuple[Any, ...] | None] = []  # each row's cells, as shown
+        self._values: list[tuple[Any, ...] | None] = []  # the figures behind them
+        self._alignment: list[int] = []
+        self._bold: QFont | None = None
         self._take(document.result())
 
     # -- options -----------------------------------------------------------------------
@@ -711,8 +750,7 @@ class ResultsModel(QAbstractTableModel):
         ):
             return
         if self._shape(result) == self._shape(self._result):
-            self._take(result)
-            self._emit_all(None)
+            self._update_in_place(result)
             return
         self.beginResetModel()
         self._take(result)
@@ -726,20 +764,102 @@ class ResultsModel(QAbstractTableModel):
             _has_fee(result),
             len(result.years),
             tuple(result.years),
+            getattr(result, "currency", ""),
             self._show_lines,
         )
 
-    def _take(self, result: Any) -> None:
-        self._result = result
-        self._rows = []
-        self._columns = []
+    def _update_in_place(self, result: Any) -> None:
+        """Take a result of the same shape, telling the views which cells changed.
+
+        Rows whose partner figures are equal are skipped without reading them; the
+        others are compared cell by cell by the figures behind them (the text follows
+        from those and the currency, which is part of the shape), and by their
+        tooltips' words.
+        """
+        old_rows = self._rows
+        new_rows = self._rows_of(result)
+        differ = [
+            r
+            for r, ((kind, a), (_, b)) in enumerate(zip(old_rows, new_rows, strict=True))
+            if kind != ROW_PARTNER or a is not b and a != b
+        ]
+        last = len(self._columns) - 1
+        if len(differ) > MAX_CHANGE_RUNS:
+            # a large table where most rows moved: one signal for the rows that did,
+            # without comparing them cell by cell (the views repaint what they show)
+            self._take(result)
+            self.dataChanged.emit(self.index(differ[0], 0), self.index(differ[-1], last))
+            return
+        before = {r: self._row_values(r) for r in differ}  # read with the old result
+        self._take(result)
+        runs: list[tuple[int, int, int]] = []
+        tips: list[int] = []
+        every = list(range(len(self._columns)))
+        for r in differ:
+            kind, a = old_rows[r]
+            b = new_rows[r][1]
+            if kind == ROW_PARTNER and a.included != b.included:
+                changed = every  # "left out" reads differently whatever the figures
+            else:
+                old, new = before[r], self._row_values(r)
+                changed = [c for c, (x, y) in enumerate(zip(old, new, strict=True)) if x != y]
+            runs += [(r, first, last) for first, last in _blocks(changed)]
+            if kind == ROW_PARTNER and (
+                a.reason != b.reason or a.limited_by_per_year != b.limited_by_per_year
+            ):
+                tips.append(r)
+        boxes = _stack(runs)  # the same columns changed in neighbouring rows: one box
+        tip_rows = _blocks(tips)
+        if len(boxes) + len(tip_rows) > MAX_CHANGE_RUNS:
+            rows = [r for r, _, _ in runs] + tips
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+            return
+        for top, bottom, first, end in boxes:
+            self.dataChanged.emit(self.index(top, first), self.index(bottom, end))
+        for top, bottom in tip_rows:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last), [_TOOLTIP])
+
+    def _rows_of(self, result: Any) -> list[tuple[str, Any]]:
         partners = _partners(result) if result is not None else []
         if not partners:
-            return
-        self._rows = [(ROW_PARTNER, p) for p in sorted(partners, key=lambda p: p.index)]
+            return []
+        rows: list[tuple[str, Any]] = [
+            (ROW_PARTNER, p) for p in sorted(partners, key=lambda p: p.index)
+        ]
         if _has_fee(result):
-            self._rows.append((ROW_FEE, None))
-        self._rows.append((ROW_TOTAL, None))
+            rows.append((ROW_FEE, None))
+        rows.append((ROW_TOTAL, None))
+        return rows
+
+    def _row_values(self, row: int) -> tuple[Any, ...]:
+        """The figures behind the row's cells (UserRole), worked out once per result."""
+        values = self._values[row]
+        if values is None:
+            kind, partner = self._rows[row]
+            values = self._values[row] = self._values_of(kind, partner)
+        return values
+
+    def _row_text(self, row: int) -> tuple[Any, ...]:
+        """The row's cells as shown (DisplayRole), worked out once per result."""
+        text = self._text[row]
+        if text is None:
+            kind, partner = self._rows[row]
+            text = tuple(
+                self._display(kind, partner, col, value)
+                for col, value in zip(self._columns, self._row_values(row), strict=True)
+            )
+            self._text[row] = text
+        return text
+
+    def _take(self, result: Any) -> None:
+        self._result = result
+        self._rows = self._rows_of(result)
+        self._text = [None] * len(self._rows)
+        self._values = [None] * len(self._rows)
+        self._columns = []
+        self._alignment = []
+        if not self._rows:
+            return
         cols = [ResultColumn("name", self.tr("Partner"), self.tr("The partner"), money=False)]
         for y, year in enumerate(result.years):
             cols.append(
@@ -800,6 +920,7 @@ class ResultsModel(QAbstractTableModel):
                 ),
             ]
         self._columns = cols
+        self._alignment = [_LEFT if c.key in ("name", "limited_by") else _RIGHT for c in cols]
 
     def _emit_all(self, roles: list[int] | None) -> None:
         if self._rows and self._columns:
@@ -820,7 +941,7 @@ class ResultsModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _RESULT_FLAGS
 
     def column(self, column: int) -> ResultColumn:
         return self._columns[column]
@@ -862,83 +983,78 @@ class ResultsModel(QAbstractTableModel):
             return (_LEFT if col.key in ("name", "limited_by") else _RIGHT) | _WRAP
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every cell painted: the common roles come first and
+        # are answered from what was worked out once per result.
         row, column = index.row(), index.column()
         if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
-            return None
-        kind, partner = self._rows[row]
-        col = self._columns[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(kind, partner, col)
-        if role == Qt.ItemDataRole.UserRole:
-            return self._value(kind, partner, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if col.key in ("name", "limited_by") else _RIGHT
-        if role == Qt.ItemDataRole.FontRole:
-            if kind == ROW_TOTAL:
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+            return None  # an invalid index has row and column -1
+        if role == _DISPLAY:
+            return self._row_text(row)[column]
+        if role == _ALIGNMENT:
+            return self._alignment[column]
+        if role == _FONT:
+            return self._bold_font() if self._rows[row][0] == ROW_TOTAL else None
+        if role == _FOREGROUND:
+            kind, partner = self._rows[row]
             if self._stale or (kind == ROW_PARTNER and not partner.included and column > 0):
                 palette = QApplication.palette()
                 return palette.brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tip(kind, partner, col)
+        if role == _USER:
+            return self._row_values(row)[column]
+        if role == _TOOLTIP:
+            kind, partner = self._rows[row]
+            return self._tip(kind, partner, self._columns[column])
         return None
+
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return QFont(self._bold)
 
     # -- the figures -------------------------------------------------------------------
-    def _value(self, kind: str, partner: Any, col: ResultColumn) -> Any:
-        """The figure behind a cell: whole units for money, a fraction for attainment."""
+    def _values_of(self, kind: str, partner: Any) -> tuple[Any, ...]:
+        """The figures behind a row's cells: whole units for money, a fraction for
+        attainment (None where a cell has no figure)."""
         r = self._result
-        key = col.key
+        cols = self._columns
         if kind == ROW_PARTNER:
             p = partner
-            if key == "name":
-                return p.name
-            if key == "year":
-                return int(p.per_year[col.year])
-            if key == "total":
-                return int(p.total)
-            if key == "fair_share":
-                return _fair_share(p)
-            if key == "attainment":
-                return float(p.attainment) if p.included else None
-            if key == "limited_by":
-                return list(p.limited_by)
-            if key == "vs":
-                return int(p.vs_size_proportional)
-            if key in LINES:
-                return int(sum(p.lines.get(key, ()) or ()))
-            return None
+            figures: dict[str, Any] = {
+                "name": p.name,
+                "total": int(p.total),
+                "fair_share": _fair_share(p),
+                "attainment": float(p.attainment) if p.included else None,
+                "limited_by": list(p.limited_by),
+                "vs": int(p.vs_size_proportional),
+            }
+            if self._show_lines:
+                for key in LINES:
+                    figures[key] = int(sum(p.lines.get(key, ()) or ()))
+            years = p.per_year
+            return tuple(
+                int(years[c.year]) if c.key == "year" else figures.get(c.key) for c in cols
+            )
         if kind == ROW_FEE:
             fee = [int(f) for f in r.fee]
-            if key == "name":
-                return self._fee_label()
-            if key == "year":
-                return fee[col.year]
-            if key in ("total", "management"):
-                return sum(fee)
-            return None
+            figures = {"name": self._fee_label(), "total": sum(fee), "management": sum(fee)}
+            return tuple(fee[c.year] if c.key == "year" else figures.get(c.key) for c in cols)
         # total row: everything the budget pays out, fee included, so it equals the budget
         parts = _partners(r)
-        if key == "name":
-            return self.tr("Total")
-        if key == "year":
-            return int(r.budget[col.year])
-        if key == "total":
-            return int(sum(r.budget))
-        if key == "fair_share":
-            return int(sum(_fair_share(p) for p in parts))
-        if key in LINES:
-            return int(sum(sum(p.lines.get(key, ()) or ()) for p in parts))
-        return None
+        figures = {
+            "name": self.tr("Total"),
+            "total": int(sum(r.budget)),
+            "fair_share": int(sum(_fair_share(p) for p in parts)),
+        }
+        if self._show_lines:
+            for key in LINES:
+                figures[key] = int(sum(sum(p.lines.get(key, ()) or ()) for p in parts))
+        return tuple(int(r.budget[c.year]) if c.key == "year" else figures.get(c.key) for c in cols)
 
-    def _display(self, kind: str, partner: Any, col: ResultColumn) -> Any:
+    def _display(self, kind: str, partner: Any, col: ResultColumn, value: Any) -> Any:
+        """A cell as shown, from the figure behind it (``value``)."""
         key = col.key
         currency = self._result.currency
         if kind == ROW_PARTNER and not partner.included and key != "name":
@@ -947,7 +1063,6 @@ class ResultsModel(QAbstractTableModel):
             if key == "vs":
                 return _arrow(int(partner.vs_size_proportional), currency)
             return "–"
-        value = self._value(kind, partner, col)
         if value is None:
             return ""
         if key == "name":

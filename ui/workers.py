@@ -5,10 +5,16 @@ belongs to one thread and keeps its programs warm between solves). The GUI threa
 calls :meth:`SolveWorker.request`, which never waits: it records the newest project and
 cancels the solve in progress through the engine's ``should_cancel`` callback. Workers
 only emit signals; they never touch a widget.
+
+A request may ask for the figures alone (``detail="figures"``: the grants, limits and
+measures, without the words and prices that explain them), which the engine works out
+several times faster; the document asks for those first, shows them, then asks for
+the full results.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 import traceback
@@ -51,10 +57,16 @@ class SolveWorker(QObject):
     with the list of ScenarioResult (statuses "invalid" and "cancelled" included as
     the engine reports them), ``failed(fingerprint, message)`` when the project is
     refused or the engine breaks, and ``cancelled(fingerprint)`` when a newer request
-    overtook the solve. ``timing(fingerprint, ms)`` comes just before ``finished``.
+    overtook the solve. ``timing(fingerprint, ms)`` comes just before ``finished`` or
+    ``figures``.
+
+    A request with ``detail="figures"`` ends in ``figures(fingerprint, results)``
+    instead of ``finished``: the same figures, without their explanations. An engine
+    that cannot leave the explanations out solves in full and ends in ``finished``.
     """
 
     started = Signal(str)
+    figures = Signal(str, object)
     finished = Signal(str, object)
     failed = Signal(str, str)
     cancelled = Signal(str)
@@ -66,7 +78,8 @@ class SolveWorker(QObject):
         self._engine_factory = engine_factory
         self._engine: Any = None
         self._lock = threading.Lock()
-        self._pending: tuple[Any, str, int] | None = None
+        self._pending: tuple[Any, str, int, dict[str, Any]] | None = None
+        self._accepts: tuple[Any, frozenset[str]] = (None, frozenset())  # engine, its options
         self._generation = 0  # bumped by every request; a solve of an older one stops
         self._stopping = False
         self._thread = QThread()
@@ -77,15 +90,33 @@ class SolveWorker(QObject):
         _LIVE.add(self)
 
     # -- GUI thread ------------------------------------------------------------------
-    def request(self, project: Any, fp: str | None = None) -> str:
-        """Ask for ``project`` to be solved; returns its fingerprint. Never waits."""
+    def request(
+        self,
+        project: Any,
+        fp: str | None = None,
+        *,
+        detail: str = "full",
+        scenarios: list[str] | None = None,
+        problems: list[Any] | None = None,
+    ) -> str:
+        """Ask for ``project`` to be solved; returns its fingerprint. Never waits.
+
+        ``detail="figures"`` asks for the figures without their explanations (ending in
+        ``figures``), ``scenarios`` for some scenarios only (by name), and ``problems``
+        passes ``validate(project)`` when the caller has it already.
+        """
         if fp is None:
             fp = fingerprint(project)
+        options: dict[str, Any] = {"detail": detail}
+        if scenarios is not None:
+            options["scenarios"] = list(scenarios)
+        if problems is not None:
+            options["problems"] = list(problems)
         with self._lock:
             if self._stopping:
                 return fp
             self._generation += 1
-            self._pending = (project, fp, self._generation)
+            self._pending = (project, fp, self._generation, options)
         self._wake.emit()
         return fp
 
@@ -132,7 +163,7 @@ class SolveWorker(QObject):
             self._pending = None
         if job is None:
             return  # an earlier wake-up already took it
-        project, fp, generation = job
+        project, fp, generation, options = job
         should_cancel = self._cancel_check(generation)
         if should_cancel():
             self.cancelled.emit(fp)
@@ -142,7 +173,19 @@ class SolveWorker(QObject):
         try:
             if self._engine is None:
                 self._engine = self._make_engine()
-            results = self._engine.solve(project, None, should_cancel)
+            if self._accepts[0] is not self._engine:
+                self._accepts = (self._engine, _optional_arguments(self._engine.solve))
+            accepts = self._accepts[1]
+            figures_only = options["detail"] == "figures" and "detail" in accepts
+            scenarios = options.get("scenarios")
+            extra: dict[str, Any] = {}
+            if figures_only:
+                extra["detail"] = "figures"
+            elif options["detail"] == "figures":
+                scenarios = None  # solved in full instead: every scenario, once
+            if "problems" in options and "problems" in accepts:
+                extra["problems"] = options["problems"]
+            results = self._engine.solve(project, scenarios, should_cancel, **extra)
         except Cancelled:
             self.cancelled.emit(fp)
             return
@@ -157,7 +200,10 @@ class SolveWorker(QObject):
             self.cancelled.emit(fp)
             return
         self.timing.emit(fp, (time.perf_counter() - t0) * 1000.0)
-        self.finished.emit(fp, list(results))
+        if figures_only:
+            self.figures.emit(fp, list(results))
+        else:
+            self.finished.emit(fp, list(results))
 
     def _make_engine(self) -> Any:
         if self._engine_factory is not None:
@@ -165,6 +211,19 @@ class SolveWorker(QObject):
         from allocator.engine.solve import Engine
 
         return Engine()
+
+
+def _optional_arguments(solve: Callable[..., Any]) -> frozenset[str]:
+    """The keyword options of the engine's ``solve`` this worker may pass (an older or a
+    test engine takes fewer)."""
+    wanted = ("detail", "problems")
+    try:
+        params = inspect.signature(solve).parameters.values()
+    except (TypeError, ValueError):
+        return frozenset()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return frozenset(wanted)
+    return frozenset(p.name for p in params if p.name in wanted)
 
 
 def _status(result: Any) -> str:

@@ -3,10 +3,13 @@ greys while out of date, says so when there is nothing to show, and follows the 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCharts import QHorizontalBarSeries
 from PySide6.QtGui import QColor, QPalette
 
+from allocator.engine.solve import Engine
 from ui.charts import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
 
 
@@ -59,7 +62,7 @@ def test_an_edit_updates_the_bars_in_place(chart, document, wait_solved):
     before = chart.values()[GRANT]
     j = 2
     assert document.set_field(f"scenarios[{j}].ring_fence", 0.45) is None
-    assert chart.is_stale()  # greyed until the new split is back
+    assert not chart.is_stale()  # a quick re-solve never flickers (greyed if it is slow)
     wait_solved(document)
     assert not chart.is_stale()
     after = chart.values()[GRANT]
@@ -104,3 +107,55 @@ def test_the_chart_follows_a_dark_palette(chart, qtbot):
     assert chart.chart().theme() == chart.chart().ChartTheme.ChartThemeDark
     assert chart.chart().backgroundBrush().color() == QColor("#17181a")
     assert chart.values()[GRANT]  # the bars survive the theme change
+
+
+def test_the_bars_grey_while_a_slow_solve_runs_and_while_a_problem_blocks_it(
+    sample_project, qtbot, wait_solved
+):
+    from ui.document import Document
+
+    gate = threading.Event()
+
+    class GatedEngine(Engine):
+        def solve(self, *args, **kwargs):
+            gate.wait(10)
+            return super().solve(*args, **kwargs)
+
+    doc = Document(sample_project, engine_factory=GatedEngine)
+    try:
+        gate.set()
+        wait_solved(doc)
+        w = ResultsChart(doc)
+        qtbot.addWidget(w)
+        assert not w.is_stale()
+        gate.clear()
+        assert doc.set_field("partners[2].floor", "40000") is None
+        assert not w.is_stale()
+        qtbot.waitUntil(w.is_stale, timeout=2000)  # the solve has taken long enough to say
+        gate.set()
+        wait_solved(doc)
+        assert not w.is_stale()
+        assert w.values()[GRANT] == [float(p.total) for p in doc.result().partners]
+        assert doc.set_field("partners[2].capacity", "") is None  # blank: a problem
+        wait_solved(doc)
+        assert w.is_stale()  # the last split stays, greyed, until the problem is fixed
+    finally:
+        gate.set()
+        doc.shutdown()
+
+
+def test_a_result_with_the_same_figures_touches_nothing(chart, document):
+    """The full results after the figures (or any result that reads the same) neither
+    rebuild nor refill the bars, nor set the title again (which lays the chart out)."""
+    from dataclasses import replace
+
+    titles = []
+    chart.chart().setTitle = titles.append  # a spy: the chart sets its title through it
+    built = chart.rebuilds
+    values = chart.values()
+    same = replace(document.result())  # a new object with equal figures
+    name = document.current_scenario
+    document._results[name] = same
+    document.resultsChanged.emit()
+    assert chart.rebuilds == built and chart.values() == values
+    assert titles == []

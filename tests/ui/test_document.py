@@ -309,3 +309,138 @@ def test_undo_text_names_the_field_in_words(document, path):
     assert document.set_field(path, value) is None
     text = document.undo_stack.undoText()
     assert text and "[" not in text
+
+
+# -- figures first, then their explanations ------------------------------------------
+
+
+def _grants(result) -> list[tuple]:
+    return [(p.id, p.per_year, p.included, p.limited_by_per_year) for p in result.partners]
+
+
+@pytest.fixture
+def two_pass(sample_project, wait_solved):
+    """A Document whose engine holds the full solves at a gate the test opens."""
+    from tests.ui.engines import TwoPassEngine
+
+    engine = TwoPassEngine()
+    doc = Document(sample_project, engine_factory=lambda: engine)
+    wait_solved(doc)
+    doc.engine = engine
+    yield doc
+    engine.full_gate.set()
+    doc.shutdown()
+    doc.deleteLater()
+
+
+def test_the_figures_come_first_then_the_same_figures_with_their_reasons(
+    two_pass, qtbot, wait_solved
+):
+    from allocator.domain.edits import project_fingerprint
+    from allocator.engine.solve import solve
+
+    doc, engine = two_pass, two_pass.engine
+    engine.calls.clear()
+    engine.full_gate.clear()
+    assert doc.set_field("partners[1].capacity", "150000") is None
+    qtbot.waitUntil(doc.result_is_current)
+    figures = doc.result()
+    assert not doc.result_is_explained()
+    assert doc.solve_pending  # the reasons are on their way
+    assert doc.result_state() == STATE_CURRENT
+    assert figures.fingerprint == project_fingerprint(doc.project)
+    assert not any(p.reason for p in figures.partners)
+    # only the scenario on show is solved first; every scenario in full after it
+    assert engine.calls[0] == ("figures", [doc.current_scenario])
+    engine.full_gate.set()
+    wait_solved(doc)
+    assert doc.result_is_explained()
+    assert [c[0] for c in engine.calls] == ["figures", "full"] and engine.calls[1][1] is None
+    full = doc.result()
+    assert full is not figures and all(p.reason for p in full.partners if p.included)
+    assert _grants(full) == _grants(figures) and full.metrics == figures.metrics
+    # and both are what allocator gives for the same project
+    expected = {r.name: r for r in solve(doc.project)}
+    assert _grants(full) == _grants(expected[full.name])
+    for s in doc.project.scenarios:
+        assert doc.result_is_explained(s.name)
+        assert _grants(doc.result(s.name)) == _grants(expected[s.name])
+
+
+def test_an_edit_while_the_reasons_are_worked_out_never_shows_the_old_ones(
+    two_pass, qtbot, wait_solved
+):
+    from allocator.domain.edits import project_fingerprint
+
+    doc, engine = two_pass, two_pass.engine
+    engine.full_gate.clear()
+    assert doc.set_field("partners[1].capacity", "150000") is None
+    qtbot.waitUntil(doc.result_is_current)
+    first = doc.result()
+    qtbot.waitUntil(lambda: engine.calls[-1][0] == "full")  # held at the gate
+    assert doc.set_field("partners[2].capacity", "160000") is None
+    assert not doc.result_is_current() and not doc.result_is_explained()
+    engine.full_gate.set()  # the old project's full results come back, and are dropped
+    wait_solved(doc)
+    assert doc.result_is_explained()
+    result = doc.result()
+    assert result is not first
+    assert result.fingerprint == project_fingerprint(doc.project)
+    # a late answer for an older project, figures or full, is never taken
+    doc._on_figures("v0", [first])
+    doc._on_finished("v0", [first])
+    assert doc.result() is result and doc.result_is_explained()
+
+
+def test_a_scenario_that_cannot_be_met_waits_for_its_suggestions(two_pass, wait_solved):
+    doc = two_pass
+    seen = []
+    doc.resultsChanged.connect(lambda: seen.append((doc.result(), doc.result_is_current())))
+    assert doc.set_field("budget.first_year", "150000") is None
+    wait_solved(doc)
+    result = doc.result()
+    assert str(result.status) == "infeasible" and result.relaxations
+    # never current without its suggested changes
+    assert all(r is result for r, current in seen if current)
+
+
+def test_an_engine_without_figures_alone_solves_once_in_full(sample_project, wait_solved):
+    calls = []
+
+    class OldEngine:
+        def solve(self, project, scenarios=None, should_cancel=None):
+            from allocator.engine.solve import Engine
+
+            calls.append(scenarios)
+            return Engine().solve(project, scenarios, should_cancel)
+
+    doc = Document(sample_project, engine_factory=OldEngine)
+    try:
+        wait_solved(doc)
+        assert calls == [None]
+        assert all(doc.result_is_explained(s.name) for s in doc.project.scenarios)
+    finally:
+        doc.shutdown()
+
+
+def test_the_solve_of_an_edit_starts_before_the_events_already_waiting(document, wait_solved):
+    """Edits coalesce until the event loop turns, and then the solve goes out first:
+    before the repaints the edit asked for (a zero timer would wait for those)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    wait_solved(document)
+    sent = []
+
+    class Probe(QObject):
+        def customEvent(self, event):
+            sent.append(document._pending_fp == document.version)
+
+    probe = Probe()
+    QCoreApplication.postEvent(probe, QEvent(QEvent.Type.User))  # already waiting
+    assert document.set_field("partners[1].capacity", "150000") is None
+    assert document.set_field("partners[2].capacity", "160000") is None
+    assert document.solve_pending and document._pending_fp != document.version  # coalescing
+    QCoreApplication.sendPostedEvents()  # the next turn of the loop, before any timer
+    assert sent == [True]
+    wait_solved(document)
+    assert document.result_is_explained()

@@ -131,3 +131,50 @@ def test_apply_all_makes_the_scenario_solve_in_one_undo_step(problems, document,
     wait_solved(document)
     assert document.result().status == "infeasible"
     assert not problems.infeasibleBox.isHidden()
+
+
+def test_the_explanation_waits_for_the_reasons_and_is_laid_out_once(
+    sample_project, qtbot, wait_solved
+):
+    from tests.ui.engines import TwoPassEngine
+    from ui.document import Document
+
+    engine = TwoPassEngine()
+    doc = Document(sample_project, engine_factory=lambda: engine)
+    try:
+        wait_solved(doc)
+        view = ExplanationView(doc)
+        qtbot.addWidget(view)
+        doc.set_selected_partner(1)
+        before, sets = view.toPlainText(), view.html_sets
+        engine.full_gate.clear()
+        assert doc.set_field("partners[1].capacity", "150000") is None
+        qtbot.waitUntil(doc.result_is_current)  # the figures are on screen
+        # the text is not laid out again for figures without their reasons
+        assert view.toPlainText() == before and view.html_sets == sets
+        assert "out of date" not in view.toPlainText()
+        qtbot.waitUntil(lambda: not view.viewport().isEnabled(), timeout=2000)  # slow: greyed
+        engine.full_gate.set()
+        wait_solved(doc)
+        assert view.html_sets == sets + 1 and view.viewport().isEnabled()
+        pr = next(p for p in doc.result().partners if p.index == 1)
+        assert f"Why {pr.name} gets {money(pr.total)}" in view.toPlainText()
+        assert pr.reason and pr.reason in view.toPlainText()
+    finally:
+        engine.full_gate.set()
+        doc.shutdown()
+
+
+def test_problems_are_filled_again_only_when_they_change(problems, document, wait_solved):
+    wait_solved(document)
+    fills = []
+    clear = problems.problemsList.clear
+    problems.problemsList.clear = lambda: (fills.append(1), clear())
+    for value in ("150000", "160000"):
+        assert document.set_field("partners[1].capacity", value) is None
+        wait_solved(document)
+    assert fills == []  # no problems before or after: the list was left alone
+    assert document.set_field("partners[1].capacity", "") is None  # blank: a problem
+    assert len(fills) == 1 and problems.problem_lines()
+    document.undo_stack.undo()
+    assert len(fills) == 2 and not problems.problem_lines()

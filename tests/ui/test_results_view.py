@@ -231,3 +231,79 @@ def test_copy_gives_the_figures_as_plain_numbers(view, solved):
     assert lines[1][0] == amani.name
     assert lines[1][1:4] == [str(v) for v in amani.per_year]
     assert len(lines) == 2
+
+
+def _cells(model, role=D.DisplayRole):
+    return {
+        (r, c): model.data(model.index(r, c), role)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    }
+
+
+class Announced:
+    """The cells a model said had changed, by what changed: text or tooltips only."""
+
+    def __init__(self, model):
+        self.text: set[tuple[int, int]] = set()
+        self.tips: set[tuple[int, int]] = set()
+        self.resets = 0
+        model.dataChanged.connect(self._changed)
+        model.modelReset.connect(self._reset)
+
+    def _reset(self):
+        self.resets += 1
+
+    def _changed(self, top_left, bottom_right, roles=()):
+        cells = {
+            (r, c)
+            for r in range(top_left.row(), bottom_right.row() + 1)
+            for c in range(top_left.column(), bottom_right.column() + 1)
+        }
+        roles = [D(r) if isinstance(r, int) else r for r in roles]
+        if not roles:
+            self.text |= cells
+        elif roles == [D.ToolTipRole]:
+            self.tips |= cells
+
+
+def test_a_new_result_tells_the_views_exactly_which_cells_changed(view, solved, wait_solved):
+    model = view.model
+    said = Announced(model)
+    before = _cells(model)
+    assert solved.set_field("partners[1].capacity", "150000") is None
+    wait_solved(solved)
+    after = _cells(model)
+    changed = {cell for cell in before if before[cell] != after[cell]}
+    assert changed  # the edit moved some figures
+    assert said.resets == 0
+    assert said.text == changed  # every changed cell, and only those
+    assert model.rowCount() == len(before) // model.columnCount()
+
+
+def test_the_reasons_reach_the_tooltips_once_they_come(sample_project, qtbot, wait_solved):
+    from tests.ui.engines import TwoPassEngine
+
+    engine = TwoPassEngine()
+    doc = Document(sample_project, engine_factory=lambda: engine)
+    try:
+        wait_solved(doc)
+        model = ResultsModel(doc)
+        engine.full_gate.clear()
+        assert doc.set_field("partners[1].capacity", "150000") is None
+        qtbot.waitUntil(doc.result_is_current)
+        model.refresh()
+        said = Announced(model)
+        figures = _cells(model)
+        tips = _cells(model, D.ToolTipRole)
+        assert not tips[(1, 0)]  # the reasons are not in yet
+        engine.full_gate.set()
+        wait_solved(doc)
+        model.refresh()
+        assert _cells(model) == figures and said.text == set()  # the same figures
+        reason = next(p.reason for p in doc.result().partners if p.index == 1)
+        assert reason and model.data(model.index(1, 0), D.ToolTipRole) == reason
+        assert (1, 0) in said.tips and said.resets == 0
+    finally:
+        engine.full_gate.set()
+        doc.shutdown()

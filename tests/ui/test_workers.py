@@ -214,3 +214,36 @@ def test_task_worker_reports_failure(qtbot):
         t.start()
     assert blocker.args[0] == "disk full"
     assert t.wait()
+
+
+def test_figures_alone_end_in_figures_and_the_full_solve_in_finished(worker, qtbot, sample_project):
+    from allocator.domain.edits import validate
+    from tests.ui.engines import TwoPassEngine
+
+    engine = TwoPassEngine()
+    w = worker(engine)
+    finished = []
+    w.finished.connect(lambda *a: finished.append(a))
+    name = sample_project.scenarios[1].name
+    with caught(qtbot, w.figures) as figures:
+        fp = w.request(sample_project, detail="figures", scenarios=[name])
+    assert figures.args[0] == fp
+    assert [r.name for r in figures.args[1]] == [name]
+    assert not any(p.reason for p in figures.args[1][0].partners)
+    assert finished == []
+    with caught(qtbot, w.finished) as full:
+        w.request(sample_project, fp, problems=validate(sample_project))
+    assert [r.name for r in full.args[1]] == [s.name for s in sample_project.scenarios]
+    assert any(p.reason for p in full.args[1][1].partners)
+    assert engine.calls == [("figures", [name]), ("full", None)]
+
+
+def test_an_engine_that_knows_no_detail_solves_everything_in_full(worker, qtbot, sample_project):
+    engine = SlowEngine(delay=0.0)
+    w = worker(engine)
+    figures = []
+    w.figures.connect(lambda *a: figures.append(a))
+    with caught(qtbot, w.finished) as blocker:
+        w.request(sample_project, detail="figures", scenarios=["Bigger slice"], problems=[])
+    assert blocker.args[1][0].tag == sample_project.name
+    assert figures == []
