@@ -82,6 +82,25 @@ class PaintWatch:
         return any(x >= t for x in self.times)
 
 
+class ResultWatch:
+    """Notes when the document's results become current, inside the event loop.
+
+    A slot on ``resultsChanged`` notes the moment the results arrive, so a repaint in
+    the same pass of the event loop is seen as coming after them (checking only between
+    ``processEvents`` calls would miss it and wait for a later repaint).
+    """
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.at: float | None = None
+        doc.resultsChanged.connect(self.note)
+        self.note()
+
+    def note(self, *_args) -> None:
+        if self.at is None and self.doc.result_is_current():
+            self.at = time.perf_counter()
+
+
 def _spin_until(app, done, timeout=120.0) -> bool:
     from PySide6.QtCore import QEventLoop
 
@@ -146,13 +165,10 @@ def child_launch(kind: str, started: float) -> dict:
         app.processEvents()
         out["ready"] = time.time() - started
         vp = PaintWatch(table.viewport())
-        t_results = None
+        arrived = ResultWatch(doc)
 
         def results_on_screen():
-            nonlocal t_results
-            if doc.result_is_current() and t_results is None:
-                t_results = time.perf_counter()
-            return t_results is not None and vp.painted_after(t_results)
+            return arrived.at is not None and vp.painted_after(arrived.at)
 
         _spin_until(app, results_on_screen)
         out["results"] = time.time() - started
@@ -194,6 +210,7 @@ def _edit_loop(window, edits: int, warmup: int) -> dict:
         lambda *a: counts.__setitem__("rowsInserted", counts["rowsInserted"] + 1)
     )
     vp = PaintWatch(table.viewport())
+    arrived = ResultWatch(doc)
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(5)
@@ -217,13 +234,11 @@ def _edit_loop(window, edits: int, warmup: int) -> dict:
         before = doc.project
         assert doc.set_field(f"partners[{i}].capacity", round(value, -2)) is None
         assert doc.project is not before
-        t_result = None
+        arrived.at = None
 
         def done():
-            nonlocal t_result
-            if t_result is None and doc.result_is_current():
-                t_result = time.perf_counter()
-            return t_result is not None and vp.painted_after(t_result)
+            arrived.note()
+            return arrived.at is not None and vp.painted_after(arrived.at)
 
         ok = _spin_until(app, done, timeout=600)
         t1 = time.perf_counter()
