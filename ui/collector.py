@@ -66,15 +66,14 @@ def _restore_automatic(*_args: object) -> None:
 def install() -> GuiThreadCollector | None:
     """Run cycle collection on the GUI thread from now on (once per application).
 
-    Call it on the GUI thread before any worker thread starts; without a running Qt
-    application it does nothing and returns None.
+    Call it on the GUI thread before any worker thread starts (the workers do, as they
+    are made); without a running Qt application, or off the GUI thread, it installs
+    nothing and returns what is installed already (or None).
     """
     global _installed
     app = QCoreApplication.instance()
-    if app is None:
-        return None
-    if QThread.currentThread() != app.thread():
-        raise RuntimeError("the cycle collector must be installed from the GUI thread")
+    if app is None or QThread.currentThread() != app.thread():
+        return _installed
     if _installed is None:
         _installed = GuiThreadCollector(app)
     return _installed

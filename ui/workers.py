@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from allocator.errors import Cancelled, ValidationError
+from ui import collector
 
 _LIVE: weakref.WeakSet[QObject] = weakref.WeakSet()
 
@@ -75,6 +76,7 @@ class SolveWorker(QObject):
 
     def __init__(self, engine_factory: Callable[[], Any] | None = None) -> None:
         super().__init__()
+        collector.install()  # cycles are freed on the GUI thread, never on this worker
         self._engine_factory = engine_factory
         self._engine: Any = None
         self._lock = threading.Lock()
@@ -248,6 +250,7 @@ class TaskWorker(QObject):
 
     def __init__(self, fn: Callable[[Callable[[int, str], None]], Any]) -> None:
         super().__init__()
+        collector.install()  # cycles are freed on the GUI thread, never on this worker
         self._fn = fn
         self._thread = QThread()
         self._thread.setObjectName("FairShare task worker")

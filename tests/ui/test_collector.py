@@ -85,3 +85,29 @@ def test_without_the_collector_a_worker_would_free_them(qtbot):
     finally:
         gc.disable()
         guard._timer.start()
+
+
+def test_every_worker_puts_collection_on_the_gui_thread(qapp):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from ui.workers import SolveWorker, TaskWorker
+
+    for make in (lambda: SolveWorker(lambda: None), lambda: TaskWorker(lambda progress: None)):
+        old = collector.installed()
+        if old is not None:
+            old.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        assert collector.installed() is None and gc.isenabled()
+        worker = make()
+        assert collector.installed() is not None
+        assert not gc.isenabled()
+        if isinstance(worker, SolveWorker):
+            worker.stop()
+
+
+def test_off_the_gui_thread_install_changes_nothing():
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(collector.install()))
+    t.start()
+    t.join()
+    assert seen == [collector.installed()]
