@@ -102,7 +102,7 @@ class ExplanationView(QTextBrowser):
         self.setObjectName("explanationView")
         self.setAccessibleName(self.tr("Why this partner gets what it gets"))
         self.setOpenLinks(False)
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(60)
         self.document = document
         self._html: str | None = None
         self.html_sets = 0  # how often the text was actually replaced
@@ -419,9 +419,13 @@ class ProblemsView(QWidget):
     """
 
     showProblem = Signal(str)
+    #: True when it starts listing problems or suggested changes, False when it stops
+    #: (the window gives it room while it has something to show).
+    roomChanged = Signal(bool)
 
     def __init__(self, document: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._needs_room = False
         self.setObjectName("problemsView")
         self.setAccessibleName(self.tr("Problems and suggestions"))
         self.document = document
@@ -514,6 +518,9 @@ class ProblemsView(QWidget):
         scroll.setWidget(inner)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
+        scroll.setMinimumHeight(self.summary.sizeHint().height())
+        self._title = title
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(title)
@@ -533,6 +540,23 @@ class ProblemsView(QWidget):
     def suggestions(self) -> list[Any]:
         """The suggested changes shown, each with its Apply button (same order)."""
         return list(self._relaxations)
+
+    def compact_height(self) -> int:
+        """The height that shows the heading and the one-line summary."""
+        m = self.layout().contentsMargins()
+        spacing = max(self.layout().spacing(), 0)
+        return (
+            m.top()
+            + m.bottom()
+            + self._title.sizeHint().height()
+            + spacing
+            + self.summary.sizeHint().height()
+            + 6
+        )
+
+    def needs_room(self) -> bool:
+        """True while it lists problems or the suggested changes of an unmet scenario."""
+        return self._needs_room
 
     # -- updating ------------------------------------------------------------------
     def refresh(self) -> None:
@@ -576,6 +600,10 @@ class ProblemsView(QWidget):
             self.summary.setText(self.tr("No problems: the split is up to date."))
         else:
             self.summary.setText(self.tr("No problems with the inputs."))
+        room = bool(problems) or infeasible
+        if room != self._needs_room:
+            self._needs_room = room
+            self.roomChanged.emit(room)
 
     def _fill_problems(self, problems: list[Any]) -> None:
         doc = self.document

@@ -369,6 +369,12 @@ class MainWindow(QMainWindow):
         self.reasonsSplitter = self._splitter(
             "reasonsSplitter", Qt.Orientation.Vertical, [self.explanationView, self.problemsView]
         )
+        # the problems pane takes most of the room while it has problems or suggested
+        # changes to show, and little otherwise, until the person moves the divider
+        self._reasons_follow = True
+        self.reasonsSplitter.splitterMoved.connect(self._reasons_moved)
+        if self.problemsView is not None and hasattr(self.problemsView, "roomChanged"):
+            self.problemsView.roomChanged.connect(self._fit_reasons)
         self.detailSplitter = self._splitter(
             "detailSplitter",
             Qt.Orientation.Horizontal,
@@ -617,6 +623,8 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             self.layout().activate()
             self._restore_splitters()
+            if not settings.splitter_sizes("reasonsSplitter"):
+                self._fit_reasons()  # no sizes of the person's own: fit what is shown
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
@@ -635,6 +643,27 @@ class MainWindow(QMainWindow):
         """Put every splitter back where it started."""
         for s in self._splitters():
             s.setSizes(DEFAULT_SPLITTER_SIZES[s.objectName()][: s.count()])
+        self._reasons_follow = True
+        self._fit_reasons()
+
+    def _reasons_moved(self, *_args: Any) -> None:
+        self._reasons_follow = False  # the person's choice from now on
+
+    def _fit_reasons(self, *_args: Any) -> None:
+        """Share the reasons pane between the explanation and the problems: most of it
+        for the problems while they have something to show."""
+        view = self.problemsView
+        if not self._reasons_follow or view is None or self.reasonsSplitter.count() < 2:
+            return
+        total = sum(self.reasonsSplitter.sizes())
+        if total <= 0:
+            return
+        if view.needs_room():
+            below = int(total * 0.7)
+        else:
+            compact = getattr(view, "compact_height", None)
+            below = max(compact() if callable(compact) else 0, view.minimumSizeHint().height())
+        self.reasonsSplitter.setSizes([max(total - below, 0), below])
 
     def _focus(self, name: str) -> None:
         w = self.findChild(QWidget, name)

@@ -383,3 +383,37 @@ def test_closing_the_window_ends_its_worker_thread(sample_path, qtbot, wait_solv
     assert w.close()
     assert not workers.running_workers()
     w.deleteLater()
+
+
+def test_the_problems_pane_takes_the_room_while_it_has_something_to_show(window, wait_solved):
+    doc = window.document
+    splitter = window.findChild(QSplitter, "reasonsSplitter")
+    problems = window.findChild(QWidget, "problemsView")
+    wait_solved(doc)
+    assert not problems.needs_room()
+    explanation, below = splitter.sizes()
+    assert explanation > below  # all is well: the reasons get the room
+
+    assert doc.set_field("budget.first_year", "150000") is None  # cannot be met now
+    wait_solved(doc)
+    assert problems.needs_room()
+    explanation, below = splitter.sizes()
+    assert below > explanation  # the arithmetic and the suggested changes get it
+
+    doc.undo_stack.undo()
+    wait_solved(doc)
+    assert not problems.needs_room()
+    explanation, below = splitter.sizes()
+    assert explanation > below
+
+    # once the person moves the divider, their choice stays
+    splitter.splitterMoved.emit(60, 1)
+    splitter.setSizes([120, 120])
+    chosen = splitter.sizes()
+    assert doc.set_field("budget.first_year", "150000") is None
+    wait_solved(doc)
+    assert problems.needs_room()
+    assert splitter.sizes() == chosen
+    window.reset_layout()  # and Reset layout hands it back
+    explanation, below = splitter.sizes()
+    assert below > explanation
