@@ -84,7 +84,7 @@ def _tr(text: str) -> str:
 
 def nice_step(top: float, ticks: int = 5) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks."""
-    if top <= 0:
+    if top <= 0 or not math.isfinite(top):
         return 1.0
     raw = top / ticks
     power = 10 ** math.floor(math.log10(raw))

@@ -65,7 +65,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QToolButton,
     QToolTip,
@@ -85,7 +84,8 @@ from allocator.report.baseline import (
     parameter_differences,
 )
 from ui import settings
-from ui.charts import is_dark, theme_chart
+from ui.charts import is_dark, nice_step, theme_chart
+from ui.layout import splitter
 from ui.models import MEASURE_ROWS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -349,18 +349,6 @@ def legend_html(entries: Sequence[tuple[str, QColor, str]]) -> str:
             f'<span style="color:{colour.name()}; font-weight:bold">{glyph}</span>&nbsp;{name}'
         )
     return " &nbsp; &nbsp; ".join(parts)
-
-
-def nice_step(top: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks."""
-    if top <= 0 or not math.isfinite(top):
-        return 1.0
-    raw = top / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * power:
-            return m * power
-    return 10 * power
 
 
 def short_money(value: float, currency: str) -> str:
@@ -1289,22 +1277,22 @@ class CompareView(QWidget):
         chart_layout.addWidget(self.chart, 1)
         chart_layout.addWidget(self.chart_legend)
 
-        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower.setObjectName("compareLowerSplitter")
-        self.lower.setChildrenCollapsible(False)
-        self.lower.addWidget(chart_box)
-        self.lower.addWidget(side)
-        self.lower.setStretchFactor(0, 3)
-        self.lower.setStretchFactor(1, 2)
-        self.lower.setSizes([600, 480])
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("compareSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.lower)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([650, 350])
+        self.lower = splitter(
+            "compareLowerSplitter",
+            Qt.Orientation.Horizontal,
+            [chart_box, side],
+            stretch=(3, 2),
+            sizes=(600, 480),
+            parent=self,
+        )
+        self.splitter = splitter(
+            "compareSplitter",
+            Qt.Orientation.Vertical,
+            [self.table, self.lower],
+            stretch=(3, 2),
+            sizes=(650, 350),
+            parent=self,
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

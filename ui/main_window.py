@@ -67,6 +67,7 @@ from ui.document import (
     Document,
 )
 from ui.icons import app_icon, icon
+from ui.layout import splitter
 from ui.workers import TaskWorker
 
 PROJECT_SUFFIX = ".fairshare"
@@ -331,17 +332,6 @@ class MainWindow(QMainWindow):
             self.missing_parts.append(name)
             return None
 
-    def _splitter(
-        self, name: str, orientation: Qt.Orientation, widgets: list[QWidget | None]
-    ) -> QSplitter:
-        splitter = QSplitter(orientation)
-        splitter.setObjectName(name)
-        splitter.setChildrenCollapsible(False)
-        for w in widgets:
-            if w is not None:
-                splitter.addWidget(w)
-        return splitter
-
     def _build_central(self) -> None:
         self.scenarioPanel = self._part("ui.scenario_panel", "ScenarioPanel")
         self.partnersView = self._part("ui.partners_view", "PartnersView")
@@ -366,21 +356,21 @@ class MainWindow(QMainWindow):
         self.budgetLine.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.budgetLine.clicked.connect(self.show_project_dialog)
 
-        self.reasonsSplitter = self._splitter(
+        self.reasonsSplitter = splitter(
             "reasonsSplitter", Qt.Orientation.Vertical, [self.explanationView, self.problemsView]
         )
         # the problems pane takes most of the room while it has problems or suggested
         # changes to show, and little otherwise, until the person moves the divider
         self._reasons_follow = True
         self.reasonsSplitter.splitterMoved.connect(self._reasons_moved)
-        if self.problemsView is not None and hasattr(self.problemsView, "roomChanged"):
+        if self.problemsView is not None:
             self.problemsView.roomChanged.connect(self._fit_reasons)
-        self.detailSplitter = self._splitter(
+        self.detailSplitter = splitter(
             "detailSplitter",
             Qt.Orientation.Horizontal,
             [self.resultsChart, self.reasonsSplitter if self.reasonsSplitter.count() else None],
         )
-        self.resultsSplitter = self._splitter(
+        self.resultsSplitter = splitter(
             "resultsSplitter",
             Qt.Orientation.Vertical,
             [self.resultsView, self.detailSplitter if self.detailSplitter.count() else None],
@@ -407,10 +397,10 @@ class MainWindow(QMainWindow):
         self.sweepView: QWidget | None = None
         self._more_tabs_built = False
 
-        self.centreSplitter = self._splitter(
+        self.centreSplitter = splitter(
             "centreSplitter", Qt.Orientation.Vertical, [self.partnersView, self.resultsTabs]
         )
-        self.mainSplitter = self._splitter(
+        self.mainSplitter = splitter(
             "mainSplitter", Qt.Orientation.Horizontal, [self.scenarioPanel, self.centreSplitter]
         )
         self.mainSplitter.setStretchFactor(self.mainSplitter.count() - 1, 1)
@@ -661,8 +651,7 @@ class MainWindow(QMainWindow):
         if view.needs_room():
             below = int(total * 0.7)
         else:
-            compact = getattr(view, "compact_height", None)
-            below = max(compact() if callable(compact) else 0, view.minimumSizeHint().height())
+            below = max(view.compact_height(), view.minimumSizeHint().height())
         self.reasonsSplitter.setSizes([max(total - below, 0), below])
 
     def _focus(self, name: str) -> None:

@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QSplitter,
     QTableView,
     QToolTip,
     QVBoxLayout,
@@ -72,6 +71,7 @@ from allocator.report.sweep import (
     step_scenario_name,
     sweep,
 )
+from ui.charts import nice_step
 from ui.compare_view import (
     MEASURE_ROWS,
     STATUS_WORDS,
@@ -80,9 +80,9 @@ from ui.compare_view import (
     legend_html,
     measure_text,
     money_axis,
-    nice_step,
     series_colour,
 )
+from ui.layout import splitter
 from ui.workers import TaskWorker
 
 Index = QModelIndex | QPersistentModelIndex
@@ -720,12 +720,13 @@ class SweepView(QWidget):
         right_layout.addWidget(self.grants_chart, 1)
         self.grants_legend = ChartLegend(self.grants_chart, right)
         right_layout.addWidget(self.grants_legend)
-        self.charts = QSplitter(Qt.Orientation.Horizontal, self)
-        self.charts.setObjectName("sweepChartsSplitter")
-        self.charts.setChildrenCollapsible(False)
-        self.charts.addWidget(left)
-        self.charts.addWidget(right)
-        self.charts.setSizes([500, 500])
+        self.charts = splitter(
+            "sweepChartsSplitter",
+            Qt.Orientation.Horizontal,
+            [left, right],
+            sizes=(500, 500),
+            parent=self,
+        )
 
         # -- the steps and the events --------------------------------------------------
         self.model = SweepModel(self)
@@ -791,23 +792,22 @@ class SweepView(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.status, 1)
         steps_layout.addLayout(buttons)
-        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower.setObjectName("sweepLowerSplitter")
-        self.lower.setChildrenCollapsible(False)
-        self.lower.addWidget(steps_box)
-        self.lower.addWidget(events_box)
-        self.lower.setStretchFactor(0, 3)
-        self.lower.setStretchFactor(1, 1)
-        self.lower.setSizes([750, 250])
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("sweepSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.charts)
-        self.splitter.addWidget(self.lower)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([620, 380])
+        self.lower = splitter(
+            "sweepLowerSplitter",
+            Qt.Orientation.Horizontal,
+            [steps_box, events_box],
+            stretch=(3, 1),
+            sizes=(750, 250),
+            parent=self,
+        )
+        self.splitter = splitter(
+            "sweepSplitter",
+            Qt.Orientation.Vertical,
+            [self.charts, self.lower],
+            stretch=(3, 2),
+            sizes=(620, 380),
+            parent=self,
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
