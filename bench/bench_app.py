@@ -3,9 +3,9 @@
     python bench/bench_app.py            # full run; writes bench/APP_RESULTS.md
     python bench/bench_app.py --quick    # fewer repetitions; prints only
 
-(a) Launch to a painted main window on the sample (the end of its first paint), against
-    a bare PySide6 window with a QTableView and a QChartView, each in a fresh process,
-    alternating, in the same run; the medians and their ratio. Also: launch to the
+(a) Launch of ``fairshare SAMPLE`` to its painted main window (the end of its first
+    paint), against a bare PySide6 window with a QTableView and a QChartView, each in
+    a fresh process, alternating, in the same run; the medians and their ratio. Also: launch to the
     window with its Compare and Sweep tabs built (they are built just after the first
     frame), and to the first results on screen.
 (b) Edit to updated results on screen at 30 partners: the time from a capacity edit
@@ -16,16 +16,20 @@
     process's peak memory (resource.getrusage).
 
 Every part runs in its own process with Qt offscreen (unless a display is asked for
-with --display) and settings in Qt's test mode, so nothing of a person's is touched.
+with --display), settings and recovery files in a folder of the bench's own (and Qt's
+test mode where the bench makes the application), so nothing of a person's is touched.
+The launch in (a) is the real command, ``fairshare SAMPLE``, through its entry point.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -113,67 +117,107 @@ def _spin_until(app, done, timeout=120.0) -> bool:
     return True
 
 
-def child_launch(kind: str, started: float) -> dict:
-    """Build a window, show it and report when it was first painted (wall clock)."""
-    app = _app()
+def _first_frame_timer(window, frame: list[float]) -> PaintWatch:
+    """Note (wall clock) when the window's first frame is on screen.
+
+    The first frame is on screen when the window's first paint has finished: a zero
+    timer started at that paint fires once it and the events already queued with it
+    are done (work the window itself queues from its paint comes later).
+    """
     from PySide6.QtCore import QTimer
 
-    if kind == "app":
-        from ui.app import create_main_window
-
-        window = create_main_window(str(ROOT / "resources" / "sample.fairshare"))
-        table = window.findChild(
-            __import__("PySide6.QtWidgets").QtWidgets.QTableView, "resultsTable"
-        )
-    else:
-        from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
-        from PySide6.QtGui import QStandardItem, QStandardItemModel
-        from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView
-
-        window = QMainWindow()
-        split = QSplitter()
-        table = QTableView()
-        model = QStandardItemModel(7, 5)
-        for r in range(7):
-            for c in range(5):
-                model.setItem(r, c, QStandardItem(f"{(r + 1) * (c + 1) * 1000:,}"))
-        table.setModel(model)
-        chart = QChart()
-        series = QBarSeries()
-        bars = QBarSet("Grant")
-        bars.append([float(x) for x in range(7)])
-        series.append(bars)
-        chart.addSeries(series)
-        split.addWidget(table)
-        split.addWidget(QChartView(chart))
-        window.setCentralWidget(split)
-        window.resize(1400, 880)
-    # the first frame is on screen when the window's first paint has finished: a
-    # zero timer started at that paint fires once it and the events already queued
-    # with it are done (work the window itself queues from its paint comes later)
-    frame: list[float] = []
-    _first_paint = PaintWatch(  # kept: the filter lives as long as this
+    return PaintWatch(
         window, on_first=lambda: QTimer.singleShot(0, lambda: frame.append(time.time()))
     )
+
+
+def child_launch_bare(started: float) -> dict:
+    """A bare window with a table and a chart, shown; when its first frame was done."""
+    app = _app()
+    from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView
+
+    window = QMainWindow()
+    split = QSplitter()
+    table = QTableView()
+    model = QStandardItemModel(7, 5)
+    for r in range(7):
+        for c in range(5):
+            model.setItem(r, c, QStandardItem(f"{(r + 1) * (c + 1) * 1000:,}"))
+    table.setModel(model)
+    chart = QChart()
+    series = QBarSeries()
+    bars = QBarSet("Grant")
+    bars.append([float(x) for x in range(7)])
+    series.append(bars)
+    chart.addSeries(series)
+    split.addWidget(table)
+    split.addWidget(QChartView(chart))
+    window.setCentralWidget(split)
+    window.resize(1400, 880)
+    frame: list[float] = []
+    _watch = _first_frame_timer(window, frame)  # kept: the filter lives as long as this
     window.show()
     _spin_until(app, lambda: bool(frame))
-    out = {"painted": frame[0] - started}
-    if kind == "app":
-        doc = window.document
-        # ready: the tabs built after the first frame are there and nothing is queued
-        _spin_until(app, lambda: getattr(window, "_more_tabs_built", True))
-        app.processEvents()
-        out["ready"] = time.time() - started
+    return {"painted": frame[0] - started}
+
+
+def child_launch_app(started: float) -> dict:
+    """``fairshare SAMPLE`` as a person starts it: the command line's entry point
+    opens the app, which makes its own QApplication and runs its own event loop.
+
+    The only thing added is a watch on the window ``run`` builds (through
+    ``ui.app.create_main_window``, wrapped here): the end of its first frame, the
+    moment every tab is built with nothing queued, and the first results on screen;
+    then the event loop is asked to end. The parent gives this process its own
+    settings and data folders, so nothing of a person's is read or written.
+    """
+    import allocator.cli  # the `fairshare` script's own first import
+    import ui.app  # what `fairshare PATH` imports next
+
+    made = ui.app.create_main_window
+    out: dict[str, float] = {}
+    keep: list[object] = []
+
+    def build_and_watch(path=None):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QTableView
+
+        window = made(path)
+        frame: list[float] = []
+        table = window.findChild(QTableView, "resultsTable")
         vp = PaintWatch(table.viewport())
-        arrived = ResultWatch(doc)
+        arrived = ResultWatch(window.document)
+        keep.extend([vp, arrived])
+        poll = QTimer(window)
+        poll.setInterval(1)
 
-        def results_on_screen():
-            return arrived.at is not None and vp.painted_after(arrived.at)
+        def check() -> None:
+            if frame and "painted" not in out:
+                out["painted"] = frame[0] - started
+            if "painted" in out and "ready" not in out and window._more_tabs_built:
+                out["ready"] = time.time() - started
+            if arrived.at is not None and vp.painted_after(arrived.at) and "results" not in out:
+                out["results"] = time.time() - started
+            if len(out) == 3:
+                poll.stop()
+                window.document.undo_stack.setClean()
+                QApplication.instance().quit()
 
-        _spin_until(app, results_on_screen)
-        out["results"] = time.time() - started
-        doc.undo_stack.setClean()
-        window.close()
+        poll.timeout.connect(check)
+
+        def first_frame_done() -> None:
+            frame.append(time.time())
+            poll.start()  # only now: nothing of the bench's runs before the first frame
+
+        keep.append(PaintWatch(window, on_first=lambda: QTimer.singleShot(0, first_frame_done)))
+        return window
+
+    ui.app.create_main_window = build_and_watch
+    code = allocator.cli.main([str(ROOT / "resources" / "sample.fairshare")])
+    if code != 0 or len(out) != 3:
+        raise RuntimeError(f"fairshare exited {code} with {out}")
     return out
 
 
@@ -321,7 +365,8 @@ def main() -> int:
     if args.child:
         what = args.child[0]
         if what == "launch":
-            result = child_launch(args.child[1], args.started)
+            launch = child_launch_app if args.child[1] == "app" else child_launch_bare
+            result = launch(args.started)
         else:
             n, years, edits, warmup = (int(x) for x in args.child[1:5])
             result = child_edits(n, years, edits, warmup)
@@ -335,6 +380,11 @@ def main() -> int:
     # like an installed app: compiled modules cached (outside the work tree)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "fairshare-bench-pycache")
+    # the launched app keeps its settings and recovery files here, never in a person's own
+    home = tempfile.mkdtemp(prefix="fairshare-bench-home-")
+    atexit.register(shutil.rmtree, home, True)
+    env["XDG_CONFIG_HOME"] = str(Path(home) / "config")
+    env["XDG_DATA_HOME"] = str(Path(home) / "data")
     runs = 3 if args.quick else 9
     lines: list[str] = []
 
