@@ -12,7 +12,6 @@ place in words.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import re
@@ -24,11 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator import __version__
 from allocator.domain.model import Project
-from allocator.engine.result import ScenarioResult
 from allocator.errors import (
     Cancelled,
     FairShareError,
@@ -48,6 +46,9 @@ from allocator.report.render import (
     status_of,
     where,
 )
+
+if TYPE_CHECKING:  # named in signatures only: opening the app loads no results code
+    from allocator.engine.result import ScenarioResult
 
 PROJECT_SUFFIX = ".fairshare"
 
@@ -464,6 +465,8 @@ def _mistyped_command(word: str) -> str | None:
     """A close command name when ``word`` is no file: 'solv' -> 'solve'."""
     if os.path.exists(word) or "." in word or os.sep in word:
         return None
+    import difflib
+
     close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -1146,6 +1149,8 @@ def _field_path(project: Project, field: str, scenario: int | None, partner: int
 
 
 def _unknown_field(project: Project, field: str) -> str:
+    import difflib
+
     from allocator.domain.fields import FIELDS
 
     keys = sorted({s.pattern.split("].")[-1] for s in FIELDS} | {s.pattern for s in FIELDS})

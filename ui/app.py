@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 from ui import settings
 
@@ -124,14 +124,6 @@ def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
     return window
 
 
-def _choose_style(app: QApplication) -> None:
-    """Keep the platform's own style; Fusion where the platform offers none of its own."""
-    native = {"windowsvista", "windows11", "macos", "macintosh", "breeze", "oxygen", "gtk"}
-    name = app.style().name().lower() if app.style() is not None else ""
-    if name not in native and "Fusion" in QStyleFactory.keys():
-        app.setStyle("Fusion")
-
-
 def _configure_application(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -140,7 +132,6 @@ def _configure_application(argv: list[str]) -> QApplication:
         )
         app = QApplication([sys.argv[0] if sys.argv else "fairshare", *argv])
     _name_application(force=True)
-    _choose_style(app)
     from ui.icons import app_icon
 
     app.setWindowIcon(app_icon())
@@ -167,6 +158,8 @@ def run(argv: list[str] | None = None) -> int:
 
     def after_start() -> None:
         if window.startup_problem:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(window, _tr("Cannot open project"), window.startup_problem)
         window.offer_recovery()
 

@@ -64,7 +64,7 @@ def theme_chart(view: QChartView, chart: QChart, bold_title: bool = False) -> bo
     palette = view.palette()
     dark = is_dark(palette)
     chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
-    base = QBrush(palette.color(QPalette.ColorRole.Base))
+    base = palette.base()
     chart.setBackgroundBrush(base)
     view.setBackgroundBrush(base)
     chart.setBackgroundRoundness(0)
@@ -72,7 +72,7 @@ def theme_chart(view: QChartView, chart: QChart, bold_title: bool = False) -> bo
     title = QFont(view.font())
     title.setBold(bold_title)
     chart.setTitleFont(title)
-    chart.setTitleBrush(QBrush(text))
+    chart.setTitleBrush(palette.text())
     chart.legend().setLabelColor(text)
     chart.legend().setFont(view.font())
     return dark

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QStyle,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from allocator.domain import needs
 from allocator.domain.text import money, pct, signed_money
+from ui.models import warning_icon
 
 #: The most rules listed under "Rules that hold this split" before "and N more".
 MAX_RULES = 12
@@ -107,6 +107,7 @@ class ExplanationView(QTextBrowser):
         self._html: str | None = None
         self.html_sets = 0  # how often the text was actually replaced
         self._waited_long = False  # the reasons of figures on screen are slow to come
+        self._greyed = False  # the text is shown greyed (disabled) while a slow solve runs
         self._grey_timer = QTimer(self)
         self._grey_timer.setSingleShot(True)
         self._grey_timer.setInterval(GREY_AFTER_MS)
@@ -167,7 +168,8 @@ class ExplanationView(QTextBrowser):
     def _show_grey(self) -> None:
         busy = bool(getattr(self.document, "is_solving", False))
         enabled = not (busy or self._waited_long)
-        if self.viewport().isEnabled() != enabled:
+        if self._greyed == enabled:  # kept here: no call into Qt while nothing changes
+            self._greyed = not enabled
             self.viewport().setEnabled(enabled)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -608,8 +610,7 @@ class ProblemsView(QWidget):
     def _fill_problems(self, problems: list[Any]) -> None:
         doc = self.document
         self.problemsList.clear()
-        warning = QStyle.StandardPixmap.SP_MessageBoxWarning
-        icon = self.style().standardIcon(warning) if problems else None
+        icon = warning_icon() if problems else None
         for problem in problems:
             where = doc.describe(problem.path) if problem.path else ""
             text = f"{where}: {problem.message}" if where else problem.message

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication
 
 from allocator.domain import fields
 from allocator.domain.text import currency_symbol, money, pct, signed_money
@@ -59,6 +59,10 @@ _WRAP = int(Qt.TextFlag.TextWordWrap)
 
 def warning_icon() -> QIcon:
     """The style's warning sign: the mark that a cell needs attention (never colour alone)."""
+    # QStyle is imported here, when a warning is first drawn: PySide builds the Python
+    # types of its ~600 enum values on import, which would hold up the first frame
+    from PySide6.QtWidgets import QStyle
+
     app = QApplication.instance()
     style = app.style() if isinstance(app, QApplication) else None
     if style is None:

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSizePolicy,
-    QStyle,
     QTableView,
     QToolBar,
     QToolButton,
@@ -334,8 +333,9 @@ def clear_cells(
 # ----------------------------------------------------------------------------------
 
 
-def _icon(name: str, theme: str, fallback: QStyle.StandardPixmap | None) -> QIcon:
-    """The app's own icon if it has one, else the desktop theme's, else the style's."""
+def _icon(name: str, theme: str, fallback: str | None) -> QIcon:
+    """The app's own icon if it has one, else the desktop theme's, else the style's
+    (``fallback`` names one of ``QStyle.StandardPixmap``)."""
     try:
         from ui import icons
 
@@ -348,7 +348,9 @@ def _icon(name: str, theme: str, fallback: QStyle.StandardPixmap | None) -> QIco
     found = QIcon.fromTheme(theme)
     if not found.isNull() or fallback is None:
         return found
-    return QApplication.style().standardIcon(fallback)
+    from PySide6.QtWidgets import QStyle  # only now: see ui.models.warning_icon
+
+    return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, fallback))
 
 
 class MessageBar(QFrame):
@@ -361,17 +363,15 @@ class MessageBar(QFrame):
         self.setAutoFillBackground(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 4, 4)
-        self._icon = QLabel(self)
-        self._icon.setPixmap(warning_icon().pixmap(16, 16))
+        self._icon = QLabel(self)  # the marks are drawn when a message first shows
         self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.label = QLabel(self)
         self.label.setObjectName("messageText")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton(self)
+        close = self.close_button = QToolButton(self)
         close.setObjectName("messageClose")
         close.setAutoRaise(True)
-        close.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
         close.setToolTip(self.tr("Close this message"))
         close.setAccessibleName(self.tr("Close this message"))
         close.clicked.connect(self.hide)
@@ -381,6 +381,12 @@ class MessageBar(QFrame):
         self.hide()
 
     def show_message(self, text: str) -> None:
+        if self._icon.pixmap().isNull():
+            from PySide6.QtWidgets import QStyle  # see ui.models.warning_icon
+
+            self._icon.setPixmap(warning_icon().pixmap(16, 16))
+            close = self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
+            self.close_button.setIcon(close)
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self.show()
@@ -540,13 +546,12 @@ class PartnersView(QWidget):
         return action
 
     def _make_actions(self) -> None:
-        sp = QStyle.StandardPixmap
         self.add_action = self._action(
             self.tr("Add partner"),
             self.tr("Add a partner after the selected one"),
             self.add_partner,
             ["Ctrl+Return", "Ctrl+Enter"],
-            _icon("add-partner", "list-add", sp.SP_FileDialogNewFolder),
+            _icon("add-partner", "list-add", "SP_FileDialogNewFolder"),
             "addPartnerAction",
         )
         self.remove_action = self._action(
@@ -554,7 +559,7 @@ class PartnersView(QWidget):
             self.tr("Remove the selected partners (undo brings them back)"),
             self.remove_partners,
             [QKeySequence.StandardKey.Delete],
-            _icon("remove-partner", "list-remove", sp.SP_TrashIcon),
+            _icon("remove-partner", "list-remove", "SP_TrashIcon"),
             "removePartnerAction",
         )
         self.duplicate_action = self._action(
@@ -562,7 +567,7 @@ class PartnersView(QWidget):
             self.tr("Add a copy of each selected partner after it"),
             self.duplicate_partners,
             ["Ctrl+D"],
-            _icon("duplicate", "edit-copy", sp.SP_FileDialogDetailedView),
+            _icon("duplicate", "edit-copy", "SP_FileDialogDetailedView"),
             "duplicatePartnerAction",
         )
         self.move_up_action = self._action(
@@ -570,7 +575,7 @@ class PartnersView(QWidget):
             self.tr("Move the selected partners up"),
             lambda: self.move_partners(-1),
             ["Ctrl+Shift+Up"],
-            _icon("move-up", "go-up", sp.SP_ArrowUp),
+            _icon("move-up", "go-up", "SP_ArrowUp"),
             "movePartnerUpAction",
         )
         self.move_down_action = self._action(
@@ -578,7 +583,7 @@ class PartnersView(QWidget):
             self.tr("Move the selected partners down"),
             lambda: self.move_partners(1),
             ["Ctrl+Shift+Down"],
-            _icon("move-down", "go-down", sp.SP_ArrowDown),
+            _icon("move-down", "go-down", "SP_ArrowDown"),
             "movePartnerDownAction",
         )
         self.copy_action = self._action(
@@ -613,7 +618,7 @@ class PartnersView(QWidget):
             self.tr("Answer the needs questions with the selected partner"),
             self._assess,
             [],
-            _icon("needs", "document-properties", sp.SP_FileDialogInfoView),
+            _icon("needs", "document-properties", "SP_FileDialogInfoView"),
             "assessNeedsAction",
         )
         self.percent_action = QAction(self.tr("Scores as percentages"), self)

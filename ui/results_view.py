@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,8 +48,7 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 3, 3)
-        self.icon = QLabel(self)
-        self.icon.setPixmap(warning_icon().pixmap(16, 16))
+        self.icon = QLabel(self)  # the warning sign is drawn when first needed (say)
         self.label = QLabel(self)
         self.label.setObjectName("resultsBannerText")
         self.label.setWordWrap(True)
@@ -64,6 +62,8 @@ class Banner(QFrame):
         self.hide()
 
     def say(self, text: str, *, warning: bool = True, button: str = "") -> None:
+        if warning and self.icon.pixmap().isNull():
+            self.icon.setPixmap(warning_icon().pixmap(16, 16))
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self.icon.setVisible(warning)
@@ -360,22 +360,20 @@ class ResultsView(QWidget):
         """Columns wide enough for their figures and their whole header, never clipped."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        # the header's own font, bold as it is when a row is selected (the sections of
-        # selected columns are highlighted), its margins and room for the sort arrow
-        bold = QFont(header.font())
-        bold.setBold(True)
-        header_metrics = QFontMetrics(bold)
-        style = header.style()
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-        extra = 2 * margin + 8
-        if self.table.isSortingEnabled() or header.isSortIndicatorShown():
-            extra += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin
+        # the header's own size for each section (the style's margins and sort arrow
+        # included), widened for its text in bold, as it is when a row is selected (the
+        # sections of selected columns are highlighted)
+        plain = QFontMetrics(header.font())
+        bold_font = QFont(header.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
         for c in range(self.model.columnCount()):
             label = str(self.model.headerData(c, Qt.Orientation.Horizontal) or "")
-            header_needs = (
-                max((header_metrics.horizontalAdvance(t) for t in label.split("\n")), default=0)
-                + extra
+            widen = max(
+                (bold.horizontalAdvance(t) - plain.horizontalAdvance(t) for t in label.split("\n")),
+                default=0,
             )
+            header_needs = header.sectionSizeHint(c) + widen + 8
             key = self.model.column(c).key
             if key == "name":
                 names = [

@@ -15,7 +15,6 @@ that saving refuses, and saving then opening gives the same project back.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -128,6 +127,8 @@ def _fingerprint(project: Project) -> str:
     head = _json(data)
     parts = [by_identity(_PARTNER_TEXTS, p, _partner_json) for p in project.partners]
     text = head.replace(_PARTNERS_KEY, '"partners":[' + ",".join(parts) + "]", 1)
+    import hashlib  # here: opening the app needs no hash before its first frame
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

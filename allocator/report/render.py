@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allocator.domain.fields import FIELDS, FieldSpec, format_value, spec_for
 from allocator.domain.model import Project
 from allocator.domain.text import MINUS, money, pct, signed_money
-from allocator.engine.result import ScenarioResult
 from allocator.errors import Problem
+
+if TYPE_CHECKING:  # named in signatures only
+    from allocator.engine.result import ScenarioResult
 
 SIZE_PROPORTIONAL = (
     "vs size-proportional: the change against the size-proportional split (the bigger "
