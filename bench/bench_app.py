@@ -14,6 +14,8 @@
 (c) 1,000 partners x 5 years: edit to results on screen, the longest gap in the GUI
     event loop meanwhile (a 5 ms QTimer records the gaps between its ticks), and the
     process's peak memory (resource.getrusage).
+(d) With --instructions: (a) to the first frame counted in instructions under valgrind,
+    which does not vary with the machine's speed, and the enum values PySide built.
 
 Every part runs in its own process with Qt offscreen (unless a display is asked for
 with --display), settings and recovery files in a folder of the bench's own (and Qt's
@@ -131,7 +133,34 @@ def _first_frame_timer(window, frame: list[float]) -> PaintWatch:
     )
 
 
-def child_launch_bare(started: float) -> dict:
+def _enum_values_built() -> int:
+    """How many enum values PySide has built Python types for so far.
+
+    PySide builds a class's Python type, with every enum in it (through Python's own
+    enum module), the first time the class is used; the module dictionaries hold only
+    the classes built so far.
+    """
+    import enum
+
+    total = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("PySide6.Qt"):
+            continue
+        for cls in list(vars(module).values()):
+            if isinstance(cls, type):
+                for member in list(vars(cls).values()):
+                    if isinstance(member, enum.EnumMeta):
+                        total += len(member.__members__)
+    return total
+
+
+def _end_at_first_frame() -> None:
+    """The ``frame`` mode: report the enum values built and leave at once."""
+    print(json.dumps({"enum_values": _enum_values_built()}), flush=True)
+    os._exit(0)
+
+
+def child_launch_bare(started: float, frame_only: bool = False) -> dict:
     """A bare window with a table and a chart, shown; when its first frame was done."""
     app = _app()
     from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
@@ -160,10 +189,12 @@ def child_launch_bare(started: float) -> dict:
     _watch = _first_frame_timer(window, frame)  # kept: the filter lives as long as this
     window.show()
     _spin_until(app, lambda: bool(frame))
+    if frame_only:
+        _end_at_first_frame()
     return {"painted": frame[0] - started}
 
 
-def child_launch_app(started: float) -> dict:
+def child_launch_app(started: float, frame_only: bool = False) -> dict:
     """``fairshare SAMPLE`` as a person starts it: the command line's entry point
     opens the app, which makes its own QApplication and runs its own event loop.
 
@@ -208,6 +239,8 @@ def child_launch_app(started: float) -> dict:
         poll.timeout.connect(check)
 
         def first_frame_done() -> None:
+            if frame_only:
+                _end_at_first_frame()
             frame.append(time.time())
             poll.start()  # only now: nothing of the bench's runs before the first frame
 
@@ -345,6 +378,47 @@ def _run_child(args: list[str], env: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def launch_instructions(env: dict) -> int:
+    """(d) Launch to the end of the first frame counted in instructions.
+
+    Run under valgrind's callgrind, the count is the same from run to run whatever
+    else the machine is doing, so a change to start-up can be judged by one run of
+    each (this machine's speed varies by half from minute to minute). Also prints how
+    many enum values PySide built Python types for on the way.
+    """
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
+        return 2
+    counts: dict[str, float] = {}
+    values: dict[str, int] = {}
+    for kind in ("bare", "app"):
+        child = [sys.executable, __file__, "--child", "launch", kind, "frame"]
+        plain = subprocess.run(child, env=env, capture_output=True, text=True, timeout=600)
+        if plain.returncode != 0:
+            raise RuntimeError(f"child {kind} failed:\n{plain.stderr[-3000:]}")
+        values[kind] = json.loads(plain.stdout.strip().splitlines()[-1])["enum_values"]
+        grind = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *child],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        found = [ln for ln in grind.stderr.splitlines() if "Collected :" in ln]
+        if grind.returncode != 0 or not found:
+            raise RuntimeError(f"valgrind {kind} failed:\n{grind.stderr[-3000:]}")
+        counts[kind] = int(found[-1].split(":")[-1]) / 1e6
+    print("(d) Launch to the end of the first frame, in instructions (callgrind)")
+    print(
+        f"    bare PySide6 window:    {counts['bare']:8,.0f} M  ({values['bare']:,} enum values built)"
+    )
+    print(
+        f"    fairshare SAMPLE:       {counts['app']:8,.0f} M  ({values['app']:,} enum values built)"
+    )
+    print(f"    ratio: {counts['app'] / counts['bare']:.2f}x")
+    return 0
+
+
 def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -360,13 +434,18 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=["a", "b", "c"], help="run one part only (writes nothing)"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="launch to the first frame in instructions (valgrind) instead of time",
+    )
     args = parser.parse_args()
 
     if args.child:
         what = args.child[0]
         if what == "launch":
             launch = child_launch_app if args.child[1] == "app" else child_launch_bare
-            result = launch(args.started)
+            result = launch(args.started, frame_only=args.child[2:] == ["frame"])
         else:
             n, years, edits, warmup = (int(x) for x in args.child[1:5])
             result = child_edits(n, years, edits, warmup)
@@ -385,6 +464,8 @@ def main() -> int:
     atexit.register(shutil.rmtree, home, True)
     env["XDG_CONFIG_HOME"] = str(Path(home) / "config")
     env["XDG_DATA_HOME"] = str(Path(home) / "data")
+    if args.instructions:
+        return launch_instructions(env)
     runs = 3 if args.quick else 9
     lines: list[str] = []
 
@@ -465,7 +546,7 @@ def main() -> int:
             "# Desktop app benchmark figures",
             "",
             f"From `python bench/bench_app.py` (full run) on {time.strftime('%Y-%m-%d')}.",
-            "Each part runs in fresh processes, Qt offscreen, settings in test mode.",
+            "Each part runs in fresh processes, Qt offscreen, with settings of the bench's own.",
             "",
             "```",
         ]
