@@ -775,7 +775,10 @@ def _partner_checks(p: Partner) -> tuple[tuple[str, str], ...]:
     out = [(spec.key, spec.blank_problem) for spec in _NEEDED if getattr(p, spec.key) is None]
     if _number(p.capacity) and _number(p.floor) and 0 < p.capacity < p.floor:
         out.append(
-            ("floor", f"must not be above the capacity ({_fmt(p.capacity)}), got {_fmt(p.floor)}")
+            (
+                "floor",
+                f"must not be above the capacity ({_amount(p.capacity)}), got {_amount(p.floor)}",
+            )
         )
     return tuple(out)
 
@@ -950,6 +953,11 @@ def _scenario_problems(project: Project, j: int, s: Scenario, leads: list[int]) 
                     )
                 )
     return problems
+
+
+def _amount(v: float) -> str:
+    """An amount as people read it: 180,000 (pence only when there are some)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 def _fmt(v: float) -> str:
