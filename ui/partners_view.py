@@ -991,7 +991,8 @@ class PartnersView(QWidget):
             elif spec.kind == "bool":
                 width = metrics.horizontalAdvance(spec.label) + 16
             elif spec.kind == "money":
-                width = metrics.horizontalAdvance("£0,000,000") + 12
+                # room for the warning mark beside a figure that has a problem
+                width = metrics.horizontalAdvance("£0,000,000") + 12 + 8
             elif spec.kind in ("score", "count"):
                 width = metrics.horizontalAdvance("00,000") + 28
             else:
