@@ -455,7 +455,11 @@ def main() -> int:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     if not args.display:
-        env["QT_QPA_PLATFORM"] = "offscreen"
+        # offscreen with a desktop-sized screen: the window opens at the size it has on
+        # a real desktop, not squeezed into the platform's own 800x800 screen
+        from ui.offscreen import desktop_platform
+
+        env["QT_QPA_PLATFORM"] = desktop_platform("bench")
     # like an installed app: compiled modules cached (outside the work tree)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "fairshare-bench-pycache")
@@ -477,7 +481,7 @@ def main() -> int:
 
     say(
         f"Python {platform.python_version()}, PySide6 {pyside_version}, {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Qt platform {env.get('QT_QPA_PLATFORM', 'default')}"
+        f"{os.cpu_count()} CPUs, Qt platform {env.get('QT_QPA_PLATFORM', 'default').split(':')[0]}"
     )
     say()
     figures: dict[str, float] = {}

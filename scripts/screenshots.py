@@ -10,41 +10,14 @@ first window is built, as it is when the app starts.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 1440, 900
-
-
-def _screen_config() -> str:
-    """A desktop-sized virtual screen for the offscreen platform (its default is 800x800)."""
-    path = Path(tempfile.gettempdir()) / "fairshare-screenshots-screen.json"
-    path.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "shots",
-                        "x": 0,
-                        "y": 0,
-                        "width": 1920,
-                        "height": 1200,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        ),
-        "utf-8",
-    )
-    return str(path)
 
 
 def dark_palette():
@@ -184,8 +157,10 @@ def main() -> int:
         for path in shoot(args.theme, out):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         return 0
+    from ui.offscreen import desktop_platform
+
     env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen_config()}"
+    env["QT_QPA_PLATFORM"] = desktop_platform("screenshots")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     for theme in ("light", "dark"):
         done = subprocess.run(

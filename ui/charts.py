@@ -135,6 +135,19 @@ def chart_figures(
     return labels, figures
 
 
+def fit_category_labels(axis: Any, chart: QChart, count: int, font: QFont) -> None:
+    """Partner names on ``axis`` in a font small enough that neighbouring names (``count``
+    of them down the plot area) never overlap."""
+    if not count:
+        return
+    per_row = chart.plotArea().height() / count
+    font = QFont(font)
+    if QFontMetrics(font).height() > per_row - 1:
+        font.setPixelSize(max(MIN_LABEL_PIXELS, int(per_row) - 2))
+    if axis.labelsFont() != font:
+        axis.setLabelsFont(font)
+
+
 class ResultsChart(QChartView):
     """Grouped bars per partner: grant, fair share, size-proportional split (all years)."""
 
@@ -411,17 +424,9 @@ class ResultsChart(QChartView):
             bar_set.setBorderColor(colour)
 
     def _fit_labels(self, _area: Any = None) -> None:
-        """Partner names in a font small enough that neighbouring names never overlap."""
-        axis = getattr(self, "_category_axis", None)
-        if axis is None or not self._labels:
-            return
-        per_row = self._chart.plotArea().height() / len(self._labels)
-        font = QFont(self.font())
-        fits = QFontMetrics(font).height() <= per_row - 1
-        if not fits:
-            font.setPixelSize(max(MIN_LABEL_PIXELS, int(per_row) - 2))
-        if axis.labelsFont() != font:
-            axis.setLabelsFont(font)
+        axis = getattr(self, "_category_axis", None)  # none before the first results
+        if axis is not None:
+            fit_category_labels(axis, self._chart, len(self._labels), self.font())
 
     def _colour_axes(self) -> None:
         palette = self.palette()

@@ -45,7 +45,6 @@ from PySide6.QtGui import (
     QColor,
     QCursor,
     QFont,
-    QFontMetrics,
     QGuiApplication,
     QKeySequence,
     QPainter,
@@ -84,7 +83,7 @@ from allocator.report.baseline import (
     parameter_differences,
 )
 from ui import settings
-from ui.charts import is_dark, nice_step, theme_chart
+from ui.charts import fit_category_labels, is_dark, nice_step, theme_chart
 from ui.layout import splitter
 from ui.models import MEASURE_ROWS
 
@@ -1044,16 +1043,9 @@ class CompareChart(ThemedChartView):
         ]
 
     def _fit_labels(self, _area: Any = None) -> None:
-        """Partner names in a font small enough that neighbouring names never overlap."""
-        axis = getattr(self, "_category_axis", None)
-        if axis is None or not self._labels:
-            return
-        per_row = self.chart_.plotArea().height() / len(self._labels)
-        font = QFont(self.font())
-        if QFontMetrics(font).height() > per_row - 1:
-            font.setPixelSize(max(8, int(per_row) - 2))
-        if axis.labelsFont() != font:
-            axis.setLabelsFont(font)
+        axis = getattr(self, "_category_axis", None)  # none before the first results
+        if axis is not None:
+            fit_category_labels(axis, self.chart_, len(self._labels), self.font())
 
     def colour_axes(self) -> None:
         super().colour_axes()

@@ -1291,15 +1291,16 @@ def _scenarios(
     labels = [label for label, _, _ in MEASURES]
     one_measures = _one_baseline_measures(cmp)
 
-    def measure(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+    def measure_cell(measures: dict | None, k: int) -> _CellSpec:
         _, attr, style = MEASURES[k]
-        v = None if s.measures is None else s.measures.get(attr)
+        v = None if measures is None else measures.get(attr)
         return nothing if v is None else (v, style)
 
+    def measure(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
+        return measure_cell(s.measures, k)
+
     def base_measure(k: int) -> _CellSpec:
-        _, attr, style = MEASURES[k]
-        v = None if one_measures is None else one_measures.get(attr)
-        return nothing if v is None else (v, style)
+        return measure_cell(one_measures, k)
 
     measures_head = row
     end = _block(
@@ -1319,10 +1320,7 @@ def _scenarios(
     if one_measures is None and any(s.baseline_measures is not None for s in cmp.scenarios):
 
         def own_measure(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
-            _, attr, style = MEASURES[k]
-            m = s.baseline_measures
-            v = None if m is None else m.get(attr)
-            return nothing if v is None else (v, style)
+            return measure_cell(s.baseline_measures, k)
 
         block_head = row
         end = _block(

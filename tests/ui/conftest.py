@@ -8,10 +8,8 @@ thread is left behind.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import tempfile
 import uuid
 from importlib import resources
 from pathlib import Path
@@ -21,27 +19,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     # a desktop-sized virtual screen (the default is 800x800, smaller than the window)
-    _SCREEN = Path(tempfile.gettempdir()) / f"fairshare-test-screen-{os.getpid()}.json"
-    _SCREEN.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "test",
-                        "x": 0,
-                        "y": 0,
-                        "width": 1920,
-                        "height": 1200,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        ),
-        "utf-8",
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+    from ui.offscreen import desktop_platform
+
+    os.environ["QT_QPA_PLATFORM"] = desktop_platform(f"test-{os.getpid()}")
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
