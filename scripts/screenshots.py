@@ -84,8 +84,8 @@ def shoot(theme: str, out: Path) -> list[Path]:
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
     app.setPalette(dark_palette() if theme == "dark" else app.style().standardPalette())
-    from ui import settings
     from ui.app import create_main_window
+    from ui.state import settings
 
     settings.clear()
     written: list[Path] = []

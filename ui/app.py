@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ui import settings
+from ui.state import settings
 
 SAMPLE_NAME = "sample.fairshare"
 
@@ -108,9 +108,9 @@ def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
     if QApplication.instance() is None:
         raise RuntimeError("create_main_window needs a QApplication; create one first")
     _name_application()
-    from ui import collector
-    from ui.document import Document
     from ui.main_window import MainWindow
+    from ui.state import collector
+    from ui.state.document import Document
 
     collector.install()  # before the solve worker exists: cycles are freed on this thread
 
@@ -132,7 +132,7 @@ def _configure_application(argv: list[str]) -> QApplication:
         )
         app = QApplication([sys.argv[0] if sys.argv else "fairshare", *argv])
     _name_application(force=True)
-    from ui.icons import app_icon
+    from ui.widgets.icons import app_icon
 
     app.setWindowIcon(app_icon())
     return app

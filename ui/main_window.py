@@ -58,17 +58,17 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.errors import Problem, SaveError, ValidationError
-from ui import settings
-from ui.document import (
+from ui.state import settings
+from ui.state.document import (
     STATE_CURRENT,
     STATE_FAILED,
     STATE_INVALID,
     STATE_SOLVING,
     Document,
 )
-from ui.icons import app_icon, icon
-from ui.layout import splitter
-from ui.workers import TaskWorker
+from ui.state.workers import TaskWorker
+from ui.widgets.icons import app_icon, icon
+from ui.widgets.layout import splitter
 
 PROJECT_SUFFIX = ".fairshare"
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -121,7 +121,7 @@ def _optional_class(module: str, name: str) -> type | None:
 
 
 class MainWindow(QMainWindow):
-    """The main window over one :class:`~ui.document.Document`."""
+    """The main window over one :class:`~ui.state.document.Document`."""
 
     exportFinished = Signal(str)  # the workbook's path, once written
     exportFailed = Signal(str)  # why it could not be written
@@ -333,12 +333,12 @@ class MainWindow(QMainWindow):
             return None
 
     def _build_central(self) -> None:
-        self.scenarioPanel = self._part("ui.scenario_panel", "ScenarioPanel")
-        self.partnersView = self._part("ui.partners_view", "PartnersView")
-        self.resultsView = self._part("ui.results_view", "ResultsView")
-        self.resultsChart = self._part("ui.charts", "ResultsChart")
-        self.explanationView = self._part("ui.explain_view", "ExplanationView")
-        self.problemsView = self._part("ui.explain_view", "ProblemsView")
+        self.scenarioPanel = self._part("ui.views.scenarios", "ScenarioPanel")
+        self.partnersView = self._part("ui.views.partners", "PartnersView")
+        self.resultsView = self._part("ui.views.results", "ResultsView")
+        self.resultsChart = self._part("ui.charts.results", "ResultsChart")
+        self.explanationView = self._part("ui.views.explain", "ExplanationView")
+        self.problemsView = self._part("ui.views.explain", "ProblemsView")
         if self.partnersView is not None and hasattr(self.partnersView, "assessNeedsRequested"):
             self.partnersView.assessNeedsRequested.connect(self.show_needs_dialog)
         for view in (self.resultsView, self.problemsView):
@@ -412,10 +412,10 @@ class MainWindow(QMainWindow):
         if self._more_tabs_built or self._closing:
             return
         self._more_tabs_built = True
-        self.compareView = self._part("ui.compare_view", "CompareView")
+        self.compareView = self._part("ui.views.compare", "CompareView")
         if self.compareView is not None:
             self.resultsTabs.addTab(self.compareView, self.tr("Compare"))
-        self.sweepView = self._part("ui.sweep_view", "SweepView")
+        self.sweepView = self._part("ui.views.sweep", "SweepView")
         if self.sweepView is not None:
             self.resultsTabs.addTab(self.sweepView, self.tr("Sweep"))
         tab = settings.get(settings.RESULTS_TAB)
@@ -1140,7 +1140,7 @@ class MainWindow(QMainWindow):
             dialog.open()
 
     def _help(self, function: str) -> None:
-        mod = _optional_class("ui.help", function)
+        mod = _optional_class("ui.dialogs.help", function)
         if mod is None:
             self.statusBar().showMessage(self.tr("Help is not installed"), 5000)
             return

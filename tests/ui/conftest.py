@@ -37,7 +37,7 @@ def _test_settings(qapp):
     QCoreApplication.setOrganizationDomain("test.invalid")
     QCoreApplication.setApplicationName("FairShare")
     yield
-    from ui import settings
+    from ui.state import settings
 
     settings.clear()
     data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -49,7 +49,7 @@ def _test_settings(qapp):
 def _gui_thread_collector(qapp):
     """Cycles collected on the GUI thread while the app's tests run, as in the app;
     automatic collection back on afterwards for whatever runs next."""
-    from ui import collector
+    from ui.state import collector
 
     collector.install()
     yield
@@ -62,7 +62,7 @@ def _gui_thread_collector(qapp):
 @pytest.fixture(autouse=True)
 def fresh_settings(_test_settings):
     """Every test starts with empty settings and no recovery files."""
-    from ui import settings
+    from ui.state import settings
 
     settings.clear()
     data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -77,7 +77,7 @@ def no_leaks(qapp):
     """No worker thread and no top-level window may outlive a test."""
     before = {id(w) for w in QApplication.topLevelWidgets()}
     yield
-    from ui import workers
+    from ui.state import workers
 
     QCoreApplication.processEvents()
     alive = workers.running_workers()
@@ -105,7 +105,7 @@ def sample_path(tmp_path) -> Path:
 @pytest.fixture
 def document(sample_project, qtbot):
     """A Document on the sample project; its solve worker is stopped afterwards."""
-    from ui.document import Document
+    from ui.state.document import Document
 
     doc = Document(sample_project)
     yield doc

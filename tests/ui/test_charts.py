@@ -10,7 +10,7 @@ from PySide6.QtCharts import QHorizontalBarSeries
 from PySide6.QtGui import QColor, QPalette
 
 from allocator.engine.solve import Engine
-from ui.charts import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
+from ui.charts.results import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_the_chart_follows_a_dark_palette(chart, qtbot):
 def test_the_bars_grey_while_a_slow_solve_runs_and_while_a_problem_blocks_it(
     sample_project, qtbot, wait_solved
 ):
-    from ui.document import Document
+    from ui.state.document import Document
 
     gate = threading.Event()
 

@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import QObject
 
-from ui import collector
+from ui.state import collector
 
 
 class Cyclic(QObject):
@@ -90,7 +90,7 @@ def test_without_the_collector_a_worker_would_free_them(qtbot):
 def test_every_worker_puts_collection_on_the_gui_thread(qapp):
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from ui.workers import SolveWorker, TaskWorker
+    from ui.state.workers import SolveWorker, TaskWorker
 
     for make in (lambda: SolveWorker(lambda: None), lambda: TaskWorker(lambda progress: None)):
         old = collector.installed()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from allocator.report.baseline import MEASURES, SIZE_PROPORTIONAL, compare_to_baseline
-from ui.compare_view import (
+from ui.views.compare import (
     COL_BASELINE,
     COL_NAME,
     ROW_MEASURE,
@@ -287,8 +287,8 @@ def test_a_hidden_view_waits_until_shown(view, solved, qtbot):
 def test_showing_changes_only_keeps_every_figure_and_fits_the_width(
     view, solved, qtbot, qtmodeltester
 ):
-    from ui import settings
-    from ui.compare_view import COL_AMOUNT, COL_CHANGE, SHOW_AMOUNTS, SHOW_BOTH, SHOW_CHANGES
+    from ui.state import settings
+    from ui.views.compare import COL_AMOUNT, COL_CHANGE, SHOW_AMOUNTS, SHOW_BOTH, SHOW_CHANGES
 
     expected = compare_to_baseline(solved.project, solved.results())
     model = view.model

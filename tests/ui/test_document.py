@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ui.document import STATE_CURRENT, STATE_INVALID, Document
+from ui.state.document import STATE_CURRENT, STATE_INVALID, Document
 
 
 def _figures(results) -> dict:

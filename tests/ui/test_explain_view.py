@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from allocator.domain import edits
 from allocator.domain.text import money, pct, signed_money
-from ui.explain_view import ExplanationView, ProblemsView
+from ui.views.explain import ExplanationView, ProblemsView
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_the_explanation_waits_for_the_reasons_and_is_laid_out_once(
     sample_project, qtbot, wait_solved
 ):
     from tests.ui.engines import TwoPassEngine
-    from ui.document import Document
+    from ui.state.document import Document
 
     engine = TwoPassEngine()
     doc = Document(sample_project, engine_factory=lambda: engine)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 import allocator
 from allocator.report.method import method_text
-from ui.help import MethodDialog, ShortcutsDialog, about_text, versions
+from ui.dialogs.help import MethodDialog, ShortcutsDialog, about_text, versions
 
 
 def test_method_dialog_shows_the_method_text_for_the_scenario_shown(document, qtbot):
@@ -71,7 +71,7 @@ def test_shortcuts_dialog_lists_every_action_with_a_shortcut(qtbot):
 def test_help_opens_beside_a_window_without_blocking(document, qtbot):
     from PySide6.QtWidgets import QMainWindow
 
-    from ui.help import show_about, show_method, show_shortcuts, window_actions
+    from ui.dialogs.help import show_about, show_method, show_shortcuts, window_actions
 
     window = QMainWindow()
     qtbot.addWidget(window)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from allocator.domain import edits
-from ui.models import PartnersModel
+from ui.models.partners import PartnersModel
 
 D = Qt.ItemDataRole
 

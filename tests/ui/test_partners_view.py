@@ -9,8 +9,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
-from ui.delegates import FieldLineEdit, ScoreSpinBox
-from ui.partners_view import PartnersView, parse_block, paste_block
+from ui.views.partners import PartnersView, parse_block, paste_block
+from ui.widgets.delegates import FieldLineEdit, ScoreSpinBox
 
 D = Qt.ItemDataRole
 

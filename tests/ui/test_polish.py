@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QDialog, QTableView
 
-from ui import icons, settings
+from ui.state import settings
+from ui.widgets import icons
 
 
 def test_results_problem_selects_the_partner_cell(window, qtbot):
@@ -82,7 +83,7 @@ def test_no_results_header_is_clipped(window, wait_solved):
 def test_many_partners_chart_the_largest_grants_and_name_the_rest():
     from types import SimpleNamespace
 
-    from ui.charts import SHOWN_WHEN_MANY, shown_partners
+    from ui.charts.results import SHOWN_WHEN_MANY, shown_partners
 
     partners = [SimpleNamespace(total=float(k)) for k in range(100)]
     shown, left_out, rest = shown_partners(SimpleNamespace(partners=partners))

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from allocator.domain.text import money
-from ui.document import Document
-from ui.models import ResultsModel
-from ui.results_view import ResultsView
+from ui.models.results import ResultsModel
+from ui.state.document import Document
+from ui.views.results import ResultsView
 
 D = Qt.ItemDataRole
 FEE = "Needs-weighted, 30% ring-fence, 10% fee"

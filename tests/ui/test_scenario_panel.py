@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from allocator.domain import fields
 from allocator.domain.paths import FieldPath
-from ui.scenario_panel import SLIDER_KEYS, ChosenRole, NameRole, ScenarioPanel, scenario_suffix
+from ui.views.scenarios import SLIDER_KEYS, ChosenRole, NameRole, ScenarioPanel, scenario_suffix
 
 
 @pytest.fixture

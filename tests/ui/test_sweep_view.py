@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from allocator.engine.solve import Engine
 from allocator.report.sweep import sweep
-from ui import workers
-from ui.sweep_view import SweepView, param_choices
+from ui.state import workers
+from ui.views.sweep import SweepView, param_choices
 
 U = Qt.ItemDataRole.UserRole
 NEEDS = "Needs-weighted"

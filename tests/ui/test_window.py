@@ -374,7 +374,7 @@ def test_apply_all_suggestions_makes_an_impossible_project_solve(window, wait_so
 
 
 def test_closing_the_window_ends_its_worker_thread(sample_path, qtbot, wait_solved):
-    from ui import workers
+    from ui.state import workers
 
     w = create_main_window(str(sample_path))
     w.show()

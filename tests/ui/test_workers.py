@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QObject
 
 from allocator.errors import Cancelled, ValidationError
-from ui.workers import SolveWorker, TaskWorker, fingerprint
+from ui.state.workers import SolveWorker, TaskWorker, fingerprint
 
 
 class Catcher(QObject):

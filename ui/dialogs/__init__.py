@@ -1,6 +1,6 @@
 """The app's dialogs: project settings, the needs assessment and the import preview.
 
-Each dialog takes the :class:`~ui.document.Document` and changes the project only when
+Each dialog takes the :class:`~ui.state.document.Document` and changes the project only when
 accepted (or applied), as one undoable edit. None of them blocks when built: the main
 window shows them with ``open()`` or ``show()``, tests set their widgets and call
 ``accept()``.

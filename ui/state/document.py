@@ -3,7 +3,7 @@
 Every view talks only to the :class:`Document`. An edit goes through the core's
 validated edit functions, becomes one undo command, and replaces the whole project;
 the document then tells the views (``projectChanged``), re-validates and asks its
-:class:`~ui.workers.SolveWorker` for a solve. Results come back tagged with the
+:class:`~ui.state.workers.SolveWorker` for a solve. Results come back tagged with the
 version of the project they were solved for: a result for anything but the
 current project is dropped, so a stale split is never presented as current. While
 inputs are invalid (or a solve runs) the last valid results stay available through
@@ -27,8 +27,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from allocator.errors import Problem, ValidationError
-from ui.commands import FieldEditCommand, ProjectEditCommand
-from ui.workers import SolveWorker, _status, fingerprint
+from ui.state.commands import FieldEditCommand, ProjectEditCommand
+from ui.state.workers import SolveWorker, _status, fingerprint
 
 #: A solve that lasts longer than this greys the results (shorter ones never flicker).
 BUSY_AFTER_MS = 150

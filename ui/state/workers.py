@@ -25,7 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from allocator.errors import Cancelled, ValidationError
-from ui import collector
+from ui.state import collector
 
 _LIVE: weakref.WeakSet[QObject] = weakref.WeakSet()
 

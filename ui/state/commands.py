@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
-    from ui.document import Document
+    from ui.state.document import Document
 
 FIELD_EDIT_ID = 0x46530001  # "FS" + 1: QUndoCommand ids must be non-negative and unique
 

@@ -82,10 +82,10 @@ from allocator.report.baseline import (
     finite,
     parameter_differences,
 )
-from ui import settings
-from ui.charts import fit_category_labels, is_dark, nice_step, theme_chart
-from ui.layout import splitter
-from ui.models import MEASURE_ROWS
+from ui.charts.results import fit_category_labels, is_dark, nice_step, theme_chart
+from ui.models.common import MEASURE_ROWS
+from ui.state import settings
+from ui.widgets.layout import splitter
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the default parent: the table itself

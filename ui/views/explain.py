@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from allocator.domain import needs
 from allocator.domain.text import money, pct, signed_money
-from ui.models import warning_icon
+from ui.models.common import warning_icon
 
 #: The most rules listed under "Rules that hold this split" before "and N more".
 MAX_RULES = 12

@@ -44,8 +44,9 @@ from PySide6.QtWidgets import (
 
 from allocator.domain import edits, fields
 from allocator.errors import ValidationError
-from ui.delegates import PartnerDelegate
-from ui.models import PartnersModel, warning_icon
+from ui.models.common import warning_icon
+from ui.models.partners import PartnersModel
+from ui.widgets.delegates import PartnerDelegate
 
 #: Text that would start a formula in a spreadsheet; copied out behind an apostrophe.
 _FORMULA_START = ("=", "+", "-", "@")
@@ -337,7 +338,7 @@ def _icon(name: str, theme: str, fallback: str | None) -> QIcon:
     """The app's own icon if it has one, else the desktop theme's, else the style's
     (``fallback`` names one of ``QStyle.StandardPixmap``)."""
     try:
-        from ui import icons
+        from ui.widgets import icons
 
         if name in getattr(icons, "NAMES", ()):
             found = icons.icon(name)
@@ -947,14 +948,14 @@ class PartnersView(QWidget):
         self.model.set_scores_as_percentages(on)
         key = _settings_key("SCORES_AS_PERCENTAGES")
         if key is not None:
-            from ui import settings
+            from ui.state import settings
 
             settings.set(key, bool(on))
 
     def _restore_percent(self) -> None:
         key = _settings_key("SCORES_AS_PERCENTAGES")
         if key is not None:
-            from ui import settings
+            from ui.state import settings
 
             self.percent_action.setChecked(bool(settings.get(key)))
 
@@ -1022,7 +1023,7 @@ def two_line_width(metrics: Any, text: str) -> int:
 
 def _settings_key(name: str) -> Any:
     try:
-        from ui import settings
+        from ui.state import settings
     except ImportError:
         return None
     return getattr(settings, name, None)

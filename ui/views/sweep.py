@@ -71,8 +71,9 @@ from allocator.report.sweep import (
     step_scenario_name,
     sweep,
 )
-from ui.charts import nice_step
-from ui.compare_view import (
+from ui.charts.results import nice_step
+from ui.state.workers import TaskWorker
+from ui.views.compare import (
     MEASURE_ROWS,
     STATUS_WORDS,
     ChartLegend,
@@ -82,8 +83,7 @@ from ui.compare_view import (
     money_axis,
     series_colour,
 )
-from ui.layout import splitter
-from ui.workers import TaskWorker
+from ui.widgets.layout import splitter
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the default parent: the table itself

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain.text import pct
-from ui.models import MEASURE_ROWS, ResultsModel, warning_icon
+from ui.models.common import MEASURE_ROWS, warning_icon
+from ui.models.results import ResultsModel
 
 #: The measures shown under the table: all but the largest attainment.
 MEASURES = tuple(m for m in MEASURE_ROWS if m[0] != "max_attainment")
@@ -345,14 +346,14 @@ class ResultsView(QWidget):
         self.model.set_show_lines(on)
         key = _settings_key("SHOW_BUDGET_LINES")
         if key is not None:
-            from ui import settings
+            from ui.state import settings
 
             settings.set(key, bool(on))
 
     def _restore_lines(self) -> None:
         key = _settings_key("SHOW_BUDGET_LINES")
         if key is not None:
-            from ui import settings
+            from ui.state import settings
 
             self.lines_box.setChecked(bool(settings.get(key)))
 
@@ -417,7 +418,7 @@ def _problems(doc: Any) -> list[Any]:
 
 def _settings_key(name: str) -> Any:
     try:
-        from ui import settings
+        from ui.state import settings
     except ImportError:
         return None
     return getattr(settings, name, None)

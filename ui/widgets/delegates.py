@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from allocator.domain import fields
 from allocator.errors import ValidationError
-from ui.models import warning_icon
+from ui.models.common import warning_icon
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -1,0 +1,1 @@
+"""Charts of a result, a comparison and a sweep, on one themed base."""

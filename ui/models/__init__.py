@@ -1,0 +1,1 @@
+"""Thin Qt item models over the document's plain data; none holds a figure of its own."""
