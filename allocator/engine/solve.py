@@ -18,6 +18,7 @@ with status CANCELLED (the engine stays ready for the next solve).
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -755,17 +756,80 @@ def round_split(x: np.ndarray, inst: YearInstance) -> np.ndarray:
     # Ties between equal remainders go to the lower attainment; attainments equal to
     # nine digits count as equal, so floating-point noise never decides a unit.
     att = np.round(x / np.where(inst.tau > 0, inst.tau, 1.0), 9)
-    try:
-        ints = largest_remainder(x, D, inst.lo, inst.hi, priority=att)
-    except ValueError:
-        # A needs floor or lead cap is a share, so it can fall inside one unit of another
-        # limit; round those the other way (by less than one unit) rather than fail.
-        lo = np.where([k == NEEDS_FLOOR for k in inst.lo_kind], np.floor(inst.lo + 1e-6), inst.lo)
-        hi = np.where([k == LEAD_CAP for k in inst.hi_kind], np.ceil(inst.hi - 1e-6), inst.hi)
-        ints = largest_remainder(x, D, lo, hi, priority=att)
+    if inst.ring > 0 and inst.bf.any() and not inst.bf.all():
+        grouped = _round_ring_fenced(x, inst, D, att)
+        if grouped is not None:
+            return grouped
+    ints = _round_within(x, D, inst.lo, inst.hi, inst.lo_kind, inst.hi_kind, att)
     if inst.ring > 0:
         ints = shift_for_group(ints, x, inst.bf, inst.ring, inst.lo, inst.hi)
     return ints
+
+
+def _round_within(
+    x: np.ndarray,
+    total: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    lo_kind: Sequence[str],
+    hi_kind: Sequence[str],
+    att: np.ndarray,
+) -> np.ndarray:
+    """Largest remainder within the limits; a needs floor or lead cap is a share, so it
+    can fall inside one unit of another limit: round those the other way (by less than
+    one unit) rather than fail. Raises ValueError when even that leaves no split."""
+    try:
+        return largest_remainder(x, total, lo, hi, priority=att)
+    except ValueError:
+        lo = np.where([k == NEEDS_FLOOR for k in lo_kind], np.floor(lo + 1e-6), lo)
+        hi = np.where([k == LEAD_CAP for k in hi_kind], np.ceil(hi - 1e-6), hi)
+        return largest_remainder(x, total, lo, hi, priority=att)
+
+
+def _round_ring_fenced(
+    x: np.ndarray, inst: YearInstance, total: int, att: np.ndarray
+) -> np.ndarray | None:
+    """The ring-fenced group rounded as a whole first, then each side within itself
+    (MODEL.md, "Rounding"), so that rounding every partner on its own never leaves the
+    by-and-for partners a unit short while a needs floor elsewhere takes that unit.
+
+    The group's total is its own figure rounded, raised to the ring-fence's whole units;
+    one unit less is tried only while it still keeps the ring-fence within one unit.
+    None when no group total gives a split within the limits (the caller then rounds
+    partner by partner).
+    """
+    bf = inst.bf
+    rest = ~bf
+    want = math.ceil(inst.ring - 1e-6)
+    first = max(want, int(np.floor(float(x[bf].sum()) + 0.5)))
+    candidates = [first, first + 1]
+    if first - 1 > inst.ring - 1 + 1e-6:
+        candidates.insert(1, first - 1)
+    lo_kind = np.asarray(inst.lo_kind, dtype=object)
+    hi_kind = np.asarray(inst.hi_kind, dtype=object)
+    for g in candidates:
+        if g < 0 or g > total:
+            continue
+        try:
+            inside = _round_within(
+                x[bf], g, inst.lo[bf], inst.hi[bf], lo_kind[bf], hi_kind[bf], att[bf]
+            )
+            outside = _round_within(
+                x[rest],
+                total - g,
+                inst.lo[rest],
+                inst.hi[rest],
+                lo_kind[rest],
+                hi_kind[rest],
+                att[rest],
+            )
+        except ValueError:
+            continue
+        ints = np.zeros(len(x), dtype=np.int64)
+        ints[bf] = inside
+        ints[rest] = outside
+        return ints
+    return None
 
 
 def check_rounded(ints: np.ndarray, inst: YearInstance, project: Project) -> list[str]:
