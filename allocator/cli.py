@@ -418,9 +418,10 @@ def top_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        typo = _mistyped_command(argv[0])
-        if typo:
-            _say(f"there is no command {argv[0]!r}; did you mean {typo!r}?")
+        if not _could_be_project(argv[0]):
+            typo = _mistyped_command(argv[0])
+            hint = f"did you mean {typo!r}?" if typo else "the commands are " + ", ".join(COMMANDS)
+            _say(f"there is no command {argv[0]!r}; {hint}")
             return 2
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_app(argv)
@@ -461,10 +462,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _could_be_project(word: str) -> bool:
+    """Whether ``word`` names a file to open rather than a mistyped command: it exists,
+    or looks like a path (a dot or a folder in it)."""
+    return os.path.exists(word) or "." in word or os.sep in word or "/" in word
+
+
 def _mistyped_command(word: str) -> str | None:
-    """A close command name when ``word`` is no file: 'solv' -> 'solve'."""
-    if os.path.exists(word) or "." in word or os.sep in word:
-        return None
+    """A close command name: 'solv' -> 'solve'."""
     import difflib
 
     close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)

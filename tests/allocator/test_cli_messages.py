@@ -46,6 +46,15 @@ def test_a_mistyped_command_is_named():
     assert r.returncode == 2 and "did you mean 'solve'" in r.stderr
 
 
+def test_an_unknown_word_is_refused_rather_than_opening_the_window():
+    # no file of that name, no dot and no folder in it: a command that does not exist
+    r = run("frobnicate", SAMPLE)
+    assert r.returncode == 2
+    assert "there is no command 'frobnicate'" in r.stderr
+    assert "the commands are solve, " in r.stderr
+    assert r.stdout == ""
+
+
 def test_scenario_names_are_quoted_so_commas_in_them_read_clearly():
     r = run("solve", SAMPLE, "--scenario", "Nope")
     assert r.returncode == 2
