@@ -51,7 +51,7 @@ def test_an_unknown_word_is_refused_rather_than_opening_the_window():
     r = run("frobnicate", SAMPLE)
     assert r.returncode == 2
     assert "there is no command 'frobnicate'" in r.stderr
-    assert "the commands are solve, " in r.stderr
+    assert "the commands are new, import-partners, set, solve," in r.stderr
     assert r.stdout == ""
 
 
