@@ -41,6 +41,8 @@ _GUARDED_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _GUARD = "'"
 _QUOTE_WHEN = ("\t", "\n", "\r", '"')
 LINE_END = "\r\n"
+#: Most refused cells a paste's report lists by name; the rest are counted.
+MAX_LISTED = 8
 
 
 # ----------------------------------------------------------------------------------
@@ -205,6 +207,46 @@ class PasteOutcome:
     unknown_headers: list[str] = field(default_factory=list)
     beyond: int = 0  # cells to the right of the last column, left out
     header: bool = False
+
+    def report(self, done: str = "pasted") -> str:
+        """What was not used, by row and column in words ("" when all was), for a message
+        that does not stop the work; ``done`` says what happened to the cells used."""
+        lines = self._refusal_lines()
+        if self.unknown_headers:
+            names = ", ".join(f"“{h}”" for h in self.unknown_headers)
+            lines.append(f"Columns not recognised, left out: {names}.")
+        if self.beyond:
+            lines.append(
+                _count(
+                    self.beyond,
+                    "cell beyond the last column was",
+                    "cells beyond the last column were",
+                )
+                + " left out."
+            )
+        if lines and self.cells:
+            lines.insert(0, f"{_count(self.cells, 'cell', 'cells')} {done}.")
+        return "\n".join(lines)
+
+    def _refusal_lines(self) -> list[str]:
+        refused = self.refused
+        if not refused:
+            return []
+        lines = [
+            "1 cell could not be used and was left as it was:"
+            if len(refused) == 1
+            else f"{len(refused)} cells could not be used and were left as they were:"
+        ]
+        for r in refused[:MAX_LISTED]:
+            where = f"Row {r.row} ({r.partner}), {r.column}" if r.column else f"Row {r.row}"
+            lines.append(f"• {where}: {r.message}")
+        if len(refused) > MAX_LISTED:
+            lines.append(f"… and {len(refused) - MAX_LISTED} more.")
+        return lines
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"
 
 
 #: A header cell naming a field the table does not show (the ID): matched, not pasted.

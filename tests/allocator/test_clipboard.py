@@ -180,3 +180,13 @@ def test_clearing_blanks_what_may_be_blank_and_refuses_the_rest(sample_project):
 def test_pasting_anything_never_raises(sample_project, text, row, column):
     outcome = paste_block(sample_project, parse_block(text), row, column)
     assert len(outcome.project.partners) >= len(sample_project.partners)
+
+
+def test_the_report_names_each_refused_cell_and_counts_the_rest(sample_project):
+    block = [["lots"]] * 10
+    outcome = paste_block(sample_project, block, 0, column("capacity"))
+    report = outcome.report("pasted")
+    assert report.startswith("10 cells could not be used")
+    assert f"• Row 1 ({sample_project.partners[0].name}), Capacity (per year): " in report
+    assert report.endswith("… and 2 more.")
+    assert paste_block(sample_project, [["90000"]], 0, column("capacity")).report() == ""

@@ -50,9 +50,6 @@ from ui.state.document import Document
 from ui.widgets.delegates import PartnerDelegate
 from ui.widgets.icons import icon
 
-#: Most refused cells listed by name in the message; the rest are counted.
-MAX_LISTED = 8
-
 #: A shortcut as an action takes it.
 Shortcut = QKeySequence | QKeySequence.StandardKey | str
 
@@ -104,6 +101,55 @@ class PartnersTable(QTableView):
 
     clearRequested = Signal()
 
+    def __init__(self, model: PartnersModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.partners_model = model
+        self.setObjectName("partnersTable")
+        self.setAccessibleName(self.tr("Partners"))
+        self.setAccessibleDescription(
+            self.tr("One row per partner. Type to edit a cell; F2 edits it too.")
+        )
+        self.setModel(model)
+        self.setItemDelegate(PartnerDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+
+    def fit_columns(self) -> None:
+        """Widths that show the sample's figures whole; the notes take the rest."""
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        for c, spec in enumerate(self.partners_model.columns):
+            if spec.key == "name":
+                width = metrics.horizontalAdvance("Clearwater Advocacy Service") + 16
+            elif spec.kind == "bool":
+                width = metrics.horizontalAdvance(spec.label) + 16
+            elif spec.kind == "money":
+                # room for the warning mark beside a figure that has a problem
+                width = metrics.horizontalAdvance("£0,000,000") + 12 + 8
+            elif spec.kind in ("score", "count"):
+                width = metrics.horizontalAdvance("00,000") + 28
+            else:
+                width = metrics.horizontalAdvance("M" * 14)
+            label = two_line_width(header.fontMetrics(), spec.label) + 14
+            header.resizeSection(c, max(width, label))
+        # room for two lines of header text: the labels are the fields' own words
+        header.setMinimumHeight(metrics.height() * 2 + 8)
+
     def event(self, e: QEvent) -> bool:
         if (
             e.type() == QEvent.Type.ShortcutOverride
@@ -143,7 +189,7 @@ class PartnersView(QWidget):
         self.document = document
         self.setObjectName("partnersView")
         self.model = PartnersModel(document, self)
-        self.table = self._build_table()
+        self.table = PartnersTable(self.model, self)
         self.message = MessageBar(self)
         self._make_row_actions()
         self._make_clipboard_actions()
@@ -158,37 +204,9 @@ class PartnersView(QWidget):
 
         self._connect()
         self._restore_percent()
-        self._fit_columns()
+        self.table.fit_columns()
         self._follow_selected_partner(document.selected_partner)
         self._update_actions()
-
-    def _build_table(self) -> PartnersTable:
-        table = PartnersTable(self)
-        table.setObjectName("partnersTable")
-        table.setAccessibleName(self.tr("Partners"))
-        table.setAccessibleDescription(
-            self.tr("One row per partner. Type to edit a cell; F2 edits it too.")
-        )
-        table.setModel(self.model)
-        table.setItemDelegate(PartnerDelegate(table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(True)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(True)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        return table
 
     def _build_toolbar(self) -> QToolBar:
         self._percent_box = QCheckBox(self.tr("Scores as percentages"), self)
@@ -525,7 +543,7 @@ class PartnersView(QWidget):
             if len(cells) == 1
             else self.tr("Clear %n cells", "", len(cells)),
         )
-        self._report(outcome, self.tr("cleared"))
+        self._report(outcome, "cleared")
 
     # -- copy and paste ----------------------------------------------------------------
     def copy_text(self, with_headers: bool = False) -> str:
@@ -566,7 +584,7 @@ class PartnersView(QWidget):
         )
         if outcome.cells or outcome.added:
             self.document.edit(outcome.project, self._paste_words(outcome))
-        self._report(outcome, self.tr("pasted"))
+        self._report(outcome, "pasted")
         if outcome.rows[0] >= 0:
             (first_row, last_row), (first_col, last_col) = outcome.rows, outcome.columns
             self._select(first_row, last_row, first_col, last_col, first_col)
@@ -581,54 +599,13 @@ class PartnersView(QWidget):
             else self.tr("Paste %n cells", "", outcome.cells)
         )
 
-    def _refusal_lines(self, outcome: PasteOutcome) -> list[str]:
-        refused = outcome.refused
-        if not refused:
-            return []
-        lines = [
-            self.tr("1 cell could not be used and was left as it was:")
-            if len(refused) == 1
-            else self.tr("%n cells could not be used and were left as they were:", "", len(refused))
-        ]
-        for r in refused[:MAX_LISTED]:
-            if r.column:
-                lines.append(
-                    self.tr("• Row {row} ({partner}), {column}: {why}").format(
-                        row=r.row, partner=r.partner, column=r.column, why=r.message
-                    )
-                )
-            else:
-                lines.append(self.tr("• Row {row}: {why}").format(row=r.row, why=r.message))
-        if len(refused) > MAX_LISTED:
-            lines.append(self.tr("… and %n more.", "", len(refused) - MAX_LISTED))
-        return lines
-
     def _report(self, outcome: PasteOutcome, done: str) -> None:
         """Say what was not used, by row and column in words; hide the bar when all was."""
-        lines = self._refusal_lines(outcome)
-        if outcome.unknown_headers:
-            lines.append(
-                self.tr("Columns not recognised, left out: {names}.").format(
-                    names=", ".join(f"“{h}”" for h in outcome.unknown_headers)
-                )
-            )
-        if outcome.beyond:
-            lines.append(
-                self.tr("1 cell beyond the last column was left out.")
-                if outcome.beyond == 1
-                else self.tr("%n cells beyond the last column were left out.", "", outcome.beyond)
-            )
-        if not lines:
+        text = outcome.report(done)
+        if text:
+            self.show_message(text)
+        else:
             self.message.hide()
-            return
-        if outcome.cells:
-            done_words = (
-                self.tr("1 cell {done}.")
-                if outcome.cells == 1
-                else self.tr("%n cells {done}.", "", outcome.cells)
-            )
-            lines.insert(0, done_words.format(done=done))
-        self.show_message("\n".join(lines))
 
     def show_message(self, text: str) -> None:
         self.message.show_message(text)
@@ -678,27 +655,6 @@ class PartnersView(QWidget):
         menu.addAction(self.assess_action)
         menu.addAction(self.percent_action)
         return menu
-
-    def _fit_columns(self) -> None:
-        """Widths that show the sample's figures whole; the notes take the rest."""
-        metrics = self.table.fontMetrics()
-        header = self.table.horizontalHeader()
-        for c, spec in enumerate(self.model.columns):
-            if spec.key == "name":
-                width = metrics.horizontalAdvance("Clearwater Advocacy Service") + 16
-            elif spec.kind == "bool":
-                width = metrics.horizontalAdvance(spec.label) + 16
-            elif spec.kind == "money":
-                # room for the warning mark beside a figure that has a problem
-                width = metrics.horizontalAdvance("£0,000,000") + 12 + 8
-            elif spec.kind in ("score", "count"):
-                width = metrics.horizontalAdvance("00,000") + 28
-            else:
-                width = metrics.horizontalAdvance("M" * 14)
-            label = two_line_width(header.fontMetrics(), spec.label) + 14
-            header.resizeSection(c, max(width, label))
-        # room for two lines of header text: the labels are the fields' own words
-        header.setMinimumHeight(metrics.height() * 2 + 8)
 
 
 def two_line_width(metrics: QFontMetrics, text: str) -> int:
