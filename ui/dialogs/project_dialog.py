@@ -317,7 +317,7 @@ class ProjectDialog(QDialog):
         try:
             project = self.edited_project()
         except ValidationError as exc:
-            show_problems(self.errors, problem_lines(self.document, exc.problems))
+            show_problems(self.errors, problem_lines(self.document.project, exc.problems))
             return
         self.document.edit(project, self.tr("Change project settings"))
         super().accept()
