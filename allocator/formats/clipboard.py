@@ -133,10 +133,15 @@ def parse_block(text: str) -> list[list[str]]:
 # ----------------------------------------------------------------------------------
 
 
-def partner_value(project: Project, row: int, spec: fields.FieldSpec) -> Cell:
-    """The value of one partner's field, as the table holds it."""
-    value = FieldPath(("partners", row, spec.key)).get(project)
+def partner_field(partner: Partner, spec: fields.FieldSpec) -> Cell:
+    """One partner's value of a field the partners table shows, as the table holds it."""
+    value = FieldPath((spec.key,)).get(partner)
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def partner_value(project: Project, row: int, spec: fields.FieldSpec) -> Cell:
+    """The value of one partner's field, by the partner's row in the project."""
+    return partner_field(project.partners[row], spec)
 
 
 def partner_cell(spec: fields.FieldSpec, value: Cell, percent: bool = False) -> Cell:
