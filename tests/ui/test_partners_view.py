@@ -235,7 +235,7 @@ def test_text_that_looks_like_a_formula_is_copied_safely(view, document):
     document.set_field("partners[1].name", '=HYPERLINK("x")')
     select(view, [(1, 0)])
     text = view.copy_text()
-    assert text.startswith('"\'=HYPERLINK')  # a spreadsheet shows it as text, never runs it
+    assert text.startswith("\"'=HYPERLINK")  # a spreadsheet shows it as text, never runs it
     assert parse_block(text) == [['=HYPERLINK("x")']]
     select(view, [(2, 0)])
     view.paste_text(text)
