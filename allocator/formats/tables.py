@@ -44,7 +44,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from allocator.domain.edits import new_project, validate
-from allocator.domain.fields import FieldSpec, parse_value, spec_for
+from allocator.domain.fields import PARTNER_COLUMNS, FieldSpec, parse_value, spec_for
 from allocator.domain.model import (
     MAX_PARTNERS,
     MAX_TEXT,
@@ -245,10 +245,16 @@ def _norm_header(text: str) -> str:
 
 
 def _header_lookup() -> dict[str, str]:
+    """Every way of naming a column: the template's words and aliases, then the words the
+    app's partners table shows for each field (so a block copied from it reads back)."""
     out: dict[str, str] = {}
     for c in COLUMNS:
         for name in (c.field, c.label, *c.aliases):
             out[_norm_header(name)] = c.field
+    for spec in PARTNER_COLUMNS:
+        for name in (spec.key, spec.label, spec.short):
+            if name:
+                out.setdefault(_norm_header(name), spec.key)
     return out
 
 
@@ -256,7 +262,11 @@ _HEADERS = _header_lookup()
 
 
 def match_header(text: Any) -> str | None:
-    """The field a header cell names, or None: 'Organisation' -> 'name'."""
+    """The field a header cell names, or None: 'Organisation' -> 'name'.
+
+    The one header matcher: the partner import and a paste into the partners table
+    (``allocator.formats.clipboard``) both read headers through it.
+    """
     if not isinstance(text, str):
         return None
     return _HEADERS.get(_norm_header(text))

@@ -826,3 +826,12 @@ def test_a_score_of_1_2_is_not_read_as_a_percentage(tmp_path: Path) -> None:
     first, second = problems(e)
     assert "0.012" not in first and first.endswith("got 1.2; scores run from 0 to 1")
     assert second.endswith("(to mean 85%, enter 0.85)")
+
+
+def test_headers_read_in_the_template_words_and_the_partners_table_words():
+    assert tables.match_header("Organisation") == "name"
+    assert tables.match_header("Capacity (£)") == "capacity"
+    assert tables.match_header("People") == "reach"  # the partners table's short word
+    assert tables.match_header("Back office") == "back_office_capacity"
+    assert tables.match_header("Shoe size") is None
+    assert tables.match_header(12) is None

@@ -217,3 +217,11 @@ def test_import_preview_then_accept_adds_partners_in_one_step(document, qtbot, t
     assert document.undo_stack.count() == 1
     document.undo_stack.undo()
     assert document.project == before
+
+
+def test_problems_name_the_field_in_words(sample_project):
+    from ui.dialogs import problem_lines
+
+    name = sample_project.partners[1].name
+    lines = problem_lines(sample_project, [("partners[1].floor", "must be above 0"), ("", "odd")])
+    assert lines == [f"{name}'s floor: must be above 0", "Odd"]

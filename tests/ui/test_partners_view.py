@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
-from ui.views.partners import PartnersView, parse_block, paste_block
+from allocator.formats.clipboard import parse_block
+from ui.views.partners import PartnersView
 from ui.widgets.delegates import FieldLineEdit, ScoreSpinBox
 
 D = Qt.ItemDataRole
@@ -236,21 +235,11 @@ def test_text_that_looks_like_a_formula_is_copied_safely(view, document):
     document.set_field("partners[1].name", '=HYPERLINK("x")')
     select(view, [(1, 0)])
     text = view.copy_text()
-    assert parse_block(text)[0][0].startswith("'=")
+    assert text.startswith("\"'=HYPERLINK")  # a spreadsheet shows it as text, never runs it
+    assert parse_block(text) == [['=HYPERLINK("x")']]
     select(view, [(2, 0)])
     view.paste_text(text)
     assert document.project.partners[2].name == '=HYPERLINK("x")'
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    st.text(alphabet=st.sampled_from(list("ab1,.%£-\t\n\"' x")), max_size=80),
-    st.integers(0, 9),
-    st.integers(0, 9),
-)
-def test_pasting_anything_never_raises(sample_project, text, row, column):
-    outcome = paste_block(sample_project, parse_block(text), row, column)
-    assert len(outcome.project.partners) >= len(sample_project.partners)
 
 
 def test_money_editor_takes_typed_amounts(view, document, qtbot):

@@ -8,11 +8,14 @@ window shows them with ``open()`` or ``show()``, tests set their widgets and cal
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
+
+from allocator.domain.model import Project
+from allocator.domain.paths import describe_path
 
 
 def _tr(text: str) -> str:
@@ -42,11 +45,11 @@ def show_problems(label: QLabel, lines: list[str]) -> None:
     label.show()
 
 
-def problem_lines(document: Any, problems: Any) -> list[str]:
+def problem_lines(project: Project, problems: Iterable[tuple[str, str]]) -> list[str]:
     """Problems (path, message) as sentences that name the field in words."""
     out = []
     for path, message in problems:
-        where = document.describe(path) if path else ""
+        where = describe_path(project, path) if path else ""
         text = f"{where}: {message}" if where else str(message)
         out.append(text[:1].upper() + text[1:])
     return out

@@ -3,11 +3,12 @@ anything changes. Accepting adds the partners as one undoable step."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,19 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain import fields
+from allocator.formats.clipboard import partner_field
+from allocator.formats.tables import CellProblem, ImportPreview, preview_import
 from ui.dialogs import error_label, show_problems
+from ui.state.document import Document
 
-
-def _preview(path: str, project: Any) -> Any:
-    from allocator.formats.tables import preview_import
-
-    return preview_import(path, project)
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class ImportDialog(QDialog):
     """Preview of adding the partners in a CSV or Excel table to the open project."""
 
-    def __init__(self, document: Any, path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.document = document
@@ -94,16 +94,17 @@ class ImportDialog(QDialog):
         layout.addWidget(self.warnings)
         layout.addWidget(self.errors)
         layout.addWidget(self.buttons)
-        self.preview = None
+        self.preview: ImportPreview | None = None
         self.refresh()
 
     def refresh(self) -> None:
         """Work out the preview against the project as it is now, and show it."""
-        self.preview = _preview(self.path, self.document.project)
-        preview = self.preview
+        self.preview = preview_import(self.path, self.document.project)
+        self._show_preview(self.preview)
+
+    def _show_preview(self, preview: ImportPreview) -> None:
         partners = list(preview.partners)
-        problems = list(preview.problems)
-        can_add = bool(getattr(preview, "ok", False)) and bool(partners)
+        can_add = preview.ok and bool(partners)
         self.okButton.setEnabled(can_add)
         if len(partners) == 1:
             self.okButton.setText(self.tr("Add 1 partner"))
@@ -111,81 +112,10 @@ class ImportDialog(QDialog):
             self.okButton.setText(self.tr("Add {n} partners").format(n=len(partners)))
         else:
             self.okButton.setText(self.tr("Add partners"))
-
-        name = Path(self.path).name
-        if can_add:
-            self.summary.setText(
-                self.tr(
-                    "{n} partners from {file} would be added after the {m} already in the project."
-                ).format(n=len(partners), file=name, m=len(self.document.project.partners))
-                if len(partners) != 1
-                else self.tr("1 partner from {file} would be added.").format(file=name)
-            )
-        elif problems:
-            self.summary.setText(
-                self.tr(
-                    "Nothing can be added from {file} yet: fix the {n} problems below in the "
-                    "table and import it again. The project is unchanged."
-                ).format(file=name, n=len(problems))
-                if len(problems) != 1
-                else self.tr(
-                    "Nothing can be added from {file} yet: fix the problem below in the table "
-                    "and import it again. The project is unchanged."
-                ).format(file=name)
-            )
-        else:
-            self.summary.setText(self.tr("{file} holds no partners to add.").format(file=name))
-
-        columns = fields.PARTNER_COLUMNS
-        self.partnersTable.clear()
-        self.partnersTable.setColumnCount(len(columns) + 1)
-        self.partnersTable.setHorizontalHeaderLabels(
-            [self.tr("Row")] + [self.tr(spec.short or spec.label) for spec in columns]
-        )
-        self.partnersTable.setRowCount(len(partners))
-        rows = list(getattr(preview, "rows", ()) or ())
-        currency = self.document.project.currency
-        for r, partner in enumerate(partners):
-            row_item = QTableWidgetItem(str(rows[r]) if r < len(rows) else "")
-            row_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.partnersTable.setItem(r, 0, row_item)
-            for c, spec in enumerate(columns, start=1):
-                value = getattr(partner, spec.key, None)
-                text = fields.format_value(spec, value, currency)
-                if spec.kind == "bool":
-                    text = self.tr("yes") if value else ""
-                item = QTableWidgetItem(text)
-                if spec.is_number:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                item.setToolTip(text)
-                self.partnersTable.setItem(r, c, item)
-        self.partnersTable.verticalHeader().hide()
-        self.partnersTable.resizeColumnsToContents()
-        notes_col = len(columns)
-        if self.partnersTable.columnWidth(notes_col) > 260:
-            self.partnersTable.setColumnWidth(notes_col, 260)
-        self.partnersTable.setVisible(bool(partners))
-        self.partnersTitle.setVisible(bool(partners))
-
-        self.problemsTable.setRowCount(len(problems))
-        for r, problem in enumerate(problems):
-            row = "" if problem.row is None else str(problem.row)
-            cells = (row, problem.column or "", problem.message)
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if c == 0:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.problemsTable.setItem(r, c, item)
-        self.problemsTable.resizeRowsToContents()
-        self.problemsTable.setVisible(bool(problems))
-        self.problemsTitle.setVisible(bool(problems))
-
-        warnings = list(getattr(preview, "warnings", ()) or ())
+        self.summary.setText(self._summary(len(partners), len(preview.problems), can_add))
+        self._fill_partners(preview)
+        self._fill_problems(preview.problems)
+        warnings = list(preview.warnings)
         self.warnings.setText(
             "<b>"
             + escape(self.tr("Worth knowing:"))
@@ -194,7 +124,76 @@ class ImportDialog(QDialog):
         )
         self.warnings.setVisible(bool(warnings))
 
-    def showEvent(self, event: Any) -> None:
+    def _summary(self, partners: int, problems: int, can_add: bool) -> str:
+        name = Path(self.path).name
+        if can_add:
+            if partners == 1:
+                return self.tr("1 partner from {file} would be added.").format(file=name)
+            return self.tr(
+                "{n} partners from {file} would be added after the {m} already in the project."
+            ).format(n=partners, file=name, m=len(self.document.project.partners))
+        if problems == 1:
+            return self.tr(
+                "Nothing can be added from {file} yet: fix the problem below in the table "
+                "and import it again. The project is unchanged."
+            ).format(file=name)
+        if problems:
+            return self.tr(
+                "Nothing can be added from {file} yet: fix the {n} problems below in the "
+                "table and import it again. The project is unchanged."
+            ).format(file=name, n=problems)
+        return self.tr("{file} holds no partners to add.").format(file=name)
+
+    def _fill_partners(self, preview: ImportPreview) -> None:
+        """A row per partner that would be added, with the table row it comes from."""
+        columns = fields.PARTNER_COLUMNS
+        table = self.partnersTable
+        table.clear()
+        table.setColumnCount(len(columns) + 1)
+        table.setHorizontalHeaderLabels(
+            [self.tr("Row")] + [self.tr(spec.short or spec.label) for spec in columns]
+        )
+        table.setRowCount(len(preview.partners))
+        rows = preview.rows
+        currency = self.document.project.currency
+        for r, partner in enumerate(preview.partners):
+            row_item = QTableWidgetItem(str(rows[r]) if r < len(rows) else "")
+            row_item.setTextAlignment(RIGHT)
+            table.setItem(r, 0, row_item)
+            for c, spec in enumerate(columns, start=1):
+                value = partner_field(partner, spec)
+                text = fields.format_value(spec, value, currency)
+                if spec.kind == "bool":
+                    text = self.tr("yes") if value else ""
+                item = QTableWidgetItem(text)
+                if spec.is_number:
+                    item.setTextAlignment(RIGHT)
+                item.setToolTip(text)
+                table.setItem(r, c, item)
+        table.verticalHeader().hide()
+        table.resizeColumnsToContents()
+        notes_col = len(columns)
+        if table.columnWidth(notes_col) > 260:
+            table.setColumnWidth(notes_col, 260)
+        table.setVisible(bool(preview.partners))
+        self.partnersTitle.setVisible(bool(preview.partners))
+
+    def _fill_problems(self, problems: Sequence[CellProblem]) -> None:
+        self.problemsTable.setRowCount(len(problems))
+        for r, problem in enumerate(problems):
+            row = "" if problem.row is None else str(problem.row)
+            cells = (row, problem.column or "", problem.message)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if c == 0:
+                    item.setTextAlignment(RIGHT)
+                self.problemsTable.setItem(r, c, item)
+        self.problemsTable.resizeRowsToContents()
+        self.problemsTable.setVisible(bool(problems))
+        self.problemsTitle.setVisible(bool(problems))
+
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.problemsTable.resizeRowsToContents()
 
@@ -207,8 +206,8 @@ class ImportDialog(QDialog):
 
     def accept(self) -> None:
         """Add the partners as one undo step (checked again against the project now)."""
-        preview = _preview(self.path, self.document.project)
-        if not getattr(preview, "ok", False) or preview.project is None or not preview.partners:
+        preview = preview_import(self.path, self.document.project)
+        if not preview.ok or preview.project is None or not preview.partners:
             self.preview = preview
             self.refresh()
             show_problems(self.errors, [self.tr("Nothing can be added: see the problems above.")])

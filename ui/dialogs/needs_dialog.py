@@ -9,8 +9,6 @@ so) until "Use the questionnaire score" hands it back to the answers.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -31,14 +29,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from allocator.domain import needs
+from allocator.domain import edits, needs
+from allocator.domain.model import Partner, Project
 from ui.dialogs import error_label, problem_lines, show_problems
+from ui.state.document import Document
+
+
+def _stored_score(partner: Partner, key: str) -> float | None:
+    """The score the project holds now for one of the two needs groups."""
+    if key == needs.MULTIPLE_DISADVANTAGE:
+        return partner.multiple_disadvantage
+    return partner.back_office_capacity
 
 
 class NeedsDialog(QDialog):
     """Ask one partner the needs questions; preview and apply the two scores."""
 
-    def __init__(self, document: Any, partner_index: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: Document, partner_index: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("needsDialog")
         self.document = document
@@ -49,131 +58,9 @@ class NeedsDialog(QDialog):
         self.resize(1150, 720)
 
         self.combos: dict[str, QComboBox] = {}
-        questions_host = QWidget(self)
-        questions_layout = QVBoxLayout(questions_host)
-        intro = QLabel(
-            self.tr(
-                "Ask {name} each question. Leave a question blank rather than guess: a "
-                "blank is left out of the score, never counted as no need."
-            ).format(name=partner.name),
-            questions_host,
-        )
-        intro.setWordWrap(True)
-        questions_layout.addWidget(intro)
-        for section in needs.SECTIONS:
-            box = QGroupBox(self.tr(section), questions_host)
-            box_layout = QVBoxLayout(box)
-            for q in needs.QUESTIONS:
-                if q.section != section:
-                    continue
-                text = QLabel(self.tr(q.text), box)
-                text.setWordWrap(True)
-                font = text.font()
-                font.setBold(True)
-                text.setFont(font)
-                help_label = QLabel(self.tr(q.help), box)
-                help_label.setWordWrap(True)
-                palette = help_label.palette()
-                palette.setColor(
-                    QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
-                )
-                help_label.setPalette(palette)
-                small = help_label.font()
-                small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-                help_label.setFont(small)
-                combo = QComboBox(box)
-                combo.setObjectName(f"answer_{q.id}")
-                combo.addItem(self.tr("Not answered"), "")
-                for option in q.options:
-                    combo.addItem(
-                        self.tr("{label} (scores {score})").format(
-                            label=self.tr(option.label), score=f"{option.score:g}"
-                        ),
-                        option.id,
-                    )
-                combo.setAccessibleName(self.tr(q.text))
-                combo.setToolTip(self.tr(q.help))
-                combo.setSizeAdjustPolicy(
-                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-                )
-                combo.setMinimumContentsLength(30)
-                text.setBuddy(combo)
-                combo.currentIndexChanged.connect(lambda _i: self._preview())
-                box_layout.addWidget(text)
-                box_layout.addWidget(help_label)
-                box_layout.addWidget(combo)
-                box_layout.addSpacing(6)
-                self.combos[q.id] = combo
-            questions_layout.addWidget(box)
-        questions_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(questions_host)
-
-        # preview
-        preview = QWidget(self)
-        preview_layout = QVBoxLayout(preview)
-        preview_layout.setContentsMargins(8, 0, 0, 0)
-        title = QLabel(self.tr("The scores these answers give"), preview)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        preview_layout.addWidget(title)
-        self.scoreLabels: dict[str, QLabel] = {}
-        self.sourceLabels: dict[str, QLabel] = {}
-        self.useButtons: dict[str, QPushButton] = {}
-        for key in needs.GROUPS:
-            label = QLabel(preview)
-            label.setObjectName(f"score_{key}")
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            source = QLabel(preview)
-            source.setObjectName(f"source_{key}")
-            source.setWordWrap(True)
-            button = QPushButton(self.tr("Use the questionnaire score"), preview)
-            button.setObjectName(f"useQuestionnaire_{key}")
-            button.setAccessibleName(
-                self.tr("Use the questionnaire score for {score}").format(
-                    score=needs.GROUP_NAMES[key]
-                )
-            )
-            button.setToolTip(
-                self.tr(
-                    "Let the answers here decide this score instead of the figure typed in "
-                    "(one undoable step, with the answers)"
-                )
-            )
-            button.clicked.connect(lambda _c=False, k=key: self.use_questionnaire(k))
-            row = QHBoxLayout()
-            row.addWidget(source, 1)
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-            preview_layout.addWidget(label)
-            preview_layout.addLayout(row)
-            self.scoreLabels[key] = label
-            self.sourceLabels[key] = source
-            self.useButtons[key] = button
-        self.linesTree = QTreeWidget(preview)
-        self.linesTree.setObjectName("needsLines")
-        self.linesTree.setAccessibleName(self.tr("How each answer counts"))
-        self.linesTree.setHeaderLabels(
-            [self.tr("Question"), self.tr("Answer"), self.tr("Score × weight"), self.tr("Adds")]
-        )
-        self.linesTree.setRootIsDecorated(True)
-        self.linesTree.setAlternatingRowColors(True)
-        self.linesTree.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.linesTree.setUniformRowHeights(True)
-        header = self.linesTree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        preview_layout.addWidget(self.linesTree, 1)
-
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(preview)
+        splitter.addWidget(self._build_questions(partner.name))
+        splitter.addWidget(self._build_preview())
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
@@ -199,8 +86,141 @@ class NeedsDialog(QDialog):
         self._show_answers(partner.needs_answers)
         document.projectChanged.connect(self._on_project_changed)
 
+    # -- building ------------------------------------------------------------------
+    def _build_questions(self, name: str) -> QScrollArea:
+        """The questions, a box per section, each with its help and a choice of answers."""
+        host = QWidget(self)
+        layout = QVBoxLayout(host)
+        intro = QLabel(
+            self.tr(
+                "Ask {name} each question. Leave a question blank rather than guess: a "
+                "blank is left out of the score, never counted as no need."
+            ).format(name=name),
+            host,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        for section in needs.SECTIONS:
+            box = QGroupBox(self.tr(section), host)
+            box_layout = QVBoxLayout(box)
+            for q in needs.QUESTIONS:
+                if q.section == section:
+                    self._add_question(q, box, box_layout)
+            layout.addWidget(box)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(host)
+        return scroll
+
+    def _add_question(self, q: needs.Question, box: QGroupBox, layout: QVBoxLayout) -> None:
+        text = QLabel(self.tr(q.text), box)
+        text.setWordWrap(True)
+        font = text.font()
+        font.setBold(True)
+        text.setFont(font)
+        help_label = QLabel(self.tr(q.help), box)
+        help_label.setWordWrap(True)
+        palette = help_label.palette()
+        palette.setColor(
+            QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+        )
+        help_label.setPalette(palette)
+        small = help_label.font()
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        help_label.setFont(small)
+        combo = QComboBox(box)
+        combo.setObjectName(f"answer_{q.id}")
+        combo.addItem(self.tr("Not answered"), "")
+        for option in q.options:
+            combo.addItem(
+                self.tr("{label} (scores {score})").format(
+                    label=self.tr(option.label), score=f"{option.score:g}"
+                ),
+                option.id,
+            )
+        combo.setAccessibleName(self.tr(q.text))
+        combo.setToolTip(self.tr(q.help))
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(30)
+        text.setBuddy(combo)
+        combo.currentIndexChanged.connect(lambda _i: self._preview())
+        layout.addWidget(text)
+        layout.addWidget(help_label)
+        layout.addWidget(combo)
+        layout.addSpacing(6)
+        self.combos[q.id] = combo
+
+    def _build_preview(self) -> QWidget:
+        """The two scores the answers give, where each stands now, and how each answer counts."""
+        preview = QWidget(self)
+        layout = QVBoxLayout(preview)
+        layout.setContentsMargins(8, 0, 0, 0)
+        title = QLabel(self.tr("The scores these answers give"), preview)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.scoreLabels: dict[str, QLabel] = {}
+        self.sourceLabels: dict[str, QLabel] = {}
+        self.useButtons: dict[str, QPushButton] = {}
+        for key in needs.GROUPS:
+            self._add_score(key, preview, layout)
+        self.linesTree = self._build_lines_tree(preview)
+        layout.addWidget(self.linesTree, 1)
+        return preview
+
+    def _add_score(self, key: str, preview: QWidget, layout: QVBoxLayout) -> None:
+        label = QLabel(preview)
+        label.setObjectName(f"score_{key}")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        source = QLabel(preview)
+        source.setObjectName(f"source_{key}")
+        source.setWordWrap(True)
+        button = QPushButton(self.tr("Use the questionnaire score"), preview)
+        button.setObjectName(f"useQuestionnaire_{key}")
+        button.setAccessibleName(
+            self.tr("Use the questionnaire score for {score}").format(score=needs.GROUP_NAMES[key])
+        )
+        button.setToolTip(
+            self.tr(
+                "Let the answers here decide this score instead of the figure typed in "
+                "(one undoable step, with the answers)"
+            )
+        )
+        button.clicked.connect(lambda _c=False, k=key: self.use_questionnaire(k))
+        row = QHBoxLayout()
+        row.addWidget(source, 1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(label)
+        layout.addLayout(row)
+        self.scoreLabels[key] = label
+        self.sourceLabels[key] = source
+        self.useButtons[key] = button
+
+    def _build_lines_tree(self, parent: QWidget) -> QTreeWidget:
+        tree = QTreeWidget(parent)
+        tree.setObjectName("needsLines")
+        tree.setAccessibleName(self.tr("How each answer counts"))
+        tree.setHeaderLabels(
+            [self.tr("Question"), self.tr("Answer"), self.tr("Score × weight"), self.tr("Adds")]
+        )
+        tree.setRootIsDecorated(True)
+        tree.setAlternatingRowColors(True)
+        tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        tree.setUniformRowHeights(True)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        return tree
+
     # -- reading -------------------------------------------------------------------
-    def partner(self) -> Any | None:
+    def partner(self) -> Partner | None:
         """The partner being assessed (followed by id if rows moved), None if removed."""
         partners = self.document.project.partners
         i = self.partner_index
@@ -236,68 +256,70 @@ class NeedsDialog(QDialog):
         partner = self.partner()
         for key in needs.GROUPS:
             self.scoreLabels[key].setText(scored.summary(key))
-            stored = getattr(partner, key, None) if partner is not None else None
-            source = partner.source(key) if partner is not None else "typed"
-            button = self.useButtons[key]
-            from_answers = scored.group_score(key)
-            if source == "typed" and stored is not None:
-                if from_answers is None:
-                    text = self.tr(
-                        "Now {value}, typed in. These answers give no score for it yet."
-                    ).format(value=f"{stored:.3f}")
-                else:
-                    text = self.tr(
-                        "Now {value}, typed in: it stays as typed. These answers would give "
-                        "{answers}."
-                    ).format(value=f"{stored:.3f}", answers=f"{from_answers:.3f}")
-                button.setVisible(True)
-                button.setEnabled(from_answers is not None)
-            elif stored is None:
-                text = self.tr("Now blank: applying these answers fills it.")
-                button.setVisible(False)
-            else:
-                text = self.tr("Now {value}, from the needs questions: it follows the answers.")
-                text = text.format(value=f"{stored:.3f}")
-                button.setVisible(False)
-            self.sourceLabels[key].setText(text)
-
+            self._show_source(key, partner, scored.group_score(key))
         self.linesTree.clear()
         for key in needs.GROUPS:
-            group = QTreeWidgetItem(self.linesTree)
-            value = scored.group_score(key)
-            group.setText(0, needs.GROUP_NAMES[key].capitalize())
-            group.setText(3, "" if value is None else f"= {value:.3f}")
-            font = group.font(0)
-            font.setBold(True)
-            for col in range(4):
-                group.setFont(col, font)
-            group.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for line in scored.lines:
-                if line.feeds != key:
-                    continue
-                item = QTreeWidgetItem(group)
-                item.setText(0, line.topic[:1].upper() + line.topic[1:])
-                item.setToolTip(0, line.text)
-                if line.answer is None:
-                    item.setText(1, self.tr("not answered"))
-                    item.setText(2, self.tr("left out"))
-                    item.setToolTip(1, self.tr("Left out of the score, not counted as 0"))
-                else:
-                    item.setText(1, line.answer)
-                    item.setToolTip(1, line.answer)
-                    item.setText(2, f"{line.option_score:.2f} × {line.weight:g}")
-                    item.setText(3, f"+{line.contribution:.3f}")
-                for col in (2, 3):
-                    item.setTextAlignment(
-                        col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-            group.setExpanded(True)
+            self._add_lines(key, scored)
+
+    def _show_source(self, key: str, partner: Partner | None, from_answers: float | None) -> None:
+        """Where the score stands now (typed, from the answers, blank) and what these give."""
+        stored = _stored_score(partner, key) if partner is not None else None
+        source = partner.source(key) if partner is not None else "typed"
+        button = self.useButtons[key]
+        if source == "typed" and stored is not None:
+            if from_answers is None:
+                text = self.tr(
+                    "Now {value}, typed in. These answers give no score for it yet."
+                ).format(value=f"{stored:.3f}")
+            else:
+                text = self.tr(
+                    "Now {value}, typed in: it stays as typed. These answers would give {answers}."
+                ).format(value=f"{stored:.3f}", answers=f"{from_answers:.3f}")
+            button.setVisible(True)
+            button.setEnabled(from_answers is not None)
+        elif stored is None:
+            text = self.tr("Now blank: applying these answers fills it.")
+            button.setVisible(False)
+        else:
+            text = self.tr("Now {value}, from the needs questions: it follows the answers.")
+            text = text.format(value=f"{stored:.3f}")
+            button.setVisible(False)
+        self.sourceLabels[key].setText(text)
+
+    def _add_lines(self, key: str, scored: needs.NeedsScore) -> None:
+        """One group of the tree: the score it adds up to, and each answer's part in it."""
+        group = QTreeWidgetItem(self.linesTree)
+        value = scored.group_score(key)
+        group.setText(0, needs.GROUP_NAMES[key].capitalize())
+        group.setText(3, "" if value is None else f"= {value:.3f}")
+        font = group.font(0)
+        font.setBold(True)
+        for col in range(4):
+            group.setFont(col, font)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        group.setTextAlignment(3, right)
+        for line in scored.lines:
+            if line.feeds != key:
+                continue
+            item = QTreeWidgetItem(group)
+            item.setText(0, line.topic[:1].upper() + line.topic[1:])
+            item.setToolTip(0, line.text)
+            if line.answer is None:
+                item.setText(1, self.tr("not answered"))
+                item.setText(2, self.tr("left out"))
+                item.setToolTip(1, self.tr("Left out of the score, not counted as 0"))
+            else:
+                item.setText(1, line.answer)
+                item.setToolTip(1, line.answer)
+                item.setText(2, f"{line.option_score:.2f} × {line.weight:g}")
+                item.setText(3, f"+{line.contribution:.3f}")
+            for col in (2, 3):
+                item.setTextAlignment(col, right)
+        group.setExpanded(True)
 
     # -- applying ------------------------------------------------------------------
     def apply(self) -> bool:
         """Store the answers as one undoable edit; True when done."""
-        from allocator.domain import edits
-
         partner = self.partner()
         if partner is None:
             return False
@@ -311,8 +333,6 @@ class NeedsDialog(QDialog):
 
     def use_questionnaire(self, key: str) -> bool:
         """Store the answers and let them decide this score (one undoable edit)."""
-        from allocator.domain import edits
-
         partner = self.partner()
         if partner is None:
             return False
@@ -341,12 +361,13 @@ class NeedsDialog(QDialog):
                 return
         super().accept()
 
-    def _on_project_changed(self, _old: Any, _new: Any) -> None:
+    def _on_project_changed(self, _old: Project, _new: Project) -> None:
         if self.partner() is None:
             show_problems(
                 self.errors,
                 problem_lines(
-                    self.document, [("", self.tr("This partner is no longer in the project."))]
+                    self.document.project,
+                    [("", self.tr("This partner is no longer in the project."))],
                 ),
             )
             self.applyButton.setEnabled(False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt
 from PySide6.QtGui import QRegularExpressionValidator
@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from allocator.domain import fields
-from allocator.domain.model import Budget
-from allocator.domain.text import currency_symbol
+from allocator.domain import edits, fields
+from allocator.domain.model import Budget, Project
+from allocator.domain.text import currency_symbol, money
 from allocator.errors import Problem, ValidationError
 from ui.dialogs import error_label, problem_lines, show_problems
+from ui.state.document import Document
 
 #: Offered in the currency list; any other three-letter code may be typed.
 CURRENCY_CODES = ("GBP", "EUR", "USD", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "ZAR")
@@ -48,7 +49,7 @@ class ProjectDialog(QDialog):
     figures that gives, read only) or a figure typed for each year.
     """
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("projectDialog")
         self.setWindowTitle(self.tr("Project settings"))
@@ -56,75 +57,8 @@ class ProjectDialog(QDialog):
         self.document = document
         project = document.project
 
-        self.nameEdit = QLineEdit(project.name, self)
-        self.nameEdit.setObjectName("projectName")
-        self.currencyCombo = QComboBox(self)
-        self.currencyCombo.setObjectName("projectCurrency")
-        self.currencyCombo.setEditable(True)
-        self.currencyCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.currencyCombo.addItems(list(CURRENCY_CODES))
-        if project.currency not in CURRENCY_CODES:
-            self.currencyCombo.addItem(project.currency)
-        self.currencyCombo.setCurrentText(project.currency)
-        self.currencyCombo.setValidator(
-            QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,3}"), self)
-        )
-        self.startSpin = QSpinBox(self)
-        self.startSpin.setObjectName("projectStartYear")
-        start = _spec("years.start")
-        self.startSpin.setRange(int(start.minimum or 1900), int(start.maximum or 2200))
-        self.startSpin.setValue(project.start_year)
-        self.countSpin = QSpinBox(self)
-        self.countSpin.setObjectName("projectYearCount")
-        count = _spec("years.count")
-        self.countSpin.setRange(int(count.minimum or 1), int(count.maximum or 10))
-        self.countSpin.setValue(project.year_count)
-        self.countSpin.setSuffix(self.tr(" years"))
-
-        self.upliftRadio = QRadioButton(self.tr("First year's grant, growing by an annual uplift"))
-        self.perYearRadio = QRadioButton(self.tr("A figure for each year"))
-        self.modeGroup = QButtonGroup(self)
-        self.modeGroup.addButton(self.upliftRadio)
-        self.modeGroup.addButton(self.perYearRadio)
-        per_year = project.budget.per_year is not None
-        self.perYearRadio.setChecked(per_year)
-        self.upliftRadio.setChecked(not per_year)
-
-        self.firstYearSpin = QDoubleSpinBox(self)
-        self.firstYearSpin.setObjectName("budgetFirstYear")
-        self.firstYearSpin.setDecimals(0)
-        self.firstYearSpin.setRange(0, MAX_MONEY)
-        self.firstYearSpin.setGroupSeparatorShown(True)
-        self.firstYearSpin.setSingleStep(10000)
-        self.firstYearSpin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.upliftSpin = QDoubleSpinBox(self)
-        self.upliftSpin.setObjectName("budgetUplift")
-        uplift = _spec("budget.annual_uplift")
-        self.upliftSpin.setDecimals(1)
-        self.upliftSpin.setSuffix("%")
-        self.upliftSpin.setSingleStep(0.5)
-        self.upliftSpin.setRange((uplift.minimum or -0.5) * 100, (uplift.maximum or 1.0) * 100)
-        self.upliftSpin.setAlignment(Qt.AlignmentFlag.AlignRight)
-        first = project.budget.first_year
-        if first is None and project.budget.per_year:
-            first = project.budget.per_year[0]
-        self.firstYearSpin.setValue(float(first or 0))
-        self.upliftSpin.setValue(float(project.budget.annual_uplift or 0.0) * 100)
-
-        self.yearsTable = QTableWidget(0, 1, self)
-        self.yearsTable.setObjectName("budgetPerYear")
-        self.yearsTable.setHorizontalHeaderLabels([self.tr("Grant for the year")])
-        self.yearsTable.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.yearsTable.setAccessibleName(self.tr("Grant for each year"))
-        self.yearsTable.setToolTip(self.tr("Type each year's grant, such as 1,200,000 or 1.2m."))
-        self.yearsTable.setMinimumHeight(120)
-        self.totalLabel = QLabel(self)
-        self.totalLabel.setObjectName("budgetTotal")
-        figures = (
-            list(project.budget.per_year) if per_year else [float(b) for b in project.budgets()]
-        )
-        self._set_rows(project.year_count, figures)
-
+        form = self._build_form(project)
+        budget_box = self._build_budget(project)
         for widget, pattern in (
             (self.nameEdit, "name"),
             (self.currencyCombo, "currency"),
@@ -136,24 +70,6 @@ class ProjectDialog(QDialog):
             spec = _spec(pattern)
             widget.setAccessibleName(self.tr(spec.label))
             widget.setToolTip(self.tr(spec.help))
-
-        form = QFormLayout()
-        form.addRow(self.tr("Project name"), self.nameEdit)
-        form.addRow(self.tr("Currency"), self.currencyCombo)
-        form.addRow(self.tr("First year"), self.startSpin)
-        form.addRow(self.tr("Number of years"), self.countSpin)
-
-        budget_box = QGroupBox(self.tr("Grant for the whole partnership"), self)
-        budget_layout = QVBoxLayout(budget_box)
-        budget_layout.addWidget(self.upliftRadio)
-        rule = QFormLayout()
-        rule.setContentsMargins(24, 0, 0, 0)
-        rule.addRow(self.tr("Grant in the first year"), self.firstYearSpin)
-        rule.addRow(self.tr("Annual uplift"), self.upliftSpin)
-        budget_layout.addLayout(rule)
-        budget_layout.addWidget(self.perYearRadio)
-        budget_layout.addWidget(self.yearsTable)
-        budget_layout.addWidget(self.totalLabel)
 
         self.errors = error_label(self)
         buttons = QDialogButtonBox(
@@ -179,8 +95,104 @@ class ProjectDialog(QDialog):
         self._on_currency()
         self._on_mode()
 
+    # -- building --------------------------------------------------------------------
+    def _build_form(self, project: Project) -> QFormLayout:
+        """Name, currency, first year and number of years."""
+        self.nameEdit = QLineEdit(project.name, self)
+        self.nameEdit.setObjectName("projectName")
+        self.currencyCombo = QComboBox(self)
+        self.currencyCombo.setObjectName("projectCurrency")
+        self.currencyCombo.setEditable(True)
+        self.currencyCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.currencyCombo.addItems(list(CURRENCY_CODES))
+        if project.currency not in CURRENCY_CODES:
+            self.currencyCombo.addItem(project.currency)
+        self.currencyCombo.setCurrentText(project.currency)
+        self.currencyCombo.setValidator(
+            QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,3}"), self)
+        )
+        self.startSpin = QSpinBox(self)
+        self.startSpin.setObjectName("projectStartYear")
+        start = _spec("years.start")
+        self.startSpin.setRange(int(start.minimum or 1900), int(start.maximum or 2200))
+        self.startSpin.setValue(project.start_year)
+        self.countSpin = QSpinBox(self)
+        self.countSpin.setObjectName("projectYearCount")
+        count = _spec("years.count")
+        self.countSpin.setRange(int(count.minimum or 1), int(count.maximum or 10))
+        self.countSpin.setValue(project.year_count)
+        self.countSpin.setSuffix(self.tr(" years"))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Project name"), self.nameEdit)
+        form.addRow(self.tr("Currency"), self.currencyCombo)
+        form.addRow(self.tr("First year"), self.startSpin)
+        form.addRow(self.tr("Number of years"), self.countSpin)
+        return form
+
+    def _build_budget(self, project: Project) -> QGroupBox:
+        """The grant: a first-year figure with an uplift, or a figure for each year."""
+        self.upliftRadio = QRadioButton(self.tr("First year's grant, growing by an annual uplift"))
+        self.perYearRadio = QRadioButton(self.tr("A figure for each year"))
+        self.modeGroup = QButtonGroup(self)
+        self.modeGroup.addButton(self.upliftRadio)
+        self.modeGroup.addButton(self.perYearRadio)
+        per_year = project.budget.per_year
+        self.perYearRadio.setChecked(per_year is not None)
+        self.upliftRadio.setChecked(per_year is None)
+        self._build_rule(project)
+
+        self.yearsTable = QTableWidget(0, 1, self)
+        self.yearsTable.setObjectName("budgetPerYear")
+        self.yearsTable.setHorizontalHeaderLabels([self.tr("Grant for the year")])
+        self.yearsTable.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.yearsTable.setAccessibleName(self.tr("Grant for each year"))
+        self.yearsTable.setToolTip(self.tr("Type each year's grant, such as 1,200,000 or 1.2m."))
+        self.yearsTable.setMinimumHeight(120)
+        self.totalLabel = QLabel(self)
+        self.totalLabel.setObjectName("budgetTotal")
+        figures: list[float | None] = (
+            list(per_year) if per_year is not None else [float(b) for b in project.budgets()]
+        )
+        self._set_rows(project.year_count, figures)
+
+        box = QGroupBox(self.tr("Grant for the whole partnership"), self)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.upliftRadio)
+        rule = QFormLayout()
+        rule.setContentsMargins(24, 0, 0, 0)
+        rule.addRow(self.tr("Grant in the first year"), self.firstYearSpin)
+        rule.addRow(self.tr("Annual uplift"), self.upliftSpin)
+        layout.addLayout(rule)
+        layout.addWidget(self.perYearRadio)
+        layout.addWidget(self.yearsTable)
+        layout.addWidget(self.totalLabel)
+        return box
+
+    def _build_rule(self, project: Project) -> None:
+        self.firstYearSpin = QDoubleSpinBox(self)
+        self.firstYearSpin.setObjectName("budgetFirstYear")
+        self.firstYearSpin.setDecimals(0)
+        self.firstYearSpin.setRange(0, MAX_MONEY)
+        self.firstYearSpin.setGroupSeparatorShown(True)
+        self.firstYearSpin.setSingleStep(10000)
+        self.firstYearSpin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.upliftSpin = QDoubleSpinBox(self)
+        self.upliftSpin.setObjectName("budgetUplift")
+        uplift = _spec("budget.annual_uplift")
+        self.upliftSpin.setDecimals(1)
+        self.upliftSpin.setSuffix("%")
+        self.upliftSpin.setSingleStep(0.5)
+        self.upliftSpin.setRange((uplift.minimum or -0.5) * 100, (uplift.maximum or 1.0) * 100)
+        self.upliftSpin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        first = project.budget.first_year
+        if first is None and project.budget.per_year:
+            first = project.budget.per_year[0]
+        self.firstYearSpin.setValue(float(first or 0))
+        self.upliftSpin.setValue(float(project.budget.annual_uplift or 0.0) * 100)
+
     # -- the per-year table ----------------------------------------------------------
-    def _set_rows(self, count: int, figures: list[Any]) -> None:
+    def _set_rows(self, count: int, figures: Sequence[float | None]) -> None:
         with QSignalBlocker(self.yearsTable):
             self.yearsTable.setRowCount(count)
             for k in range(count):
@@ -207,7 +219,7 @@ class ProjectDialog(QDialog):
     def _on_count(self, count: int) -> None:
         if self.perYearRadio.isChecked():
             texts = self._row_texts()
-            figures: list[Any] = []
+            figures: list[float | None] = []
             for t in texts:
                 try:
                     figures.append(fields.parse_value(_spec("budget.per_year[]"), t))
@@ -255,8 +267,6 @@ class ProjectDialog(QDialog):
         self._show_total()
 
     def _show_total(self) -> None:
-        from allocator.domain.text import money
-
         code = self.currencyCombo.currentText().strip().upper() or "GBP"
         total = 0.0
         for t in self._row_texts():
@@ -275,17 +285,15 @@ class ProjectDialog(QDialog):
         )
 
     # -- accepting -------------------------------------------------------------------
-    def edited_project(self) -> Any:
+    def edited_project(self) -> Project:
         """The project with this dialog's settings, checked by the core's set_field.
 
         Raises ValidationError with every problem found (paths such as budget.per_year[1]).
         """
-        from allocator.domain import edits
-
         project = self.document.project
-        problems = []
+        problems: list[Problem] = []
 
-        def put(path: str, value: Any) -> None:
+        def put(path: str, value: str | float) -> None:
             nonlocal project
             try:
                 project = edits.set_field(project, path, value)
@@ -317,7 +325,7 @@ class ProjectDialog(QDialog):
         try:
             project = self.edited_project()
         except ValidationError as exc:
-            show_problems(self.errors, problem_lines(self.document, exc.problems))
+            show_problems(self.errors, problem_lines(self.document.project, exc.problems))
             return
         self.document.edit(project, self.tr("Change project settings"))
         super().accept()

@@ -3,20 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QFont, QIcon
 
 from allocator.domain import fields
+from allocator.domain.model import Partner, Project
 from allocator.domain.text import currency_symbol, money, pct
-from allocator.errors import Problem, ValidationError
+from allocator.errors import ValidationError
+from allocator.formats.clipboard import Cell, partner_field
 from ui.models.common import (
     ALIGN_CENTRE,
     ALIGN_LEFT,
@@ -33,6 +35,7 @@ from ui.models.common import (
     problem_tint,
     warning_icon,
 )
+from ui.state.document import Document
 
 
 class PartnersModel(QAbstractTableModel):
@@ -46,13 +49,13 @@ class PartnersModel(QAbstractTableModel):
     editRefused = Signal(int, int, str)  # row, column, the message in words
     scoresAsPercentagesChanged = Signal(bool)
 
-    def __init__(self, document: Any, parent: Any = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._document = document
         self._columns: tuple[fields.FieldSpec, ...] = tuple(fields.PARTNER_COLUMNS)
         self._column_of = {spec.key: c for c, spec in enumerate(self._columns)}
         self._project = document.project
-        self._rows: list[Any] = list(self._project.partners)
+        self._rows: list[Partner] = list(self._project.partners)
         self._percent = False
         self._problems: dict[tuple[int, int], list[str]] = {}
         self._icon: QIcon | None = None
@@ -64,7 +67,7 @@ class PartnersModel(QAbstractTableModel):
 
     # -- what the columns are ----------------------------------------------------------
     @property
-    def document(self) -> Any:
+    def document(self) -> Document:
         return self._document
 
     @property
@@ -93,7 +96,7 @@ class PartnersModel(QAbstractTableModel):
             return QModelIndex()
         return self.index(row, column)
 
-    def partner(self, row: int) -> Any:
+    def partner(self, row: int) -> Partner:
         return self._rows[row]
 
     @property
@@ -137,7 +140,7 @@ class PartnersModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self._columns):
                 return None
@@ -168,14 +171,14 @@ class PartnersModel(QAbstractTableModel):
                 )
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
         if not (0 <= row < len(self._rows) and 0 <= column < len(self._columns)):
             return None
         spec = self._columns[column]
-        value = getattr(self._rows[row], spec.key, None)
+        value = partner_field(self._rows[row], spec)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(spec, value)
         if role == Qt.ItemDataRole.EditRole:
@@ -202,7 +205,7 @@ class PartnersModel(QAbstractTableModel):
             return None
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Send a typed value to the document: True when it was taken (or unchanged)."""
         if not index.isValid() or index.row() >= len(self._rows):
             return False
@@ -214,7 +217,7 @@ class PartnersModel(QAbstractTableModel):
         elif role != Qt.ItemDataRole.EditRole:
             return False
         path = self.path(index)
-        current = getattr(self._rows[index.row()], spec.key, None)
+        current = partner_field(self._rows[index.row()], spec)
         try:
             if fields.parse_value(spec, value, path) == current:
                 self.last_refusal = None
@@ -237,7 +240,7 @@ class PartnersModel(QAbstractTableModel):
         self._problems = self._problem_map()
         self.endResetModel()
 
-    def _on_project_changed(self, old: Any, new: Any) -> None:
+    def _on_project_changed(self, old: Project, new: Project) -> None:
         del old  # the snapshot is what the views were told about; compare with that
         before = self._project
         self._sync_rows(list(new.partners))
@@ -260,7 +263,7 @@ class PartnersModel(QAbstractTableModel):
         if rows:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, rows[0], rows[-1])
 
-    def _sync_rows(self, new_rows: list[Any]) -> None:
+    def _sync_rows(self, new_rows: list[Partner]) -> None:
         """Move the snapshot to ``new_rows`` telling the views each step on the way."""
         old_rows = self._rows
         old_ids = [p.id for p in old_rows]
@@ -307,7 +310,7 @@ class PartnersModel(QAbstractTableModel):
         self._rows = new_rows
         self._emit_changed_cells(before, new_rows)
 
-    def _sync_by_position(self, new_rows: list[Any]) -> None:
+    def _sync_by_position(self, new_rows: list[Partner]) -> None:
         """Ids that repeat cannot be followed: grow or shrink at the end, then compare."""
         n_old, n_new = len(self._rows), len(new_rows)
         if n_new < n_old:
@@ -332,7 +335,7 @@ class PartnersModel(QAbstractTableModel):
         self._rows.insert(to, self._rows.pop(source))
         self.endMoveRows()
 
-    def _emit_changed_cells(self, before: Sequence[Any], after: Sequence[Any]) -> None:
+    def _emit_changed_cells(self, before: Sequence[Partner], after: Sequence[Partner]) -> None:
         """dataChanged for exactly the cells whose value differs, a run per row."""
         for row, (a, b) in enumerate(zip(before, after, strict=True)):
             if a is b or a == b:
@@ -340,13 +343,13 @@ class PartnersModel(QAbstractTableModel):
             changed = [
                 c
                 for c, spec in enumerate(self._columns)
-                if getattr(a, spec.key, None) != getattr(b, spec.key, None)
+                if partner_field(a, spec) != partner_field(b, spec)
                 or (spec.kind == "score" and _source(a, spec.key) != _source(b, spec.key))
             ]
             for first, last in blocks(changed):
                 self.dataChanged.emit(self.index(row, first), self.index(row, last), VALUE_ROLES)
 
-    def _emit_columns(self, which: Any, roles: list[int]) -> None:
+    def _emit_columns(self, which: Callable[[fields.FieldSpec], bool], roles: list[int]) -> None:
         if not self._rows:
             return
         for c, spec in enumerate(self._columns):
@@ -357,7 +360,7 @@ class PartnersModel(QAbstractTableModel):
     def _problem_map(self) -> dict[tuple[int, int], list[str]]:
         out: dict[tuple[int, int], list[str]] = {}
         for problem in self._document.problems:
-            path, message = _problem_parts(problem)
+            path, message = problem.path, problem.message
             where = locate_partner_path(path)
             if where is None:
                 continue
@@ -380,17 +383,17 @@ class PartnersModel(QAbstractTableModel):
             self._icon = warning_icon()
         return self._icon
 
-    def _display(self, spec: fields.FieldSpec, value: Any) -> Any:
+    def _display(self, spec: fields.FieldSpec, value: Cell) -> str:
         if value is None or spec.kind == "bool":
             return ""
         kind = spec.kind
         if kind == "money":
-            return money(value, self._project.currency)
+            return money(float(value), self._project.currency)
         if kind == "count":
             v = float(value)
             return f"{int(v):,}" if v.is_integer() else f"{v:,.2f}"
         if kind == "score":
-            return pct(value, 0) if self._percent else f"{float(value):.2f}"
+            return pct(float(value), 0) if self._percent else f"{float(value):.2f}"
         if kind == "text":
             text = str(value)
             line = text.split("\n", 1)[0]
@@ -414,7 +417,7 @@ class PartnersModel(QAbstractTableModel):
             parts.append(self.tr("Space ticks or clears it; yes, no and x paste in."))
         return "\n".join(parts)
 
-    def _cell_tip(self, row: int, spec: fields.FieldSpec, value: Any) -> str | None:
+    def _cell_tip(self, row: int, spec: fields.FieldSpec, value: Cell) -> str | None:
         messages = self._problems.get((row, self._column_of[spec.key]))
         lines: list[str] = []
         if messages:
@@ -434,31 +437,15 @@ class PartnersModel(QAbstractTableModel):
         return _source(self._rows[row], key)
 
 
-def _source(partner: Any, key: str) -> str | None:
+def _source(partner: Partner, key: str) -> str | None:
     """Where a needs score came from ("typed" / "questionnaire"), when the core says."""
-    sources = getattr(partner, "score_source", None)
-    if not sources:
-        return None
-    try:
-        return sources.get(key)
-    except AttributeError:
-        return None
+    return partner.score_source.get(key)
 
 
-def _check_state(value: Any) -> Qt.CheckState:
+def _check_state(value: object) -> Qt.CheckState:
     if isinstance(value, Qt.CheckState):
         return value
     try:
         return Qt.CheckState(int(value))
     except (TypeError, ValueError):
         return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-
-
-def _problem_parts(problem: Any) -> tuple[str, str]:
-    if isinstance(problem, Problem):
-        return problem.path, problem.message
-    try:
-        path, message = problem
-    except (TypeError, ValueError):
-        return "", str(problem)
-    return str(path), str(message)

@@ -3,17 +3,15 @@
 Every change goes to the document as one undo step: a typed cell through
 ``document.set_field``; a paste, a removal, a duplicate or a move as one compound
 edit through ``document.edit``. Nothing asks "are you sure?": undo is the safety
-net. Pasted cells are read by the same rules as a typed cell (``edits.set_field``);
-the ones that cannot be used are listed, by row and column in words, in a message
-above the table that does not stop the person working.
+net. Copy and paste are worked out in the core (``allocator.formats.clipboard``):
+pasted cells are read by the same rules as a typed cell, and the ones that cannot be
+used are listed, by row and column in words, in a message above the table that does
+not stop the person working.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -24,10 +22,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -42,316 +39,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from allocator.domain import edits, fields
-from allocator.errors import ValidationError
+from allocator.domain import edits
+from allocator.domain.model import Project
+from allocator.formats import clipboard
+from allocator.formats.clipboard import PasteOutcome
 from ui.models.common import warning_icon
 from ui.models.partners import PartnersModel
+from ui.state import settings
+from ui.state.document import Document
 from ui.widgets.delegates import PartnerDelegate
+from ui.widgets.icons import icon
 
-#: Text that would start a formula in a spreadsheet; copied out behind an apostrophe.
-_FORMULA_START = ("=", "+", "-", "@")
-#: Most refused cells listed by name in the message; the rest are counted.
-MAX_LISTED = 8
-
-
-# ----------------------------------------------------------------------------------
-# Copy and paste as plain data (no Qt): tab-separated text in and out
-# ----------------------------------------------------------------------------------
-
-
-def parse_block(text: str) -> list[list[str]]:
-    """Tab-separated text as Excel and LibreOffice put it on the clipboard, as rows.
-
-    Quoted cells may hold tabs and line breaks; the trailing line break is dropped.
-    """
-    if not text:
-        return []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    import csv  # only when pasting: off the start-up path
-
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False))
-    except csv.Error:
-        rows = [line.split("\t") for line in text.split("\n")]
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
-    return rows
-
-
-def clipboard_cell(spec: fields.FieldSpec, value: Any, percent: bool = False) -> str:
-    """One value as a spreadsheet reads it back as a number: 120000, 0.35 (or 35%), yes."""
-    if value is None:
-        return ""
-    kind = spec.kind
-    if kind == "bool":
-        return "yes" if value else "no"
-    if spec.is_number:
-        v = float(value)
-        if kind == "score" and percent:
-            return f"{_plain(v * 100)}%"
-        return _plain(v)
-    return text_cell(str(value))
-
-
-def text_cell(text: str) -> str:
-    """Text as a spreadsheet pastes it: never a formula, quoted when it holds tabs or breaks."""
-    if text.startswith(_FORMULA_START):
-        text = "'" + text  # a spreadsheet shows it as text instead of running it
-    if any(ch in text for ch in '\t\n"'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _plain(v: float) -> str:
-    if v.is_integer():
-        return str(int(v))
-    return f"{v:.10f}".rstrip("0").rstrip(".")
-
-
-def block_text(rows: Sequence[Sequence[str]]) -> str:
-    """Rows of cells as tab-separated lines (with a final line break, as Excel writes)."""
-    return "".join("\t".join(row) + "\n" for row in rows)
-
-
-@dataclass
-class Refusal:
-    """One pasted cell that was not used: where, in words, and why."""
-
-    row: int  # the row number as the table shows it (1-based)
-    partner: str
-    column: str
-    text: str
-    message: str
-
-    def words(self) -> str:
-        return f"row {self.row} ({self.partner}), {self.column}: {self.message}"
-
-
-@dataclass
-class PasteOutcome:
-    """What a paste would do to a project; ``project`` is the result."""
-
-    project: Any
-    cells: int = 0  # cells that were set (changed or not)
-    added: int = 0  # partners added at the end
-    rows: tuple[int, int] = (-1, -1)  # the rows pasted into (first, last)
-    columns: tuple[int, int] = (-1, -1)
-    refused: list[Refusal] = field(default_factory=list)
-    unknown_headers: list[str] = field(default_factory=list)
-    beyond: int = 0  # cells to the right of the last column, left out
-    header: bool = False
-
-
-def header_columns(
-    row: Sequence[str], columns: Sequence[fields.FieldSpec]
-) -> list[int | None] | None:
-    """The column each cell of a header row names, or None when the row is not a header."""
-    by_words: dict[str, int] = {}
-    for c, spec in enumerate(columns):
-        for words in (spec.key, spec.label, spec.short):
-            if words:
-                by_words[_norm(words)] = c
-    by_key = {spec.key: c for c, spec in enumerate(columns)}
-    match = _table_header_matcher()
-    mapped: list[int | None] = []
-    matched = nonblank = 0
-    for cell in row:
-        if not cell.strip():
-            mapped.append(None)
-            continue
-        nonblank += 1
-        c = by_words.get(_norm(cell))
-        if c is None and match is not None:
-            key = match(cell)
-            c = by_key.get(key) if key else None
-            if c is None and key:
-                matched += 1  # a known table column the partners table does not show (ID)
-                mapped.append(-1)
-                continue
-        if c is not None:
-            matched += 1
-        mapped.append(c)
-    if nonblank == 0 or matched * 2 < nonblank or matched == 0:
-        return None
-    return mapped
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
-
-
-def _table_header_matcher() -> Callable[[str], str | None] | None:
-    try:
-        from allocator.formats.tables import match_header
-    except ImportError:
-        return None
-    return match_header
-
-
-def _cell_text(text: str, spec: fields.FieldSpec) -> str:
-    """Undo what a copy did to protect a spreadsheet: a leading apostrophe before = + - @."""
-    if spec.kind == "text" and len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
-
-
-def paste_block(
-    project: Any,
-    block: Sequence[Sequence[str]],
-    start_row: int,
-    start_column: int,
-    columns: Sequence[fields.FieldSpec] = fields.PARTNER_COLUMNS,
-    targets: Sequence[tuple[int, int]] | None = None,
-) -> PasteOutcome:
-    """The project after pasting ``block`` at (start_row, start_column), and what was refused.
-
-    A first row that names the columns maps the block's columns by header (and is not
-    pasted). Rows past the last partner become new partners; blank rows there are
-    skipped. ``targets``: paste a single copied value into each of these cells.
-    Never raises for what a clipboard may hold.
-    """
-    outcome = PasteOutcome(project=project)
-    rows = [list(r) for r in block]
-    if not rows:
-        return outcome
-    ncols = len(columns)
-    mapping: list[int | None]
-    header = header_columns(rows[0], columns) if len(rows) > 1 else None
-    if header is not None:
-        outcome.header = True
-        outcome.unknown_headers = [
-            cell.strip()
-            for cell, c in zip(rows[0], header, strict=False)
-            if cell.strip() and c is None
-        ]
-        mapping = [c if c is not None and c >= 0 else None for c in header]
-        rows = rows[1:]
-    else:
-        width = max(len(r) for r in rows)
-        mapping = [start_column + j if start_column + j < ncols else None for j in range(width)]
-        outcome.beyond = sum(
-            1 for r in rows for j, cell in enumerate(r) if mapping[j] is None and cell.strip()
-        )
-    partners = list(project.partners)
-    work = project
-    if targets and len(rows) == 1 and len(rows[0]) == 1:
-        plan = [(row, [(col, rows[0][0])]) for row, col in targets]
-    else:
-        plan = []
-        target = min(max(0, start_row), len(partners))  # below the table: the next new row
-        for cells in rows:
-            pairs = [
-                (mapping[j], cell)
-                for j, cell in enumerate(cells)
-                if j < len(mapping) and mapping[j] is not None
-            ]
-            if target >= len(partners) and not any(text.strip() for _, text in pairs):
-                continue  # a blank line below the table adds nothing
-            plan.append((target, pairs))
-            target += 1
-    touched_rows: list[int] = []
-    touched_cols: list[int] = []
-    for row, pairs in plan:
-        if row >= len(partners):
-            try:
-                work = replace(work, partners=tuple(partners))
-                work = edits.add_partner(work)
-            except (ValidationError, KeyError, TypeError, ValueError) as exc:
-                outcome.refused.append(
-                    Refusal(row + 1, "", "", "", _message(exc) or "no more partners can be added")
-                )
-                break
-            partners = list(work.partners)
-            outcome.added += 1
-            new_row = True
-        else:
-            new_row = row >= len(project.partners)
-        for col, raw in pairs:
-            spec = columns[col]
-            text = _cell_text(raw, spec)
-            if new_row and not text.strip():
-                continue  # a new partner keeps its defaults where the block is blank
-            partners[row], problem = _set_cell(work, partners, row, spec, text)
-            if problem is None:
-                outcome.cells += 1
-                touched_rows.append(row)
-                touched_cols.append(col)
-            else:
-                outcome.refused.append(
-                    Refusal(row + 1, partners[row].name, spec.label, text, problem)
-                )
-    outcome.project = replace(work, partners=tuple(partners))
-    if touched_rows:
-        outcome.rows = (min(touched_rows), max(touched_rows))
-        outcome.columns = (min(touched_cols), max(touched_cols))
-    return outcome
-
-
-def _set_cell(
-    project: Any, partners: list[Any], row: int, spec: fields.FieldSpec, text: str
-) -> tuple[Any, str | None]:
-    """One cell through the core's ``set_field``, on this partner alone (fast at any size)."""
-    alone = replace(project, partners=(partners[row],))
-    try:
-        changed = edits.set_field(alone, f"partners[0].{spec.key}", text)
-    except ValidationError as exc:
-        return partners[row], _message(exc)
-    except (KeyError, IndexError, TypeError, ValueError, OverflowError) as exc:
-        return partners[row], str(exc) or "cannot be used here"
-    return changed.partners[0], None
-
-
-def _message(exc: Exception) -> str:
-    problems = getattr(exc, "problems", None)
-    if problems:
-        return problems[0].message
-    return str(exc)
-
-
-def clear_cells(
-    project: Any, cells: Sequence[tuple[int, int]], columns: Sequence[fields.FieldSpec]
-) -> PasteOutcome:
-    """Blank the given cells (Delete on cells, as in a spreadsheet); refused ones listed."""
-    outcome = PasteOutcome(project=project)
-    partners = list(project.partners)
-    for row, col in cells:
-        if row >= len(partners):
-            continue
-        spec = columns[col]
-        partners[row], problem = _set_cell(project, partners, row, spec, "")
-        if problem is None:
-            outcome.cells += 1
-        else:
-            outcome.refused.append(Refusal(row + 1, partners[row].name, spec.label, "", problem))
-    outcome.project = replace(project, partners=tuple(partners))
-    return outcome
-
-
-# ----------------------------------------------------------------------------------
-# Widgets
-# ----------------------------------------------------------------------------------
-
-
-def _icon(name: str, theme: str, fallback: str | None) -> QIcon:
-    """The app's own icon if it has one, else the desktop theme's, else the style's
-    (``fallback`` names one of ``QStyle.StandardPixmap``)."""
-    try:
-        from ui.widgets import icons
-
-        if name in getattr(icons, "NAMES", ()):
-            found = icons.icon(name)
-            if not found.isNull():
-                return found
-    except ImportError:
-        pass
-    found = QIcon.fromTheme(theme)
-    if not found.isNull() or fallback is None:
-        return found
-    from PySide6.QtWidgets import QStyle  # only now: see ui.models.warning_icon
-
-    return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, fallback))
+#: A shortcut as an action takes it.
+Shortcut = QKeySequence | QKeySequence.StandardKey | str
 
 
 class MessageBar(QFrame):
@@ -401,6 +101,55 @@ class PartnersTable(QTableView):
 
     clearRequested = Signal()
 
+    def __init__(self, model: PartnersModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.partners_model = model
+        self.setObjectName("partnersTable")
+        self.setAccessibleName(self.tr("Partners"))
+        self.setAccessibleDescription(
+            self.tr("One row per partner. Type to edit a cell; F2 edits it too.")
+        )
+        self.setModel(model)
+        self.setItemDelegate(PartnerDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+
+    def fit_columns(self) -> None:
+        """Widths that show the sample's figures whole; the notes take the rest."""
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        for c, spec in enumerate(self.partners_model.columns):
+            if spec.key == "name":
+                width = metrics.horizontalAdvance("Clearwater Advocacy Service") + 16
+            elif spec.kind == "bool":
+                width = metrics.horizontalAdvance(spec.label) + 16
+            elif spec.kind == "money":
+                # room for the warning mark beside a figure that has a problem
+                width = metrics.horizontalAdvance("£0,000,000") + 12 + 8
+            elif spec.kind in ("score", "count"):
+                width = metrics.horizontalAdvance("00,000") + 28
+            else:
+                width = metrics.horizontalAdvance("M" * 14)
+            label = two_line_width(header.fontMetrics(), spec.label) + 14
+            header.resizeSection(c, max(width, label))
+        # room for two lines of header text: the labels are the fields' own words
+        header.setMinimumHeight(metrics.height() * 2 + 8)
+
     def event(self, e: QEvent) -> bool:
         if (
             e.type() == QEvent.Type.ShortcutOverride
@@ -435,41 +184,31 @@ class PartnersView(QWidget):
     assessNeedsRequested = Signal(int)
     messageShown = Signal(str)
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.setObjectName("partnersView")
         self.model = PartnersModel(document, self)
-        self.table = PartnersTable(self)
-        self.table.setObjectName("partnersTable")
-        self.table.setAccessibleName(self.tr("Partners"))
-        self.table.setAccessibleDescription(
-            self.tr("One row per partner. Type to edit a cell; F2 edits it too.")
-        )
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(PartnerDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(True)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.clearRequested.connect(self.clear_selected_cells)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-
+        self.table = PartnersTable(self.model, self)
         self.message = MessageBar(self)
-        self._make_actions()
+        self._make_row_actions()
+        self._make_clipboard_actions()
+        self.toolbar = self._build_toolbar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        self._connect()
+        self._restore_percent()
+        self.table.fit_columns()
+        self._follow_selected_partner(document.selected_partner)
+        self._update_actions()
+
+    def _build_toolbar(self) -> QToolBar:
         self._percent_box = QCheckBox(self.tr("Scores as percentages"), self)
         self._percent_box.setObjectName("scoresAsPercentages")
         self._percent_box.setToolTip(
@@ -496,47 +235,41 @@ class PartnersView(QWidget):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         bar.addWidget(self._percent_box)
-        self.toolbar = bar
+        return bar
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(bar)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
-
+    def _connect(self) -> None:
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.clearRequested.connect(self.clear_selected_cells)
         self.model.editRefused.connect(self._on_refused)
-        self.model.rowsInserted.connect(self._update_actions)
-        self.model.rowsRemoved.connect(self._update_actions)
-        self.model.rowsMoved.connect(self._update_actions)
-        self.model.modelReset.connect(self._update_actions)
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.rowsMoved,
+            self.model.modelReset,
+        ):
+            signal.connect(self._update_actions)
         selection = self.table.selectionModel()
         selection.selectionChanged.connect(self._update_actions)
         selection.currentRowChanged.connect(self._on_current_row)
         selection.currentChanged.connect(self._update_actions)
-        if hasattr(document, "selectedPartnerChanged"):
-            document.selectedPartnerChanged.connect(self._follow_selected_partner)
-        self._restore_percent()
-        self._fit_columns()
-        self._follow_selected_partner(getattr(document, "selected_partner", -1))
-        self._update_actions()
+        self.document.selectedPartnerChanged.connect(self._follow_selected_partner)
 
     # -- actions -----------------------------------------------------------------------
     def _action(
         self,
         text: str,
         tip: str,
-        slot: Callable[[], Any],
-        shortcuts: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
-        icon: QIcon | None = None,
+        slot: Callable[[], object],
+        shortcuts: Sequence[Shortcut] = (),
+        icon_name: str = "",
         name: str = "",
     ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        if icon is not None:
-            action.setIcon(icon)
+        if icon_name:
+            action.setIcon(icon(icon_name))
         keys = [QKeySequence(k) for k in shortcuts]
         if keys:
             action.setShortcuts(keys)
@@ -546,13 +279,14 @@ class PartnersView(QWidget):
         self.addAction(action)
         return action
 
-    def _make_actions(self) -> None:
+    def _make_row_actions(self) -> None:
+        """Add, remove, duplicate, move and assess: what acts on whole partners."""
         self.add_action = self._action(
             self.tr("Add partner"),
             self.tr("Add a partner after the selected one"),
             self.add_partner,
             ["Ctrl+Return", "Ctrl+Enter"],
-            _icon("add-partner", "list-add", "SP_FileDialogNewFolder"),
+            "add-partner",
             "addPartnerAction",
         )
         self.remove_action = self._action(
@@ -560,7 +294,7 @@ class PartnersView(QWidget):
             self.tr("Remove the selected partners (undo brings them back)"),
             self.remove_partners,
             [QKeySequence.StandardKey.Delete],
-            _icon("remove-partner", "list-remove", "SP_TrashIcon"),
+            "remove-partner",
             "removePartnerAction",
         )
         self.duplicate_action = self._action(
@@ -568,7 +302,7 @@ class PartnersView(QWidget):
             self.tr("Add a copy of each selected partner after it"),
             self.duplicate_partners,
             ["Ctrl+D"],
-            _icon("duplicate", "edit-copy", "SP_FileDialogDetailedView"),
+            "duplicate",
             "duplicatePartnerAction",
         )
         self.move_up_action = self._action(
@@ -576,7 +310,7 @@ class PartnersView(QWidget):
             self.tr("Move the selected partners up"),
             lambda: self.move_partners(-1),
             ["Ctrl+Shift+Up"],
-            _icon("move-up", "go-up", "SP_ArrowUp"),
+            "move-up",
             "movePartnerUpAction",
         )
         self.move_down_action = self._action(
@@ -584,15 +318,26 @@ class PartnersView(QWidget):
             self.tr("Move the selected partners down"),
             lambda: self.move_partners(1),
             ["Ctrl+Shift+Down"],
-            _icon("move-down", "go-down", "SP_ArrowDown"),
+            "move-down",
             "movePartnerDownAction",
         )
+        self.assess_action = self._action(
+            self.tr("Assess needs…"),
+            self.tr("Answer the needs questions with the selected partner"),
+            self._assess,
+            [],
+            "needs",
+            "assessNeedsAction",
+        )
+
+    def _make_clipboard_actions(self) -> None:
+        """Copy, copy with headers, paste, and how scores are shown (and so copied)."""
         self.copy_action = self._action(
             self.tr("Copy"),
             self.tr("Copy the selected cells as a block a spreadsheet can paste"),
             self.copy,
             [QKeySequence.StandardKey.Copy],
-            _icon("copy", "edit-copy", None),
+            "copy",
             "copyPartnersAction",
         )
         self.copy_headers_action = self._action(
@@ -600,7 +345,7 @@ class PartnersView(QWidget):
             self.tr("Copy the selected cells with the column headers above them"),
             lambda: self.copy(with_headers=True),
             ["Ctrl+Shift+C"],
-            None,
+            "",
             "copyPartnersWithHeadersAction",
         )
         self.paste_action = self._action(
@@ -611,16 +356,8 @@ class PartnersView(QWidget):
             ),
             self.paste,
             [QKeySequence.StandardKey.Paste],
-            _icon("paste", "edit-paste", None),
+            "paste",
             "pastePartnersAction",
-        )
-        self.assess_action = self._action(
-            self.tr("Assess needs…"),
-            self.tr("Answer the needs questions with the selected partner"),
-            self._assess,
-            [],
-            _icon("needs", "document-properties", "SP_FileDialogInfoView"),
-            "assessNeedsAction",
         )
         self.percent_action = QAction(self.tr("Scores as percentages"), self)
         self.percent_action.setObjectName("scoresAsPercentagesAction")
@@ -628,7 +365,7 @@ class PartnersView(QWidget):
         self.percent_action.toggled.connect(self._set_percent)
         self.addAction(self.percent_action)
 
-    def _update_actions(self, *args: Any) -> None:
+    def _update_actions(self, *_: object) -> None:
         rows = self.selected_rows()
         count = self.model.rowCount()
         has = bool(rows)
@@ -653,6 +390,12 @@ class PartnersView(QWidget):
             rows = [selection.currentIndex().row()]
         return rows
 
+    def selected_cells(self) -> list[tuple[int, int]]:
+        """The selected cells as (row, column), in order."""
+        return sorted(
+            {(i.row(), i.column()) for i in self.table.selectionModel().selectedIndexes()}
+        )
+
     def current_row(self) -> int:
         index = self.table.currentIndex()
         if index.isValid():
@@ -662,21 +405,22 @@ class PartnersView(QWidget):
 
     def select_rows(self, first: int, last: int, column: int = 0) -> None:
         """Select whole rows and make the first one current."""
-        model = self.model
-        if model.rowCount() == 0:
+        if self.model.rowCount() == 0:
             return
-        last = min(last, model.rowCount() - 1)
+        last = min(last, self.model.rowCount() - 1)
         first = max(0, min(first, last))
-        selection = QItemSelection(
-            model.index(first, 0), model.index(last, model.columnCount() - 1)
-        )
+        self._select(first, last, 0, self.model.columnCount() - 1, column, rows=True)
+
+    def _select(
+        self, first: int, last: int, left: int, right: int, column: int, rows: bool = False
+    ) -> None:
+        model = self.model
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if rows:
+            flags |= QItemSelectionModel.SelectionFlag.Rows
         sm = self.table.selectionModel()
         sm.setCurrentIndex(model.index(first, column), QItemSelectionModel.SelectionFlag.NoUpdate)
-        sm.select(
-            selection,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        sm.select(QItemSelection(model.index(first, left), model.index(last, right)), flags)
         self.table.scrollTo(model.index(first, column))
 
     def select_path(self, path: str) -> bool:
@@ -690,7 +434,7 @@ class PartnersView(QWidget):
         return True
 
     def _on_current_row(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid() and hasattr(self.document, "set_selected_partner"):
+        if current.isValid():
             self.document.set_selected_partner(current.row())
 
     def _follow_selected_partner(self, index: int) -> None:
@@ -725,14 +469,16 @@ class PartnersView(QWidget):
             self.table.scrollTo(index)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _rows_text(self, one: str, many: str, rows: Sequence[int]) -> str:
+        """An undo step's words: ``one`` with the partner's name, or ``many``."""
+        return one.format(name=self.model.partner(rows[0]).name) if len(rows) == 1 else many
+
     def remove_partners(self) -> None:
         rows = self.selected_rows()
         if not rows:
             return
-        text = (
-            self.tr("Remove {name}").format(name=self.model.partner(rows[0]).name)
-            if len(rows) == 1
-            else self.tr("Remove %n partners", "", len(rows))
+        text = self._rows_text(
+            self.tr("Remove {name}"), self.tr("Remove %n partners", "", len(rows)), rows
         )
         refusal = self.document.edit_with(lambda p: edits.remove_partners(p, rows), text)
         if refusal:
@@ -747,15 +493,13 @@ class PartnersView(QWidget):
         if not rows:
             return
 
-        def run(project: Any) -> Any:
+        def run(project: Project) -> Project:
             for row in reversed(rows):
                 project = edits.duplicate_partner(project, row)
             return project
 
-        text = (
-            self.tr("Duplicate {name}").format(name=self.model.partner(rows[0]).name)
-            if len(rows) == 1
-            else self.tr("Duplicate %n partners", "", len(rows))
+        text = self._rows_text(
+            self.tr("Duplicate {name}"), self.tr("Duplicate %n partners", "", len(rows)), rows
         )
         refusal = self.document.edit_with(run, text)
         if refusal:
@@ -772,7 +516,7 @@ class PartnersView(QWidget):
             return
         column = max(0, self.table.currentIndex().column())
 
-        def run(project: Any) -> Any:
+        def run(project: Project) -> Project:
             order = rows if step < 0 else list(reversed(rows))
             for row in order:
                 project = edits.move_partner(project, row, row + step)
@@ -789,44 +533,33 @@ class PartnersView(QWidget):
 
     def clear_selected_cells(self) -> None:
         """Delete on cells: blank them, as a spreadsheet does (one undo step)."""
-        indexes = self.table.selectionModel().selectedIndexes()
-        cells = sorted({(i.row(), i.column()) for i in indexes})
+        cells = self.selected_cells()
         if not cells:
             return
-        outcome = clear_cells(self.document.project, cells, self.model.columns)
+        outcome = clipboard.clear_cells(self.document.project, cells, self.model.columns)
         self.document.edit(
             outcome.project,
             self.tr("Clear a cell")
             if len(cells) == 1
             else self.tr("Clear %n cells", "", len(cells)),
         )
-        self._report(outcome, self.tr("cleared"))
+        self._report(outcome, "cleared")
 
     # -- copy and paste ----------------------------------------------------------------
     def copy_text(self, with_headers: bool = False) -> str:
         """The selected cells as tab-separated lines: numbers plain, so Excel reads them."""
-        indexes = self.table.selectionModel().selectedIndexes()
-        if not indexes:
-            current = self.table.currentIndex()
-            indexes = [current] if current.isValid() else []
-        if not indexes:
-            return ""
-        rows = sorted({i.row() for i in indexes})
-        cols = sorted({i.column() for i in indexes})
-        chosen = {(i.row(), i.column()) for i in indexes}
-        percent = self.model.scores_as_percentages
-        out: list[list[str]] = []
-        if with_headers:
-            out.append([text_cell(self.model.spec(c).label) for c in cols])
-        for r in rows:
-            partner = self.model.partner(r)
-            line = []
-            for c in cols:
-                spec = self.model.spec(c)
-                value = getattr(partner, spec.key, None) if (r, c) in chosen else None
-                line.append(clipboard_cell(spec, value, percent))
-            out.append(line)
-        return block_text(out)
+        cells = self.selected_cells()
+        current = self.table.currentIndex()
+        if not cells and current.isValid():
+            cells = [(current.row(), current.column())]
+        rows = clipboard.partner_rows(
+            self.document.project,
+            cells,
+            self.model.columns,
+            percent=self.model.scores_as_percentages,
+            headers=with_headers,
+        )
+        return clipboard.tsv(rows)
 
     def copy(self, with_headers: bool = False) -> None:
         text = self.copy_text(with_headers)
@@ -838,33 +571,23 @@ class PartnersView(QWidget):
 
     def paste_text(self, text: str) -> PasteOutcome | None:
         """Paste a tab-separated block at the current cell as one undo step."""
-        block = parse_block(text)
+        block = clipboard.parse_block(text)
         if not block:
             return None
         current = self.table.currentIndex()
         row = current.row() if current.isValid() else self.model.rowCount()
         column = current.column() if current.isValid() else 0
-        selected = sorted(
-            {(i.row(), i.column()) for i in self.table.selectionModel().selectedIndexes()}
-        )
+        selected = self.selected_cells()
         targets = selected if len(selected) > 1 else None
-        outcome = paste_block(
+        outcome = clipboard.paste_block(
             self.document.project, block, row, column, self.model.columns, targets
         )
         if outcome.cells or outcome.added:
             self.document.edit(outcome.project, self._paste_words(outcome))
-        self._report(outcome, self.tr("pasted"))
+        self._report(outcome, "pasted")
         if outcome.rows[0] >= 0:
-            first_row, last_row = outcome.rows
-            first_col, last_col = outcome.columns
-            selection = QItemSelection(
-                self.model.index(first_row, first_col), self.model.index(last_row, last_col)
-            )
-            sm = self.table.selectionModel()
-            sm.setCurrentIndex(
-                self.model.index(first_row, first_col), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-            sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            (first_row, last_row), (first_col, last_col) = outcome.rows, outcome.columns
+            self._select(first_row, last_row, first_col, last_col, first_col)
         return outcome
 
     def _paste_words(self, outcome: PasteOutcome) -> str:
@@ -878,50 +601,9 @@ class PartnersView(QWidget):
 
     def _report(self, outcome: PasteOutcome, done: str) -> None:
         """Say what was not used, by row and column in words; hide the bar when all was."""
-        lines: list[str] = []
-        refused = outcome.refused
-        if refused:
-            lines.append(
-                self.tr("1 cell could not be used and was left as it was:")
-                if len(refused) == 1
-                else self.tr(
-                    "%n cells could not be used and were left as they were:", "", len(refused)
-                )
-            )
-            for r in refused[:MAX_LISTED]:
-                if r.column:
-                    lines.append(
-                        self.tr("• Row {row} ({partner}), {column}: {why}").format(
-                            row=r.row, partner=r.partner, column=r.column, why=r.message
-                        )
-                    )
-                else:
-                    lines.append(self.tr("• Row {row}: {why}").format(row=r.row, why=r.message))
-            if len(refused) > MAX_LISTED:
-                lines.append(self.tr("… and %n more.", "", len(refused) - MAX_LISTED))
-        if outcome.unknown_headers:
-            lines.append(
-                self.tr("Columns not recognised, left out: {names}.").format(
-                    names=", ".join(f"“{h}”" for h in outcome.unknown_headers)
-                )
-            )
-        if outcome.beyond:
-            lines.append(
-                self.tr("1 cell beyond the last column was left out.")
-                if outcome.beyond == 1
-                else self.tr("%n cells beyond the last column were left out.", "", outcome.beyond)
-            )
-        if lines:
-            if outcome.cells:
-                lines.insert(
-                    0,
-                    (
-                        self.tr("1 cell {done}.")
-                        if outcome.cells == 1
-                        else self.tr("%n cells {done}.", "", outcome.cells)
-                    ).format(done=done),
-                )
-            self.show_message("\n".join(lines))
+        text = outcome.report(done)
+        if text:
+            self.show_message(text)
         else:
             self.message.hide()
 
@@ -946,18 +628,10 @@ class PartnersView(QWidget):
 
     def _set_percent(self, on: bool) -> None:
         self.model.set_scores_as_percentages(on)
-        key = _settings_key("SCORES_AS_PERCENTAGES")
-        if key is not None:
-            from ui.state import settings
-
-            settings.set(key, bool(on))
+        settings.set(settings.SCORES_AS_PERCENTAGES, bool(on))
 
     def _restore_percent(self) -> None:
-        key = _settings_key("SCORES_AS_PERCENTAGES")
-        if key is not None:
-            from ui.state import settings
-
-            self.percent_action.setChecked(bool(settings.get(key)))
+        self.percent_action.setChecked(bool(settings.get(settings.SCORES_AS_PERCENTAGES)))
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = self.context_menu()
@@ -982,29 +656,8 @@ class PartnersView(QWidget):
         menu.addAction(self.percent_action)
         return menu
 
-    def _fit_columns(self) -> None:
-        """Widths that show the sample's figures whole; the notes take the rest."""
-        metrics = self.table.fontMetrics()
-        header = self.table.horizontalHeader()
-        for c, spec in enumerate(self.model.columns):
-            if spec.key == "name":
-                width = metrics.horizontalAdvance("Clearwater Advocacy Service") + 16
-            elif spec.kind == "bool":
-                width = metrics.horizontalAdvance(spec.label) + 16
-            elif spec.kind == "money":
-                # room for the warning mark beside a figure that has a problem
-                width = metrics.horizontalAdvance("£0,000,000") + 12 + 8
-            elif spec.kind in ("score", "count"):
-                width = metrics.horizontalAdvance("00,000") + 28
-            else:
-                width = metrics.horizontalAdvance("M" * 14)
-            label = two_line_width(header.fontMetrics(), spec.label) + 14
-            header.resizeSection(c, max(width, label))
-        # room for two lines of header text: the labels are the fields' own words
-        header.setMinimumHeight(metrics.height() * 2 + 8)
 
-
-def two_line_width(metrics: Any, text: str) -> int:
+def two_line_width(metrics: QFontMetrics, text: str) -> int:
     """The narrowest width that shows ``text`` on at most two lines, broken between words.
 
     A unit in brackets goes on the second line whole: "Capacity" over "(per year)".
@@ -1019,11 +672,3 @@ def two_line_width(metrics: Any, text: str) -> int:
         second = metrics.horizontalAdvance(" ".join(words[cut:]))
         best = min(best, max(first, second))
     return best
-
-
-def _settings_key(name: str) -> Any:
-    try:
-        from ui.state import settings
-    except ImportError:
-        return None
-    return getattr(settings, name, None)

@@ -11,13 +11,13 @@ blocked, so showing a value never writes it back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPointF,
     QSignalBlocker,
@@ -56,8 +56,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from allocator.domain import fields
+from allocator.domain import edits, fields
 from allocator.domain.fields import FieldSpec
+from allocator.domain.model import Project
+from allocator.domain.paths import FieldPath
+from ui.state.document import Document
 
 #: The settings that get a slider beside their spin box: the main equity knobs.
 SLIDER_KEYS = (
@@ -145,7 +148,7 @@ class ScenarioListModel(QAbstractListModel):
 
     renameRefused = Signal(str)
 
-    def __init__(self, document: Any, parent: Any = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._names: list[str] = []
@@ -166,7 +169,7 @@ class ScenarioListModel(QAbstractListModel):
         self._read()
         self.endResetModel()
 
-    def _on_project_changed(self, old: Any, new: Any) -> None:
+    def _on_project_changed(self, old: Project, new: Project) -> None:
         names = [s.name for s in new.scenarios]
         chosen = new.chosen_scenario
         chosen_name = chosen.name if chosen is not None else None
@@ -198,7 +201,7 @@ class ScenarioListModel(QAbstractListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._names):
             return None
         name = self._names[index.row()]
@@ -224,7 +227,7 @@ class ScenarioListModel(QAbstractListModel):
         return None
 
     def setData(
-        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 0
+        self, index: QModelIndex | QPersistentModelIndex, value: object, role: int = 0
     ) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
@@ -232,8 +235,6 @@ class ScenarioListModel(QAbstractListModel):
         row = index.row()
         if name == self._names[row]:
             return False
-        from allocator.domain import edits
-
         refused = self.document.edit_with(
             lambda p: edits.rename_scenario(p, row, name),
             _tr("Rename scenario to '{name}'").format(name=name),
@@ -326,7 +327,7 @@ class _NumberEditor(QWidget):
         out.append(self.spin)
         return out
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: float | None) -> None:
         """Show a stored value without writing it back."""
         blockers = [QSignalBlocker(w) for w in self.focus_widgets()]
         is_none = value is None
@@ -386,7 +387,7 @@ class _ChoiceEditor(QComboBox):
     def focus_widgets(self) -> list[QWidget]:
         return [self]
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: str | None) -> None:
         with QSignalBlocker(self):
             self.setCurrentIndex(max(0, self.findData(value)))
 
@@ -437,7 +438,7 @@ class _PartnersLeftOut(QListWidget):
             row_height = self.fontMetrics().height() + 4
         self.setFixedHeight(row_height * rows + 2 * self.frameWidth() + 4)
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: Sequence[str] | None) -> None:
         if tuple(value or ()) == self._shown and self._shown == self.checked_ids():
             return  # nothing to redraw (a slider drag refreshes on every move)
         self._shown = tuple(value or ())
@@ -480,15 +481,19 @@ class _TextEditor(QLineEdit):
     def focus_widgets(self) -> list[QWidget]:
         return [self]
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: object) -> None:
         with QSignalBlocker(self):
             self.setText(fields.format_value(self.spec, value))
+
+
+#: An editor of one scenario setting: each shows a value and emits ``edited`` with a new one.
+SettingEditor = _NumberEditor | _ChoiceEditor | _PartnersLeftOut | _TextEditor
 
 
 class ScenarioPanel(QWidget):
     """The scenario list with its actions, and the settings of the scenario picked."""
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scenarioPanel")
         self.document = document
@@ -496,60 +501,10 @@ class ScenarioPanel(QWidget):
 
         self.model = ScenarioListModel(document, self)
         self.model.renameRefused.connect(self._show_message)
-        self.scenarioList = QListView(self)
-        self.scenarioList.setObjectName("scenarioList")
-        self.scenarioList.setAccessibleName(self.tr("Scenarios"))
-        self.scenarioList.setToolTip(
-            self.tr("The scenario picked here is the one the results show.")
-        )
-        self.scenarioList.setModel(self.model)
-        self.scenarioList.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.scenarioList.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.scenarioList.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.scenarioList.setWordWrap(True)
-        self.scenarioList.setResizeMode(QListView.ResizeMode.Adjust)
-        self.scenarioList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scenarioList.setIconSize(QSize(16, 16))
-        self.scenarioList.setSpacing(1)
-        self.scenarioList.selectionModel().currentChanged.connect(self._on_current_row)
-        self.scenarioList.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-
+        self.scenarioList = self._build_list()
         self._make_actions()
-        self.scenarioList.addActions(
-            [
-                self.addScenarioAction,
-                self.duplicateScenarioAction,
-                self.renameScenarioAction,
-                self.removeScenarioAction,
-                self.chooseScenarioAction,
-            ]
-        )
-
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        self._buttons: list[QToolButton] = []
-        for action in (
-            self.addScenarioAction,
-            self.duplicateScenarioAction,
-            self.renameScenarioAction,
-            self.removeScenarioAction,
-        ):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAccessibleName(action.text().replace("&", "").rstrip("."))
-            buttons.addWidget(button)
-            self._buttons.append(button)
-        buttons.addStretch(1)
-        choose = QToolButton(self)
-        choose.setDefaultAction(self.chooseScenarioAction)
-        choose.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        choose.setAccessibleName(self.tr("Use for the bid"))
-        buttons.addWidget(choose)
-        self._buttons.append(choose)
+        self.scenarioList.addActions(self.actions_for_menu())
+        buttons = self._build_buttons()
 
         self.settingsTitle = QLabel(self)
         self.settingsTitle.setObjectName("scenarioSettingsTitle")
@@ -558,32 +513,8 @@ class ScenarioPanel(QWidget):
         self.settingsTitle.setFont(title_font)
         self.settingsTitle.setWordWrap(True)
 
-        self.editors: dict[str, Any] = {}
-        form_host = QWidget(self)
-        self.form = QFormLayout(form_host)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        for spec in fields.SCENARIO_FIELDS:
-            editor = self._make_editor(spec, form_host)
-            suffix = scenario_suffix(spec)
-            self.editors[suffix] = editor
-            editor.edited.connect(lambda value, s=suffix: self._write(s, value))
-            label = QLabel(field_text(spec.label), form_host)
-            label.setToolTip(tooltip_for(spec))
-            label.setWordWrap(True)
-            label.setBuddy(editor.focus_widgets()[-1])
-            if spec.kind == "ids":
-                self.form.addRow(label)
-                self.form.addRow(editor)
-            else:
-                self.form.addRow(label, editor)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(form_host)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.editors: dict[str, SettingEditor] = {}
+        scroll = self._build_form()
 
         self.message = QLabel(self)
         self.message.setObjectName("scenarioMessage")
@@ -603,13 +534,7 @@ class ScenarioPanel(QWidget):
         layout.addSpacing(6)
         layout.addWidget(self.settingsTitle)
         layout.addWidget(scroll, 3)
-
-        chain: list[QWidget] = [self.scenarioList, *self._buttons]
-        for spec in fields.SCENARIO_FIELDS:
-            chain.extend(self.editors[scenario_suffix(spec)].focus_widgets())
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
-        self._tab_chain = chain
+        self._set_tab_order()
 
         document.projectChanged.connect(lambda _old, _new: self.refresh())
         document.projectReset.connect(self.refresh)
@@ -617,8 +542,82 @@ class ScenarioPanel(QWidget):
         self.refresh()
 
     # -- building ----------------------------------------------------------------------
+    def _build_list(self) -> QListView:
+        view = QListView(self)
+        view.setObjectName("scenarioList")
+        view.setAccessibleName(self.tr("Scenarios"))
+        view.setToolTip(self.tr("The scenario picked here is the one the results show."))
+        view.setModel(self.model)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        view.setWordWrap(True)
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setIconSize(QSize(16, 16))
+        view.setSpacing(1)
+        view.selectionModel().currentChanged.connect(self._on_current_row)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        return view
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """A text button per scenario action; "Use for the bid" at the far end."""
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        self._buttons: list[QToolButton] = []
+        for action in self.actions_for_menu():
+            if action is self.chooseScenarioAction:
+                buttons.addStretch(1)
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setAccessibleName(action.text().replace("&", "").rstrip("."))
+            buttons.addWidget(button)
+            self._buttons.append(button)
+        return buttons
+
+    def _build_form(self) -> QScrollArea:
+        """An editor per scenario setting, built from the core's field descriptions."""
+        form_host = QWidget(self)
+        self.form = QFormLayout(form_host)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        for spec in fields.SCENARIO_FIELDS:
+            editor = self._make_editor(spec, form_host)
+            suffix = scenario_suffix(spec)
+            self.editors[suffix] = editor
+            editor.edited.connect(lambda value, s=suffix: self._write(s, value))
+            label = QLabel(field_text(spec.label), form_host)
+            label.setToolTip(tooltip_for(spec))
+            label.setWordWrap(True)
+            label.setBuddy(editor.focus_widgets()[-1])
+            if spec.kind == "ids":
+                self.form.addRow(label)
+                self.form.addRow(editor)
+            else:
+                self.form.addRow(label, editor)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_host)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [self.scenarioList, *self._buttons]
+        for spec in fields.SCENARIO_FIELDS:
+            chain.extend(self.editors[scenario_suffix(spec)].focus_widgets())
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._tab_chain = chain
+
+    # -- building ----------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def action(text: str, name: str, tip: str, slot: Callable[[], Any]) -> QAction:
+        def action(text: str, name: str, tip: str, slot: Callable[[], object]) -> QAction:
             a = QAction(text, self)
             a.setObjectName(name)
             a.setToolTip(tip)
@@ -661,7 +660,7 @@ class ScenarioPanel(QWidget):
             self.choose_scenario,
         )
 
-    def _make_editor(self, spec: FieldSpec, parent: QWidget) -> Any:
+    def _make_editor(self, spec: FieldSpec, parent: QWidget) -> SettingEditor:
         suffix = scenario_suffix(spec)
         if spec.kind == "choice":
             return _ChoiceEditor(spec, parent)
@@ -710,9 +709,9 @@ class ScenarioPanel(QWidget):
             self.scenarioList.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         # the number box where the editor has one (a ticked "No limit" disables it)
-        spin = getattr(editor, "spin", None)
-        if spin is not None and spin.isEnabled():
-            target = spin
+        target: QWidget
+        if isinstance(editor, _NumberEditor) and editor.spin.isEnabled():
+            target = editor.spin
         else:
             enabled = [w for w in editor.focus_widgets() if w.isEnabled()]
             target = enabled[0] if enabled else editor
@@ -753,10 +752,8 @@ class ScenarioPanel(QWidget):
         self.settingsTitle.setText(title)
 
         left_out = self.editors.get("excluded")
-        if left_out is not None:
+        if isinstance(left_out, _PartnersLeftOut):
             left_out.set_partners([(p.id, p.name) for p in project.partners])
-        from allocator.domain.paths import FieldPath
-
         for suffix, editor in self.editors.items():
             editor.setEnabled(has)
             if not has:
@@ -775,7 +772,7 @@ class ScenarioPanel(QWidget):
             self.document.set_current_scenario(name)
 
     # -- edits -------------------------------------------------------------------------
-    def _write(self, suffix: str, value: Any) -> None:
+    def _write(self, suffix: str, value: object) -> None:
         if self.scenario_index() < 0:
             return
         refused = self.document.set_field(self.field_path(suffix), value)
@@ -789,7 +786,7 @@ class ScenarioPanel(QWidget):
         self.message.setText(self.tr("Not changed: {why}").format(why=text))
         self.message.show()
 
-    def _edit(self, fn: Callable[[Any], Any], text: str, then: str | None = None) -> bool:
+    def _edit(self, fn: Callable[[Project], Project], text: str, then: str | None = None) -> bool:
         refused = self.document.edit_with(fn, text)
         if refused:
             self._show_message(refused)
@@ -800,15 +797,11 @@ class ScenarioPanel(QWidget):
         return True
 
     def add_scenario(self) -> None:
-        from allocator.domain import edits
-
         before = {s.name for s in self.document.project.scenarios}
         if self._edit(lambda p: edits.add_scenario(p), self.tr("Add scenario")):
             self._show_new(before)
 
     def duplicate_scenario(self) -> None:
-        from allocator.domain import edits
-
         j = self.scenario_index()
         if j < 0:
             return
@@ -838,8 +831,6 @@ class ScenarioPanel(QWidget):
         self.scenarioList.edit(index)
 
     def remove_scenario(self) -> None:
-        from allocator.domain import edits
-
         j = self.scenario_index()
         if j < 0 or len(self.document.project.scenarios) < 2:
             return
@@ -850,8 +841,6 @@ class ScenarioPanel(QWidget):
         )
 
     def choose_scenario(self) -> None:
-        from allocator.domain import edits
-
         j = self.scenario_index()
         if j < 0:
             return

@@ -9,9 +9,9 @@ into a number nobody entered.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from allocator.domain import fields
 from allocator.errors import ValidationError
 from ui.models.common import warning_icon
+from ui.models.partners import PartnersModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -42,7 +43,7 @@ def problem_with(spec: fields.FieldSpec, text: str) -> str | None:
 class FieldValidator(QValidator):
     """Accepts what the core accepts; anything else is "not yet" so typing is never blocked."""
 
-    def __init__(self, spec: fields.FieldSpec, parent: Any = None) -> None:
+    def __init__(self, spec: fields.FieldSpec, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
 
@@ -59,7 +60,7 @@ class _Warns:
     may be handed out under a new Python wrapper, and an old one must not be kept.
     """
 
-    def __init__(self, get_edit: Any, spec: fields.FieldSpec) -> None:
+    def __init__(self, get_edit: Callable[[], QLineEdit], spec: fields.FieldSpec) -> None:
         self.get_edit = get_edit
         self.spec = spec
         edit = get_edit()
@@ -172,28 +173,27 @@ class ScoreSpinBox(QAbstractSpinBox):
 class PartnerDelegate(QStyledItemDelegate):
     """Chooses the editor from the column's field description; check boxes need none."""
 
-    def _spec(self, index: Index) -> fields.FieldSpec | None:
+    @staticmethod
+    def _model(index: Index) -> PartnersModel | None:
         model = index.model()
-        spec_of = getattr(model, "spec", None)
-        if spec_of is None:
-            return None
-        return spec_of(index.column())
+        return model if isinstance(model, PartnersModel) else None
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> Any:
-        spec = self._spec(index)
-        if spec is None or spec.kind == "bool":
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        model = self._model(index)
+        if model is None or model.spec(index.column()).kind == "bool":
             return super().createEditor(parent, option, index)
+        spec = model.spec(index.column())
+        editor: QWidget
         if spec.kind == "score":
-            percent = bool(getattr(index.model(), "scores_as_percentages", False))
-            editor: QWidget = ScoreSpinBox(spec, percent, parent)
+            editor = ScoreSpinBox(spec, model.scores_as_percentages, parent)
         else:
             editor = FieldLineEdit(spec, parent)
         editor.setObjectName(f"{spec.key}Editor")
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        spec = self._spec(index)
-        if spec is None:
+        model = self._model(index)
+        if model is None or not isinstance(editor, ScoreSpinBox | FieldLineEdit):
             super().setEditorData(editor, index)
             return
         value = index.data(Qt.ItemDataRole.EditRole)
@@ -201,17 +201,15 @@ class PartnerDelegate(QStyledItemDelegate):
             editor.set_value(value)
             editor.warns.check(editor.text())
             editor.lineEdit().selectAll()
-        elif isinstance(editor, FieldLineEdit):
-            currency = getattr(index.model(), "currency", "GBP")
-            editor.setText(fields.format_value(spec, value, currency))
+        else:
+            spec = model.spec(index.column())
+            editor.setText(fields.format_value(spec, value, model.currency))
             editor.warns.check(editor.text())
             editor.selectAll()
-        else:
-            super().setEditorData(editor, index)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        spec = self._spec(index)
-        if spec is None or not isinstance(editor, (ScoreSpinBox, FieldLineEdit)):
+        partners = self._model(index)
+        if partners is None or not isinstance(editor, ScoreSpinBox | FieldLineEdit):
             super().setModelData(editor, model, index)
             return
         text = editor.text()
@@ -219,7 +217,8 @@ class PartnerDelegate(QStyledItemDelegate):
         if isinstance(editor, ScoreSpinBox):
             shown = editor.format(current)
         else:
-            shown = fields.format_value(spec, current, getattr(model, "currency", "GBP"))
+            spec = partners.spec(index.column())
+            shown = fields.format_value(spec, current, partners.currency)
         if text == shown:
             return  # opened and closed without a change: no undo step
         model.setData(index, text, Qt.ItemDataRole.EditRole)
