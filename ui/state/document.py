@@ -32,7 +32,7 @@ from allocator.domain.model import Project
 from allocator.domain.paths import describe_path
 from allocator.errors import Problem, ValidationError
 from ui.state.commands import FieldEditCommand, ProjectEditCommand
-from ui.state.workers import SolveWorker, Solver, fingerprint
+from ui.state.workers import Solver, SolveWorker, fingerprint
 
 if TYPE_CHECKING:  # the results code loads with the engine, after the first frame
     from allocator.engine.result import Relaxation, ScenarioResult

@@ -140,4 +140,3 @@ def _remove_quietly(path: Path) -> None:
         path.unlink()
     except OSError:
         pass  # gone already, or not ours to remove: nothing to recover from it either
-

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from ui.widgets.icons import icon
 
@@ -53,3 +53,26 @@ def make_action(
         action.triggered.connect(discarding(slot))
     owner.addAction(action)
     return action
+
+
+def add_menu(bar: QMenuBar, title: str, name: str, *groups: Sequence[QAction | QMenu]) -> QMenu:
+    """A named menu on ``bar`` holding ``groups`` of actions (and submenus), a
+    separator between one group and the next."""
+    menu = bar.addMenu(title)
+    menu.setObjectName(name)
+    for n, group in enumerate(groups):
+        if n and group:
+            menu.addSeparator()
+        for item in group:
+            if isinstance(item, QMenu):
+                menu.addMenu(item)
+            else:
+                menu.addAction(item)
+    return menu
+
+
+def add_shortcuts(action: QAction, *keys: str) -> None:
+    """More shortcuts for ``action``, after those it has."""
+    have = list(action.shortcuts())
+    have += [QKeySequence(k) for k in keys if QKeySequence(k) not in have]
+    action.setShortcuts(have)
