@@ -235,6 +235,7 @@ def test_current_scenario_follows_a_rename(document, wait_solved):
     assert document.current_scenario == "Renamed for the board"
     assert seen == ["Renamed for the board"]
     assert document.result() is not None  # the old figures stay on show, marked stale
+    assert document.result(names[1]) is None  # moved, with all it knew, to the new name
     wait_solved(document)
     assert document.result_is_current()
 

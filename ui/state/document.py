@@ -126,7 +126,7 @@ class Document(QObject):
         self._pending_fp: str | None = None
         self._figures_fp: str | None = None  # the version whose figures are shown
         self._busy = False
-        self._current = self._default_scenario(project)
+        self._current = _default_scenario(project)
         self._selected = 0 if project.partners else -1
         self._closed = False
         self._held = False
@@ -215,7 +215,7 @@ class Document(QObject):
     # -- results -----------------------------------------------------------------------
     def _state(self, name: str | None) -> ScenarioState:
         """The scenario's record (a blank one, not kept, for a scenario not seen yet)."""
-        return self._scenarios.get(name or self._current) or ScenarioState()
+        return self._scenarios.get(name or self._current, ScenarioState())
 
     def result(self, name: str | None = None) -> ScenarioResult | None:
         """The latest usable result for the scenario (current if None); may be stale."""
@@ -364,7 +364,7 @@ class Document(QObject):
             if self._current in self._scenarios:
                 self._scenarios[target] = self._scenarios.pop(self._current)
         if target is None:
-            target = self._default_scenario(new)
+            target = _default_scenario(new)
         self._current = target
         self.currentScenarioChanged.emit(target)
 
@@ -379,7 +379,7 @@ class Document(QObject):
         self.solve_error = None
         self.last_solve_ms = None
         self.last_explain_ms = None
-        self._current = self._default_scenario(project)
+        self._current = _default_scenario(project)
         self._selected = 0 if project.partners else -1
         self.path = str(path) if path else None
         self.undo_stack.setClean()
@@ -494,12 +494,6 @@ class Document(QObject):
         else:
             self.last_solve_ms = ms
 
-    def _record(self, name: str) -> ScenarioState:
-        state = self._scenarios.get(name)
-        if state is None:
-            state = self._scenarios[name] = ScenarioState()
-        return state
-
     def _on_figures(self, fp: str, results: list[ScenarioResult]) -> None:
         """The figures of the scenario on show, before their explanations."""
         if fp != self._fp or self._closed:
@@ -509,7 +503,7 @@ class Document(QObject):
         for r in results:
             if r.status != "optimal":
                 continue  # an unmet or invalid scenario waits for its explanation
-            state = self._record(r.name)
+            state = self._scenarios.setdefault(r.name, ScenarioState())
             state.status_now = "optimal"
             state.result, state.version, state.explained = r, fp, False
             shown = True
@@ -530,7 +524,7 @@ class Document(QObject):
             status = r.status.value
             if status == "cancelled":
                 continue
-            state = self._record(r.name)
+            state = self._scenarios.setdefault(r.name, ScenarioState())
             state.status_now = status
             if status == "invalid":
                 state.problems = tuple(r.problems)
@@ -549,7 +543,7 @@ class Document(QObject):
         if self.problems:
             # refused as it stands (a scenario name, a value): the same as "invalid"
             for s in self._project.scenarios:
-                self._record(s.name).status_now = "invalid"
+                self._scenarios.setdefault(s.name, ScenarioState()).status_now = "invalid"
         else:
             self.solve_error = message
         self._end_busy()
@@ -597,10 +591,10 @@ class Document(QObject):
         """True while the solve worker's thread runs (until :meth:`shutdown`)."""
         return self._worker is not None and self._worker.is_running()
 
-    @staticmethod
-    def _default_scenario(project: Project) -> str:
-        chosen = project.chosen_scenario
-        return chosen.name if chosen is not None else ""
+
+def _default_scenario(project: Project) -> str:
+    chosen = project.chosen_scenario
+    return chosen.name if chosen is not None else ""
 
 
 def _validate(project: Project) -> list[Problem]:
