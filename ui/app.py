@@ -10,39 +10,28 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ui.state import settings
-
-SAMPLE_NAME = "sample.fairshare"
+from allocator.domain.model import Project
+from allocator.errors import ValidationError
+from ui.main_window import MainWindow
+from ui.state import collector, settings
+from ui.state.document import Document
+from ui.window.files import (
+    file_problems_in_words,
+    is_packaged_sample,
+    load_with_notes,
+    problems_as_bullets,
+    sample_project,
+)
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("App", text)
-
-
-def sample_project() -> Any:
-    """The sample partnership shipped with FairShare (read through importlib.resources)."""
-    from allocator.formats.files import loads_project
-
-    data = resources.files("resources").joinpath(SAMPLE_NAME).read_bytes()
-    return loads_project(data)
-
-
-def is_packaged_sample(path: str | os.PathLike[str]) -> bool:
-    """True for the sample file shipped inside FairShare (opened as an untitled copy,
-    so that Save never overwrites it)."""
-    try:
-        sample = resources.files("resources").joinpath(SAMPLE_NAME)
-        return os.path.samefile(os.fspath(path), os.fspath(sample))
-    except (OSError, TypeError, ValueError):
-        return False
 
 
 def _name_application(force: bool = False) -> None:
@@ -64,41 +53,32 @@ def _name_application(force: bool = False) -> None:
     QGuiApplication.setDesktopFileName("fairshare")
 
 
-def _starting_project(path: str | None) -> tuple[Any, str | None, str]:
+def _starting_project(path: str | None) -> tuple[Project, str | None, str]:
     """The project to open, its path (None for the sample) and any problem to show later."""
-    from allocator.errors import ValidationError
-    from ui.main_window import file_problems_in_words, load_with_notes
-
-    problem = ""
-    if path:
-        path = os.path.abspath(os.fspath(path))
-        try:
-            project, _notes = load_with_notes(path)
-            if is_packaged_sample(path):
-                return project, None, ""
-            settings.add_recent_file(path)
-            return project, path, ""
-        except (ValidationError, OSError) as exc:
-            problems = getattr(exc, "problems", None) or [("", str(exc))]
-            from allocator.errors import Problem
-
-            lines = file_problems_in_words(path, [Problem(p, m) for p, m in problems])
-            problem = _tr(
-                "FairShare cannot open “{file}”; the sample project is open instead."
-            ).format(file=Path(path).name)
-            problem += "\n\n" + "\n".join(f"• {line}" for line in lines[:20])
-    else:
+    if not path:
         last = settings.get(settings.LAST_PROJECT)
         if last and os.path.isfile(last):
             try:
-                project, _notes = load_with_notes(last)
-                return project, last, ""
+                return load_with_notes(last)[0], last, ""
             except (ValidationError, OSError):
                 pass  # the last project went bad or away: fall back to the sample quietly
-    return sample_project(), None, problem
+        return sample_project(), None, ""
+    path = os.path.abspath(os.fspath(path))
+    try:
+        project, _notes = load_with_notes(path)
+    except (ValidationError, OSError) as exc:
+        problems = exc.problems if isinstance(exc, ValidationError) else []
+        lines = file_problems_in_words(path, problems) if problems else [str(exc)]
+        problem = _tr("FairShare cannot open “{file}”; the sample project is open instead.")
+        problem = problem.format(file=Path(path).name) + "\n\n" + problems_as_bullets(lines)
+        return sample_project(), None, problem
+    if is_packaged_sample(path):
+        return project, None, ""
+    settings.add_recent_file(path)
+    return project, path, ""
 
 
-def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
+def create_main_window(path: str | os.PathLike[str] | None = None) -> MainWindow:
     """Build the main window on ``path`` (None: the last project, or the sample at first start).
 
     Needs a running QApplication; starts no event loop and opens no modal dialog. A
@@ -108,10 +88,6 @@ def create_main_window(path: str | os.PathLike[str] | None = None) -> Any:
     if QApplication.instance() is None:
         raise RuntimeError("create_main_window needs a QApplication; create one first")
     _name_application()
-    from ui.main_window import MainWindow
-    from ui.state import collector
-    from ui.state.document import Document
-
     collector.install()  # before the solve worker exists: cycles are freed on this thread
 
     project, real_path, problem = _starting_project(os.fspath(path) if path else None)
@@ -161,7 +137,7 @@ def run(argv: list[str] | None = None) -> int:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(window, _tr("Cannot open project"), window.startup_problem)
-        window.offer_recovery()
+        window.files.offer_recovery()
 
     QTimer.singleShot(0, after_start)
     return int(app.exec())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allocator.domain import needs
-from allocator.domain.fields import FIELDS, pattern_of
+from allocator.domain.fields import FIELDS, pattern_of, spec_for
 from allocator.errors import Problem, ValidationError
 
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
@@ -201,6 +201,51 @@ def describe_path(project: Any, path: FieldPath | str) -> str:
     if words:
         return words
     return str(fp)
+
+
+def describe_file_path(path: FieldPath | str, raw: Any = None) -> str:
+    """A path named by a problem in a project file that could not be read, in words,
+    followed by the path itself: "Amani Collective, Capacity (per year)
+    (partners[1].capacity)".
+
+    ``raw`` is the file's parsed JSON if it could be parsed (names are taken from it);
+    there is no project to ask, since the file is what was refused.
+    """
+    if not str(path).strip():
+        return ""
+    try:
+        parts = as_path(path).parts
+    except ValidationError:
+        return str(path)
+    text = str(path)
+    label = _label(parts)
+    if len(parts) >= 2 and parts[0] in ("partners", "scenarios") and isinstance(parts[1], int):
+        who = _raw_item_name(raw, parts[0], parts[1])
+        if len(parts) == 2:
+            return f"{who} ({text})"
+        rest = label or ".".join(str(x) for x in parts[2:])
+        return f"{who}, {rest} ({text})"
+    return f"{label} ({text})" if label else text
+
+
+def _label(parts: tuple[str | int, ...]) -> str:
+    """The field's label as the app's headers show it, or "" for a field FairShare lacks."""
+    try:
+        return spec_for(FieldPath(parts)).label
+    except KeyError:
+        return ""
+
+
+def _raw_item_name(raw: Any, kind: str, i: int) -> str:
+    name = None
+    if isinstance(raw, dict):
+        items = raw.get(kind)
+        if isinstance(items, list) and 0 <= i < len(items) and isinstance(items[i], dict):
+            name = items[i].get("name")
+    named = isinstance(name, str) and bool(name)
+    if kind == "partners":
+        return str(name) if named else f"partner {i + 1}"
+    return f"scenario “{name}”" if named else f"scenario {i + 1}"
 
 
 def _question_topic(qid: str) -> str:

@@ -24,3 +24,24 @@ class TwoPassEngine(Engine):
         if detail == "full":
             self.full_gate.wait(10)
         return super().solve(project, scenarios, should_cancel, **options)
+
+
+class GatedEngine(Engine):
+    """The real engine, holding every solve at a gate the test opens (open at first).
+
+    ``names`` records the project name of each solve as it starts, and ``entered`` is
+    set once a solve is waiting at the gate, so a test can act while one is running.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Event()
+
+    def solve(self, project, scenarios=None, should_cancel=None, **options):
+        self.names.append(project.name)
+        self.entered.set()
+        self.gate.wait(10)
+        return super().solve(project, scenarios, should_cancel, **options)

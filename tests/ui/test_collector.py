@@ -74,7 +74,7 @@ def test_collection_keeps_python_thresholds(qtbot):
 def test_without_the_collector_a_worker_would_free_them(qtbot):
     """The fault the collector exists for: automatic collection on a worker thread."""
     guard = collector.install()
-    guard._timer.stop()
+    guard.pause()
     gc.enable()
     try:
         Cyclic.freed_on.clear()
@@ -84,7 +84,7 @@ def test_without_the_collector_a_worker_would_free_them(qtbot):
         assert Cyclic.freed_on and set(Cyclic.freed_on) == {"worker"}
     finally:
         gc.disable()
-        guard._timer.start()
+        guard.resume()
 
 
 def test_every_worker_puts_collection_on_the_gui_thread(qapp):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
-from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
-from ui.state.document import STATE_CURRENT, STATE_INVALID, Document
+from ui.state.document import BUSY_AFTER_MS, STATE_CURRENT, STATE_INVALID, Document
 
 
 def _figures(results) -> dict:
@@ -134,64 +133,54 @@ def test_undo_brings_back_the_same_figures(document, wait_solved):
     assert _figures(document.results()) == before
 
 
-class TaggingEngine:
-    """Returns results tagged with the project name, slowly, honouring should_cancel."""
-
-    def __init__(self, delay: float = 0.05):
-        self.delay = delay
-        self.calls: list[str] = []
-
-    def solve(self, project, scenarios=None, should_cancel=None):
-        self.calls.append(project.name)
-        end = time.monotonic() + self.delay
-        while time.monotonic() < end:
-            if should_cancel and should_cancel():
-                return [SimpleNamespace(name=s.name, status="cancelled") for s in project.scenarios]
-            time.sleep(0.002)
-        return [
-            SimpleNamespace(name=s.name, status="optimal", tag=project.name, relaxations=())
-            for s in project.scenarios
-        ]
-
-
 def test_a_result_for_an_older_project_is_never_current(sample_project, qtbot, wait_solved):
-    engine = TaggingEngine(delay=0.08)
+    from allocator.domain.edits import project_fingerprint
+    from tests.ui.engines import GatedEngine
+
+    engine = GatedEngine()
+    engine.gate.clear()
     doc = Document(sample_project, engine_factory=lambda: engine)
     try:
+        qtbot.waitUntil(engine.entered.is_set)  # the first solve is held
         for i in range(5):
             doc.set_field("name", f"Partnership {i}")
-            qtbot.wait(15)
+            QCoreApplication.sendPostedEvents()  # each edit's solve goes out
+            assert not doc.result_is_current()
+        engine.gate.set()
         wait_solved(doc)
-        assert doc.result().tag == "Partnership 4"
         assert doc.result_is_current()
-        # a late result for an old project is dropped
-        doc._on_finished(
-            "not-the-current-fingerprint",
-            [SimpleNamespace(name=doc.current_scenario, status="optimal", tag="old")],
-        )
-        assert doc.result().tag == "Partnership 4"
+        assert doc.result().fingerprint == project_fingerprint(doc.project)
     finally:
+        engine.gate.set()
         doc.shutdown()
-    assert len(engine.calls) < 6  # coalesced and cancelled, not one solve per keystroke
+    # the edits in between were overtaken, not solved one by one
+    assert "Partnership 1" not in engine.names and "Partnership 3" not in engine.names
 
 
 def test_results_grey_only_when_a_solve_is_slow(sample_project, qtbot, wait_solved):
-    slow = TaggingEngine(delay=0.4)
+    from tests.ui.engines import GatedEngine
+
+    slow = GatedEngine()
+    slow.gate.clear()
     doc = Document(sample_project, engine_factory=lambda: slow)
     seen = []
     doc.solvingChanged.connect(seen.append)
     try:
+        qtbot.waitUntil(lambda: seen == [True])  # held past BUSY_AFTER_MS: greyed
+        assert doc.is_solving
+        slow.gate.set()
         wait_solved(doc)
         assert seen == [True, False]
     finally:
+        slow.gate.set()
         doc.shutdown()
-    fast = TaggingEngine(delay=0.0)
+    fast = GatedEngine()
     doc2 = Document(sample_project, engine_factory=lambda: fast)
     seen2 = []
     doc2.solvingChanged.connect(seen2.append)
     try:
         wait_solved(doc2)
-        qtbot.wait(200)
+        qtbot.wait(BUSY_AFTER_MS + 50)  # after the solve: the grey never comes
         assert seen2 == []
     finally:
         doc2.shutdown()
@@ -246,6 +235,7 @@ def test_current_scenario_follows_a_rename(document, wait_solved):
     assert document.current_scenario == "Renamed for the board"
     assert seen == ["Renamed for the board"]
     assert document.result() is not None  # the old figures stay on show, marked stale
+    assert document.result(names[1]) is None  # moved, with all it knew, to the new name
     wait_solved(document)
     assert document.result_is_current()
 
@@ -286,10 +276,9 @@ def test_suggested_changes_make_an_impossible_scenario_solve(document, wait_solv
 def test_shutdown_stops_the_thread(sample_project, wait_solved):
     doc = Document(sample_project)
     wait_solved(doc)
-    worker = doc._worker
-    assert worker is not None and worker.is_running()
+    assert doc.worker_running()
     doc.shutdown()
-    assert not worker.is_running()
+    assert not doc.worker_running()
     doc.request_solve()  # after shutdown: quietly nothing
     assert not doc.solve_pending
 
@@ -386,10 +375,6 @@ def test_an_edit_while_the_reasons_are_worked_out_never_shows_the_old_ones(
     result = doc.result()
     assert result is not first
     assert result.fingerprint == project_fingerprint(doc.project)
-    # a late answer for an older project, figures or full, is never taken
-    doc._on_figures("v0", [first])
-    doc._on_finished("v0", [first])
-    assert doc.result() is result and doc.result_is_explained()
 
 
 def test_a_scenario_that_cannot_be_met_waits_for_its_suggestions(two_pass, wait_solved):
@@ -404,25 +389,6 @@ def test_a_scenario_that_cannot_be_met_waits_for_its_suggestions(two_pass, wait_
     assert all(r is result for r, current in seen if current)
 
 
-def test_an_engine_without_figures_alone_solves_once_in_full(sample_project, wait_solved):
-    calls = []
-
-    class OldEngine:
-        def solve(self, project, scenarios=None, should_cancel=None):
-            from allocator.engine.solve import Engine
-
-            calls.append(scenarios)
-            return Engine().solve(project, scenarios, should_cancel)
-
-    doc = Document(sample_project, engine_factory=OldEngine)
-    try:
-        wait_solved(doc)
-        assert calls == [None]
-        assert all(doc.result_is_explained(s.name) for s in doc.project.scenarios)
-    finally:
-        doc.shutdown()
-
-
 def test_the_solve_of_an_edit_starts_before_the_events_already_waiting(document, wait_solved):
     """Edits coalesce until the event loop turns, and then the solve goes out first:
     before the repaints the edit asked for (a zero timer would wait for those)."""
@@ -433,13 +399,13 @@ def test_the_solve_of_an_edit_starts_before_the_events_already_waiting(document,
 
     class Probe(QObject):
         def customEvent(self, event):
-            sent.append(document._pending_fp == document.version)
+            sent.append(document.solving_version == document.version)
 
     probe = Probe()
     QCoreApplication.postEvent(probe, QEvent(QEvent.Type.User))  # already waiting
     assert document.set_field("partners[1].capacity", "150000") is None
     assert document.set_field("partners[2].capacity", "160000") is None
-    assert document.solve_pending and document._pending_fp != document.version  # coalescing
+    assert document.solve_pending and document.solving_version != document.version  # coalescing
     QCoreApplication.sendPostedEvents()  # the next turn of the loop, before any timer
     assert sent == [True]
     wait_solved(document)

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -69,7 +69,7 @@ def test_save_as_then_open_round_trip(window, tmp_path, monkeypatch, fresh_setti
     doc.set_field("name", "Westgate Partnership")
     target = tmp_path / "westgate"
     _save_dialog(monkeypatch, target)
-    assert window.save_as()
+    assert window.files.save_as()
     saved = tmp_path / "westgate.fairshare"
     assert saved.exists()
     assert doc.path == str(saved)
@@ -79,7 +79,7 @@ def test_save_as_then_open_round_trip(window, tmp_path, monkeypatch, fresh_setti
     # open it again over a different project
     doc.set_field("partners[2].capacity", "99000")
     doc.undo_stack.setClean()
-    assert window.open_file(str(saved))
+    assert window.files.open_file(str(saved))
     assert doc.project == load_project(saved)
     assert doc.undo_stack.count() == 0
 
@@ -89,7 +89,7 @@ def test_save_writes_to_the_open_path_without_asking(window, monkeypatch, sample
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: pytest.fail("asked"))
     )
     window.document.set_field("partners[0].notes", "Runs the helpline")
-    assert window.save()
+    assert window.files.save()
     assert load_project(sample_path).partners[0].notes == "Runs the helpline"
 
 
@@ -98,7 +98,7 @@ def test_a_failed_save_says_why_and_keeps_everything(window, tmp_path, monkeypat
     doc.set_field("partners[1].capacity", "195000")
     before_path = doc.path
     blocked = tmp_path / "no-such-folder" / "x.fairshare"
-    assert not window.write(str(blocked))
+    assert not window.files.write(str(blocked))
     assert messages and messages[0][0] == "critical"
     assert "nothing you entered is lost" in messages[0][1]
     assert doc.is_modified() and doc.path == before_path
@@ -133,10 +133,10 @@ def test_new_asks_first_and_cancel_keeps_the_project(window, monkeypatch):
     doc.set_field("partners[1].capacity", "195000")
     project = doc.project
     monkeypatch.setattr(QMessageBox, "question", staticmethod(Answers(SB.Cancel)))
-    assert not window.new_project()
+    assert not window.files.new_project()
     assert doc.project is project
     monkeypatch.setattr(QMessageBox, "question", staticmethod(Answers(SB.Discard)))
-    assert window.new_project()
+    assert window.files.new_project()
     assert doc.project is not project and doc.path is None and not doc.is_modified()
 
 
@@ -146,7 +146,7 @@ def test_open_asks_first_and_cancel_asks_for_no_file(window, monkeypatch):
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: pytest.fail("asked"))
     )
-    assert not window.open_file()
+    assert not window.files.open_file()
 
 
 def test_a_bad_file_shows_its_problems_and_keeps_the_project(
@@ -160,7 +160,7 @@ def test_a_bad_file_shows_its_problems_and_keeps_the_project(
     broken["partners"][2]["capacity"] = -5
     bad = tmp_path / "broken.fairshare"
     bad.write_text(json.dumps(broken), "utf-8")
-    assert not window.load(str(bad))
+    assert not window.files.load(str(bad))
     assert doc.project is project and doc.path == path and doc.is_modified()
     kind, text = messages[0]
     assert kind == "warning"
@@ -174,7 +174,7 @@ def test_a_missing_file_is_refused_and_dropped_from_recent(
 ):
     gone = str(tmp_path / "gone.fairshare")
     fresh_settings.add_recent_file(gone)
-    assert not window.load(gone)
+    assert not window.files.load(gone)
     assert messages and "gone.fairshare" in messages[0][1]
     assert gone not in fresh_settings.recent_files()
 
@@ -204,15 +204,15 @@ def test_dropping_a_project_file_opens_it(window, tmp_path, qtbot, sample_dict):
 
 
 def test_only_project_files_and_partner_tables_are_accepted(window, tmp_path):
-    from ui.main_window import _dropped_file
+    from ui.window.files import dropped_file
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
-    assert _dropped_file(mime) is None
+    assert dropped_file(mime) is None
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "partners.xlsx"))])
-    assert _dropped_file(mime).endswith("partners.xlsx")
+    assert dropped_file(mime).endswith("partners.xlsx")
     mime.setUrls([QUrl("https://example.org/a.fairshare")])
-    assert _dropped_file(mime) is None
+    assert dropped_file(mime) is None
 
 
 def test_recent_files_menu_lists_and_opens(window, tmp_path, sample_dict, fresh_settings):
@@ -220,10 +220,10 @@ def test_recent_files_menu_lists_and_opens(window, tmp_path, sample_dict, fresh_
     for name in ("first", "second"):
         p = tmp_path / f"{name}.fairshare"
         p.write_text(json.dumps(dict(sample_dict, name=f"{name.title()} Partnership")), "utf-8")
-        assert window.load(str(p))
+        assert window.files.load(str(p))
         paths.append(str(p))
     assert fresh_settings.recent_files()[:2] == [paths[1], paths[0]]
-    window._fill_recent_menu()
+    window.recentMenu.aboutToShow.emit()
     actions = [a for a in window.recentMenu.actions() if a.data()]
     assert [a.data() for a in actions[:2]] == [paths[1], paths[0]]
     actions[1].trigger()
@@ -232,19 +232,19 @@ def test_recent_files_menu_lists_and_opens(window, tmp_path, sample_dict, fresh_
 
 
 def test_autosave_only_when_modified_and_cleared_on_save(window):
-    project_file, meta_file, _ = window._recovery_files()
-    assert not window.autosave()
+    project_file, meta_file, _ = window.files.recovery.files()
+    assert not window.files.autosave()
     assert not project_file.exists()
     window.document.set_field("partners[1].capacity", "195000")
-    assert window.autosave()
+    assert window.files.autosave()
     assert load_project(project_file) == window.document.project
     assert json.loads(meta_file.read_text("utf-8"))["path"] == window.document.path
-    assert window.save()
+    assert window.files.save()
     assert not project_file.exists() and not meta_file.exists()
 
 
 def test_autosave_runs_on_a_timer(window):
-    timer = window.findChild(type(window._autosave_timer), "autosaveTimer")
+    timer = window.findChild(QTimer, "autosaveTimer")
     assert timer.isActive() and timer.interval() == 60_000
 
 
@@ -252,11 +252,11 @@ def test_a_live_window_recovery_copy_is_not_offered(window, sample_path, qtbot, 
     from ui.app import create_main_window
 
     window.document.set_field("partners[1].capacity", "195000")
-    assert window.autosave()
+    assert window.files.autosave()
     other = create_main_window(str(sample_path))
     qtbot.addWidget(other)
-    assert other.left_behind() == []
-    assert not other.offer_recovery()
+    assert other.files.left_behind() == []
+    assert not other.files.offer_recovery()
     other.document.shutdown()
 
 
@@ -273,7 +273,7 @@ CRASH = textwrap.dedent(
     w = create_main_window(sys.argv[2])
     assert w.document.set_field("partners[1].capacity", "195000") is None
     assert w.document.set_field("name", "Recovered Partnership") is None
-    assert w.autosave()
+    assert w.files.autosave()
     os._exit(3)  # a crash: no close, no clean-up
     """
 )
@@ -298,10 +298,10 @@ def test_recovery_after_a_crash(sample_path, qtbot, monkeypatch):
     _crash_with_unsaved_changes(sample_path)
     w = create_main_window(str(sample_path))
     qtbot.addWidget(w)
-    assert len(w.left_behind()) == 1
+    assert len(w.files.left_behind()) == 1
     ask = Answers(SB.Yes)
     monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
-    assert w.offer_recovery()
+    assert w.files.offer_recovery()
     assert "Recovered Partnership" in ask.asked[0]
     doc = w.document
     assert doc.project.name == "Recovered Partnership"
@@ -309,7 +309,7 @@ def test_recovery_after_a_crash(sample_path, qtbot, monkeypatch):
     assert doc.path == str(sample_path) and doc.is_modified() and w.isWindowModified()
     doc.undo_stack.undo()  # the recovery is one undo step over the saved file
     assert doc.project == load_project(sample_path)
-    assert w.left_behind() == []
+    assert w.files.left_behind() == []
     doc.undo_stack.setClean()
     w.close()
 
@@ -321,9 +321,9 @@ def test_declined_recovery_discards_the_copy(sample_path, qtbot, monkeypatch):
     w = create_main_window(str(sample_path))
     qtbot.addWidget(w)
     monkeypatch.setattr(QMessageBox, "question", staticmethod(Answers(SB.No)))
-    assert not w.offer_recovery()
+    assert not w.files.offer_recovery()
     assert w.document.project == load_project(sample_path)
-    assert w.left_behind() == []
+    assert w.files.left_behind() == []
     w.close()
 
 
@@ -334,10 +334,12 @@ def test_export_writes_the_workbook_in_a_worker(window, tmp_path, monkeypatch, q
     target = tmp_path / "budget"
     _save_dialog(monkeypatch, target)
     offered = []
-    monkeypatch.setattr(window, "offer_to_open", lambda path, warnings=None: offered.append(path))
+    monkeypatch.setattr(
+        window.export, "offer_to_open", lambda path, warnings=None: offered.append(path)
+    )
     progress = window.findChild(type(window.exportProgress), "exportProgress")
-    with qtbot.waitSignal(window.exportFinished, timeout=60000) as blocker:
-        assert window.export_workbook()
+    with qtbot.waitSignal(window.export.finished, timeout=60000) as blocker:
+        assert window.export.export_workbook()
         assert progress.isVisible()
         assert not window.exportWorkbookAction.isEnabled()
     path = blocker.args[0]
@@ -350,8 +352,8 @@ def test_export_writes_the_workbook_in_a_worker(window, tmp_path, monkeypatch, q
 
 
 def test_export_failure_is_shown(window, tmp_path, monkeypatch, qtbot, messages):
-    with qtbot.waitSignal(window.exportFailed, timeout=60000):
-        assert window.export_workbook(str(tmp_path / "missing-folder" / "budget.xlsx"))
+    with qtbot.waitSignal(window.export.failed, timeout=60000):
+        assert window.export.export_workbook(str(tmp_path / "missing-folder" / "budget.xlsx"))
     assert messages and messages[0][0] == "critical"
     assert window.exportWorkbookAction.isEnabled()
 
@@ -373,11 +375,11 @@ def test_after_export_the_file_or_folder_can_be_opened(window, tmp_path, monkeyp
 
     path = str(tmp_path / "budget.xlsx")
     monkeypatch.setattr(QMessageBox, "exec", click("Show folder"))
-    assert window.offer_to_open(path) == "folder"
+    assert window.export.offer_to_open(path) == "folder"
     monkeypatch.setattr(QMessageBox, "exec", click("Open workbook"))
-    assert window.offer_to_open(path) == "file"
+    assert window.export.offer_to_open(path) == "file"
     assert opened == [str(tmp_path), path]
 
 
 def test_export_is_for_the_scenario_chosen_for_the_bid(window):
-    assert window.export_scenario() == window.document.project.chosen_scenario.name
+    assert window.export.scenario() == window.document.project.chosen_scenario.name

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSplitter, QTableView, QWidget
 
 from ui.app import create_main_window
-from ui.main_window import MainWindow, field_in_words
+from ui.main_window import MainWindow
+from ui.window.files import file_problems_in_words
 
 CONTRACT_WIDGETS = {
     "partnersTable": QTableView,
@@ -30,7 +33,6 @@ def test_create_main_window_keeps_the_contract(window):
     assert isinstance(window.findChild(QWidget, "resultsChart"), QChartView)
     for name in ("importPartnersAction", "exportWorkbookAction"):
         assert window.findChild(QAction, name) is not None
-    assert window.missing_parts == []
 
 
 def test_standard_shortcuts_are_on_the_file_and_edit_actions(window):
@@ -115,9 +117,8 @@ def test_busy_indicator_shows_while_a_slow_solve_runs(window, qtbot):
     indicator = window.findChild(QWidget, "busyIndicator")
     assert not indicator.isVisible()
     window.document.solvingChanged.emit(True)
-    window._on_solving(True)
     assert indicator.isVisible()
-    window._on_solving(False)
+    window.document.solvingChanged.emit(False)
     assert not indicator.isVisible()
 
 
@@ -210,12 +211,19 @@ def test_close_with_nothing_changed_asks_nothing(window, no_dialogs):
     assert not window.isVisible()
 
 
-def test_file_problems_name_the_field_in_words():
+def test_file_problems_name_the_field_in_words(tmp_path):
+    from allocator.errors import Problem
+
     raw = {"partners": [{"name": "Amani Collective"}, {"name": "Sahara Sisters Project"}]}
-    text = field_in_words("partners[1].capacity", raw)
-    assert text.startswith("Sahara Sisters Project")
-    assert "Capacity" in text
-    assert field_in_words("partners[4].floor", raw).startswith("partner 5")
+    bad = tmp_path / "bad.fairshare"
+    bad.write_text(json.dumps(raw), "utf-8")
+    first, second = file_problems_in_words(
+        str(bad),
+        [Problem("partners[1].capacity", "must be more than 0"), Problem("partners[4].floor", "x")],
+    )
+    assert first.startswith("Sahara Sisters Project, Capacity")
+    assert first.endswith("(partners[1].capacity): must be more than 0")
+    assert second.startswith("partner 5")
 
 
 def _shown(window, name):
@@ -345,7 +353,7 @@ def test_scripted_edit_matches_the_command_line_and_undo_restores(window, wait_s
     after = _table_figures(window)
     assert after != before
     saved = tmp_path / "edited.fairshare"
-    assert window.write(str(saved))
+    assert window.files.write(str(saved))
     assert after == _cli_figures(saved, doc.current_scenario)
     doc.undo_stack.undo()
     wait_solved(doc)
@@ -374,14 +382,12 @@ def test_apply_all_suggestions_makes_an_impossible_project_solve(window, wait_so
 
 
 def test_closing_the_window_ends_its_worker_thread(sample_path, qtbot, wait_solved):
-    from ui.state import workers
-
     w = create_main_window(str(sample_path))
     w.show()
     wait_solved(w.document)
-    assert workers.running_workers()
+    assert w.running_workers() == ["solve"]
     assert w.close()
-    assert not workers.running_workers()
+    assert w.running_workers() == []
     w.deleteLater()
 
 

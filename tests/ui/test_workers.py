@@ -53,7 +53,7 @@ class SlowEngine:
         self.cancelled: list[str] = []
         self.thread = None
 
-    def solve(self, project, scenarios=None, should_cancel=None):
+    def solve(self, project, scenarios=None, should_cancel=None, **options):
         self.thread = threading.current_thread()
         self.started.append(project.name)
         if self.fail is not None:
@@ -110,7 +110,7 @@ def test_only_the_newest_waiting_request_is_solved(worker, qtbot, sample_project
     class GatedEngine(SlowEngine):
         """The first solve holds until the test opens the gate, however busy the machine."""
 
-        def solve(self, project, scenarios=None, should_cancel=None):
+        def solve(self, project, scenarios=None, should_cancel=None, **options):
             if not self.started:
                 self.started.append(project.name)
                 gate.wait(5)
@@ -118,7 +118,7 @@ def test_only_the_newest_waiting_request_is_solved(worker, qtbot, sample_project
                     self.cancelled.append(project.name)
                     raise Cancelled()
                 return [SimpleNamespace(name="s", status="optimal", tag=project.name)]
-            return super().solve(project, scenarios, should_cancel)
+            return super().solve(project, scenarios, should_cancel, **options)
 
     engine = GatedEngine(delay=0.05)
     w = worker(engine)
@@ -145,19 +145,20 @@ def test_a_refused_project_is_reported_as_failed(worker, qtbot, sample_project):
 
 
 def test_an_engine_crash_is_reported_not_raised(worker, qtbot, sample_project):
-    w = worker(SlowEngine(fail=RuntimeError("solver fell over")))
+    engine = SlowEngine(delay=0.0, fail=RuntimeError("solver fell over"))
+    w = worker(engine)
     with caught(qtbot, w.failed) as blocker:
         w.request(sample_project)
     assert "solver fell over" in blocker.args[1]
-    # and the worker still works afterwards
-    w._engine = SlowEngine(delay=0.0)
+    # and the worker still works afterwards, with the same engine
+    engine.fail = None
     with caught(qtbot, w.finished):
         w.request(sample_project)
 
 
 def test_cancelled_status_from_the_new_engine_is_not_finished(worker, qtbot, sample_project):
     class StatusEngine:
-        def solve(self, project, scenarios=None, should_cancel=None):
+        def solve(self, project, scenarios=None, should_cancel=None, **options):
             return [SimpleNamespace(name="s", status="cancelled")]
 
     w = worker(StatusEngine())
@@ -192,15 +193,16 @@ def test_task_worker_reports_progress_and_result(qtbot):
 
     def job(progress):
         assert threading.current_thread() is not threading.main_thread()
-        progress(50, "half")
+        progress(1, 2)
+        progress(2, 2)
         return 42
 
     t = TaskWorker(job)
-    t.progress.connect(lambda pct, text: seen.append((pct, text)))
+    t.progress.connect(lambda done, total: seen.append((done, total)))
     with caught(qtbot, t.finished) as blocker:
         t.start()
     assert blocker.args == [42]
-    assert seen == [(50, "half")]
+    assert seen == [(1, 2), (2, 2)]
     assert t.wait()
     assert not t.is_running()
 
@@ -236,14 +238,3 @@ def test_figures_alone_end_in_figures_and_the_full_solve_in_finished(worker, qtb
     assert [r.name for r in full.args[1]] == [s.name for s in sample_project.scenarios]
     assert any(p.reason for p in full.args[1][1].partners)
     assert engine.calls == [("figures", [name]), ("full", None)]
-
-
-def test_an_engine_that_knows_no_detail_solves_everything_in_full(worker, qtbot, sample_project):
-    engine = SlowEngine(delay=0.0)
-    w = worker(engine)
-    figures = []
-    w.figures.connect(lambda *a: figures.append(a))
-    with caught(qtbot, w.finished) as blocker:
-        w.request(sample_project, detail="figures", scenarios=["Bigger slice"], problems=[])
-    assert blocker.args[1][0].tag == sample_project.name
-    assert figures == []

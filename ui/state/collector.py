@@ -51,6 +51,13 @@ class GuiThreadCollector(QObject):
         gc.collect(generation)
         self.collections += 1
 
+    def pause(self) -> None:
+        """Stop looking until :meth:`resume` (tests that show what happens without it)."""
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._timer.start()
+
     def collect_now(self) -> int:
         """A full collection, now (on this thread)."""
         self.collections += 1

@@ -1,18 +1,19 @@
 """Undo commands: every user edit is one QUndoCommand holding the project before and after.
 
 Projects are immutable, so a command only swaps whole projects through
-``document._apply``; undo can never drift from redo. Consecutive edits of the same
+``document.set_project``; undo can never drift from redo. Consecutive edits of the same
 field (typing in one cell, dragging one slider) merge into one step.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
+    from allocator.domain.model import Project
     from ui.state.document import Document
 
 FIELD_EDIT_ID = 0x46530001  # "FS" + 1: QUndoCommand ids must be non-negative and unique
@@ -25,17 +26,17 @@ def _tr(text: str) -> str:
 class ProjectEditCommand(QUndoCommand):
     """A compound edit (paste, import, apply all, add or remove a partner): one step."""
 
-    def __init__(self, document: Document, before: Any, after: Any, text: str) -> None:
+    def __init__(self, document: Document, before: Project, after: Project, text: str) -> None:
         super().__init__(text)
         self.document = document
         self.before = before
         self.after = after
 
     def redo(self) -> None:
-        self.document._apply(self.after)
+        self.document.set_project(self.after)
 
     def undo(self) -> None:
-        self.document._apply(self.before)
+        self.document.set_project(self.before)
 
 
 class FieldEditCommand(QUndoCommand):
@@ -45,8 +46,8 @@ class FieldEditCommand(QUndoCommand):
         self,
         document: Document,
         path: str,
-        old_project: Any,
-        new_project: Any,
+        old_project: Project,
+        new_project: Project,
         text: str | None = None,
     ) -> None:
         super().__init__(text or _tr("Change {field}").format(field=path))
@@ -70,7 +71,7 @@ class FieldEditCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self.document._apply(self.after)
+        self.document.set_project(self.after)
 
     def undo(self) -> None:
-        self.document._apply(self.before)
+        self.document.set_project(self.before)

@@ -21,14 +21,21 @@ for those. A scenario that cannot be met comes only in full, with its suggestion
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
+from allocator.domain import edits
+from allocator.domain.model import Project
+from allocator.domain.paths import describe_path
 from allocator.errors import Problem, ValidationError
 from ui.state.commands import FieldEditCommand, ProjectEditCommand
-from ui.state.workers import SolveWorker, _status, fingerprint
+from ui.state.workers import Solver, SolveWorker, fingerprint
+
+if TYPE_CHECKING:  # the results code loads with the engine, after the first frame
+    from allocator.engine.result import Relaxation, ScenarioResult
 
 #: A solve that lasts longer than this greys the results (shorter ones never flicker).
 BUSY_AFTER_MS = 150
@@ -54,6 +61,28 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Document", text)
 
 
+@dataclass
+class ScenarioState:
+    """What the document knows of one scenario's solving, kept under its name.
+
+    ``result`` is the latest usable result (it may be for an older project: ``version``
+    says which); ``explained`` is true once it carries its explanations (the full
+    solve, not only the figures). ``status_now`` is the status reported for the project
+    as it is now ("" until one is), and ``problems`` what stops it when that is
+    "invalid". An edit forgets the last two; a rename moves the whole record.
+    """
+
+    result: ScenarioResult | None = None
+    version: str = ""
+    explained: bool = False
+    status_now: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    def forget_status(self) -> None:
+        self.status_now = ""
+        self.problems = ()
+
+
 class Document(QObject):
     """Owns the open project; the single place edits, undo, results and problems meet."""
 
@@ -69,13 +98,15 @@ class Document(QObject):
 
     def __init__(
         self,
-        project: Any,
+        project: Project,
         path: str | None = None,
         parent: QObject | None = None,
         *,
-        engine_factory: Callable[[], Any] | None = None,
+        engine_factory: Callable[[], Solver] | None = None,
         autosolve: bool = True,
     ) -> None:
+        """``engine_factory`` makes the engine the solve worker uses (the real one when
+        None; tests give one they can watch or hold back)."""
         super().__init__(parent)
         self._project = project
         self.path: str | None = str(path) if path else None
@@ -88,18 +119,14 @@ class Document(QObject):
         self._fp = self._new_version()
         self._real_fp: tuple[int, str] | None = None
         self._problems: list[Problem] | None = None
-        self._results: dict[str, Any] = {}
-        self._result_fp: dict[str, str] = {}
-        self._explained: dict[str, bool] = {}  # the result carries its explanations
-        self._status_now: dict[str, str] = {}  # status reported for the current project
-        self._invalid: dict[str, tuple[Problem, ...]] = {}
+        self._scenarios: dict[str, ScenarioState] = {}  # by scenario name
         self.solve_error: str | None = None
         self.last_solve_ms: float | None = None
         self.last_explain_ms: float | None = None
         self._pending_fp: str | None = None
         self._figures_fp: str | None = None  # the version whose figures are shown
         self._busy = False
-        self._current = self._default_scenario(project)
+        self._current = _default_scenario(project)
         self._selected = 0 if project.partners else -1
         self._closed = False
         self._held = False
@@ -125,7 +152,7 @@ class Document(QObject):
 
     # -- the project -------------------------------------------------------------------
     @property
-    def project(self) -> Any:
+    def project(self) -> Project:
         return self._project
 
     @property
@@ -158,12 +185,7 @@ class Document(QObject):
 
     def describe(self, path: str) -> str:
         """A field path in words ("Amani Collective's floor"), or the path if unknown."""
-        try:
-            from allocator.domain.paths import describe_path
-
-            return describe_path(self._project, path)
-        except Exception:
-            return str(path)
+        return describe_path(self._project, path)
 
     # -- scenario and partner shown ----------------------------------------------------
     @property
@@ -191,34 +213,37 @@ class Document(QObject):
         self.selectedPartnerChanged.emit(index)
 
     # -- results -----------------------------------------------------------------------
-    def result(self, name: str | None = None) -> Any | None:
+    def _state(self, name: str | None) -> ScenarioState:
+        """The scenario's record (a blank one, not kept, for a scenario not seen yet)."""
+        return self._scenarios.get(name or self._current, ScenarioState())
+
+    def result(self, name: str | None = None) -> ScenarioResult | None:
         """The latest usable result for the scenario (current if None); may be stale."""
-        return self._results.get(name or self._current)
+        return self._state(name).result
 
     def result_is_current(self, name: str | None = None) -> bool:
         """True when the result belongs to the project exactly as it is now."""
-        name = name or self._current
-        return name in self._results and self._result_fp.get(name) == self._fp
+        state = self._state(name)
+        return state.result is not None and state.version == self._fp
 
     def result_is_explained(self, name: str | None = None) -> bool:
         """True when the result is current and carries its explanations (reasons, the
         rules that hold the split, suggested changes): the full solve is in, not only
         the figures."""
-        name = name or self._current
-        return self.result_is_current(name) and self._explained.get(name, False)
+        return self.result_is_current(name) and self._state(name).explained
 
-    def results(self) -> list[Any]:
+    def results(self) -> list[ScenarioResult]:
         """Every scenario's latest result, in project order (scenarios not solved skipped)."""
-        return [self._results[s.name] for s in self._project.scenarios if s.name in self._results]
+        found = (self._state(s.name).result for s in self._project.scenarios)
+        return [r for r in found if r is not None]
 
     def result_state(self, name: str | None = None) -> str:
         """One word for the results banner: current, solving, invalid, failed or none."""
         name = name or self._current
         if self.result_is_current(name):
             return STATE_CURRENT
-        if self._status_now.get(name) == "invalid" or (
-            self._pending_fp is None and self.problems and name not in self._status_now
-        ):
+        status = self._state(name).status_now
+        if status == "invalid" or (self._pending_fp is None and self.problems and not status):
             return STATE_INVALID
         if self._pending_fp is not None:
             return STATE_SOLVING
@@ -228,9 +253,9 @@ class Document(QObject):
 
     def scenario_problems(self, name: str | None = None) -> list[Problem]:
         """The problems that stop this scenario (the engine's, else all of validate's)."""
-        name = name or self._current
-        if name in self._invalid:
-            return list(self._invalid[name])
+        state = self._state(name)
+        if state.status_now == "invalid":
+            return list(state.problems)
         return self.problems
 
     @property
@@ -240,15 +265,19 @@ class Document(QObject):
         return self._pending_fp is not None or self._solve_queued or self._held
 
     @property
+    def solving_version(self) -> str | None:
+        """The :attr:`version` whose solve has gone to the worker and is not back in
+        full (None when none is out)."""
+        return self._pending_fp
+
+    @property
     def is_solving(self) -> bool:
         """True while results are shown greyed (a solve has run longer than BUSY_AFTER_MS)."""
         return self._busy
 
     # -- edits -------------------------------------------------------------------------
-    def set_field(self, path: Any, value: Any) -> str | None:
+    def set_field(self, path: object, value: object) -> str | None:
         """Set one field as a person typed it; None when done, else why it was refused."""
-        from allocator.domain import edits
-
         path = str(path)
         try:
             new = edits.set_field(self._project, path, value)
@@ -262,13 +291,13 @@ class Document(QObject):
         self.undo_stack.push(FieldEditCommand(self, path, self._project, new, text))
         return None
 
-    def edit(self, new_project: Any, text: str) -> None:
+    def edit(self, new_project: Project, text: str) -> None:
         """A compound edit (already computed by the core) as one undo step."""
         if new_project == self._project:
             return
         self.undo_stack.push(ProjectEditCommand(self, self._project, new_project, text))
 
-    def edit_with(self, fn: Callable[[Any], Any], text: str) -> str | None:
+    def edit_with(self, fn: Callable[[Project], Project], text: str) -> str | None:
         """Run a core edit function on the project; None when done, else why refused."""
         try:
             new = fn(self._project)
@@ -279,9 +308,9 @@ class Document(QObject):
         self.edit(new, text)
         return None
 
-    def apply_relaxation(self, r: Any) -> str | None:
+    def apply_relaxation(self, r: Relaxation) -> str | None:
         """Apply one suggested change as one undo step."""
-        words = getattr(r, "words", "") or getattr(r, "explanation", "") or str(r.field)
+        words = r.words or r.explanation or str(r.field)
         return self.edit_with(
             lambda p: _apply_relaxations(p, [r]), _tr("Apply: {change}").format(change=words)
         )
@@ -289,7 +318,7 @@ class Document(QObject):
     def apply_all_relaxations(self, name: str | None = None) -> str | None:
         """Apply every suggested change of the scenario's result as one undo step."""
         result = self.result(name)
-        relaxations = list(getattr(result, "relaxations", ()) or ())
+        relaxations = list(result.relaxations) if result is not None else []
         if not relaxations:
             return None
         return self.edit_with(
@@ -297,16 +326,20 @@ class Document(QObject):
             _tr("Apply {n} suggested changes").format(n=len(relaxations)),
         )
 
-    def _apply(self, project: Any) -> None:
-        """Swap in ``project`` (called only by undo commands), then re-check and re-solve."""
+    def set_project(self, project: Project) -> None:
+        """Swap in ``project``, then re-check and re-solve.
+
+        For the undo commands (their redo and undo): a view edits through
+        :meth:`edit`, :meth:`edit_with` or :meth:`set_field`, so every change is a step.
+        """
         old = self._project
         if project is old:
             return
         self._project = project
         self._fp = self._new_version()
         self._problems = None
-        self._status_now = {}
-        self._invalid = {}
+        for state in self._scenarios.values():
+            state.forget_status()
         self.solve_error = None
         self._follow_scenarios(old, project)
         if self._selected >= len(project.partners):
@@ -319,7 +352,7 @@ class Document(QObject):
         self.problemsChanged.emit()
         self.resultsChanged.emit()  # the shown results just became stale
 
-    def _follow_scenarios(self, old: Any, new: Any) -> None:
+    def _follow_scenarios(self, old: Project, new: Project) -> None:
         names = [s.name for s in new.scenarios]
         if self._current in names:
             return
@@ -328,31 +361,25 @@ class Document(QObject):
         if len(old_names) == len(names) and self._current in old_names:
             # a rename: keep showing the same scenario under its new name, with its results
             target = names[old_names.index(self._current)]
-            if self._current in self._results:
-                self._results[target] = self._results.pop(self._current)
-                self._result_fp[target] = self._result_fp.pop(self._current, "")
-                self._explained[target] = self._explained.pop(self._current, False)
+            if self._current in self._scenarios:
+                self._scenarios[target] = self._scenarios.pop(self._current)
         if target is None:
-            target = self._default_scenario(new)
+            target = _default_scenario(new)
         self._current = target
         self.currentScenarioChanged.emit(target)
 
     # -- files -------------------------------------------------------------------------
-    def reset(self, project: Any, path: str | None = None) -> None:
+    def reset(self, project: Project, path: str | None = None) -> None:
         """A different project (New or Open): clears undo history and results."""
         self.undo_stack.clear()
         self._project = project
         self._fp = self._new_version()
         self._problems = None
-        self._results.clear()
-        self._result_fp.clear()
-        self._explained.clear()
-        self._status_now = {}
-        self._invalid = {}
+        self._scenarios.clear()
         self.solve_error = None
         self.last_solve_ms = None
         self.last_explain_ms = None
-        self._current = self._default_scenario(project)
+        self._current = _default_scenario(project)
         self._selected = 0 if project.partners else -1
         self.path = str(path) if path else None
         self.undo_stack.setClean()
@@ -467,19 +494,18 @@ class Document(QObject):
         else:
             self.last_solve_ms = ms
 
-    def _on_figures(self, fp: str, results: list[Any]) -> None:
+    def _on_figures(self, fp: str, results: list[ScenarioResult]) -> None:
         """The figures of the scenario on show, before their explanations."""
         if fp != self._fp or self._closed:
             return  # solved for a project that is no longer open: never shown
         self._figures_fp = fp
         shown = False
         for r in results:
-            if _status(r) != "optimal":
+            if r.status != "optimal":
                 continue  # an unmet or invalid scenario waits for its explanation
-            self._status_now[r.name] = "optimal"
-            self._results[r.name] = r
-            self._result_fp[r.name] = fp
-            self._explained[r.name] = False
+            state = self._scenarios.setdefault(r.name, ScenarioState())
+            state.status_now = "optimal"
+            state.result, state.version, state.explained = r, fp, False
             shown = True
         if self.result_is_current():
             self._end_busy()
@@ -489,27 +515,24 @@ class Document(QObject):
         else:
             self._request_explanations()  # nothing to draw first: the full results now
 
-    def _on_finished(self, fp: str, results: list[Any]) -> None:
+    def _on_finished(self, fp: str, results: list[ScenarioResult]) -> None:
         if fp != self._fp or self._closed:
             return  # solved for a project that is no longer open: never shown
         self._pending_fp = None
         self.solve_error = None
         for r in results:
-            status = _status(r)
+            status = r.status.value
             if status == "cancelled":
                 continue
-            self._status_now[r.name] = status
+            state = self._scenarios.setdefault(r.name, ScenarioState())
+            state.status_now = status
             if status == "invalid":
-                self._invalid[r.name] = tuple(getattr(r, "problems", ()) or ())
+                state.problems = tuple(r.problems)
                 continue
-            self._results[r.name] = r
-            self._result_fp[r.name] = fp
-            self._explained[r.name] = True
+            state.result, state.version, state.explained = r, fp, True
         names = {s.name for s in self._project.scenarios}
-        for name in [n for n in self._results if n not in names]:
-            del self._results[name]
-            self._result_fp.pop(name, None)
-            self._explained.pop(name, None)
+        for name in [n for n in self._scenarios if n not in names]:
+            del self._scenarios[name]
         self._end_busy()
         self.resultsChanged.emit()
 
@@ -518,9 +541,9 @@ class Document(QObject):
             return
         self._pending_fp = None
         if self.problems:
-            # the older engine refuses invalid input by raising: the same as "invalid"
+            # refused as it stands (a scenario name, a value): the same as "invalid"
             for s in self._project.scenarios:
-                self._status_now[s.name] = "invalid"
+                self._scenarios.setdefault(s.name, ScenarioState()).status_now = "invalid"
         else:
             self.solve_error = message
         self._end_busy()
@@ -564,36 +587,27 @@ class Document(QObject):
             self._worker = None
 
     # -- helpers -----------------------------------------------------------------------
-    @staticmethod
-    def _default_scenario(project: Any) -> str:
-        chosen = project.chosen_scenario
-        return chosen.name if chosen is not None else ""
+    def worker_running(self) -> bool:
+        """True while the solve worker's thread runs (until :meth:`shutdown`)."""
+        return self._worker is not None and self._worker.is_running()
 
 
-def _validate(project: Any) -> list[Problem]:
-    try:
-        from allocator.domain.edits import validate
-    except ImportError:  # older core
-        from allocator.domain.model import check_project
+def _default_scenario(project: Project) -> str:
+    chosen = project.chosen_scenario
+    return chosen.name if chosen is not None else ""
 
-        return [Problem(p, m) for p, m in check_project(project)]
-    return [Problem(p, m) for p, m in validate(project)]
+
+def _validate(project: Project) -> list[Problem]:
+    return list(edits.validate(project))
 
 
 def _message(exc: ValidationError) -> str:
-    problems = getattr(exc, "problems", None)
-    if problems:
-        return problems[0].message
+    if exc.problems:
+        return exc.problems[0].message
     return str(exc)
 
 
-def _apply_relaxations(project: Any, relaxations: list[Any]) -> Any:
-    try:
-        from allocator.engine.relax import apply_relaxations
-    except ImportError:
-        from allocator.domain import edits
+def _apply_relaxations(project: Project, relaxations: list[Relaxation]) -> Project:
+    from allocator.engine.relax import apply_relaxations  # the engine: not before needed
 
-        for r in relaxations:
-            project = edits.set_field(project, r.field, r.to_value)
-        return project
     return apply_relaxations(project, relaxations)

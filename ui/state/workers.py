@@ -14,39 +14,52 @@ the full results.
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 import traceback
 import weakref
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from allocator.errors import Cancelled, ValidationError
+from allocator.domain.edits import project_fingerprint
+from allocator.domain.model import Project
+from allocator.errors import Cancelled, Problem, ValidationError
 from ui.state import collector
 
-_LIVE: weakref.WeakSet[QObject] = weakref.WeakSet()
+if TYPE_CHECKING:  # the engine loads numpy: never before the first frame
+    from allocator.engine.result import ScenarioResult
 
 
-def running_workers() -> list[QObject]:
-    """Workers whose thread is still running (the window's teardown and tests check it)."""
-    return [w for w in list(_LIVE) if w.is_running()]
+class Solver(Protocol):
+    """What a worker needs of an engine: ``allocator.engine.solve.Engine.solve``."""
+
+    def solve(
+        self,
+        project: Project,
+        scenarios: Iterable[str] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        *,
+        problems: Sequence[Problem] | None = None,
+        detail: str = "full",
+    ) -> list[ScenarioResult]: ...
 
 
-def fingerprint(project: Any) -> str:
+#: Every worker whose thread has not been joined. Owners answer for their own workers
+#: (``Document.worker_running``, the export's ``is_running``); this is kept only while
+#: the shared test fixture still asks the module for all of them.
+_UNJOINED: weakref.WeakSet[SolveWorker | TaskWorker] = weakref.WeakSet()
+
+
+def running_workers() -> list[SolveWorker | TaskWorker]:
+    """Workers whose thread still runs (the shared test fixture checks none is left)."""
+    return [w for w in list(_UNJOINED) if w.is_running()]
+
+
+def fingerprint(project: Project) -> str:
     """The project's fingerprint from the core; a stable hash of its saved form."""
-    try:
-        from allocator.domain.edits import project_fingerprint
-    except ImportError:  # older core: hash the saved form here
-        import hashlib
-        import json
-
-        from allocator.domain.model import project_to_dict
-
-        text = json.dumps(project_to_dict(project), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     return project_fingerprint(project)
 
 
@@ -62,8 +75,7 @@ class SolveWorker(QObject):
     ``figures``.
 
     A request with ``detail="figures"`` ends in ``figures(fingerprint, results)``
-    instead of ``finished``: the same figures, without their explanations. An engine
-    that cannot leave the explanations out solves in full and ends in ``finished``.
+    instead of ``finished``: the same figures, without their explanations.
     """
 
     started = Signal(str)
@@ -74,14 +86,13 @@ class SolveWorker(QObject):
     timing = Signal(str, float)
     _wake = Signal()
 
-    def __init__(self, engine_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(self, engine_factory: Callable[[], Solver] | None = None) -> None:
         super().__init__()
         collector.install()  # cycles are freed on the GUI thread, never on this worker
         self._engine_factory = engine_factory
-        self._engine: Any = None
+        self._engine: Solver | None = None
         self._lock = threading.Lock()
-        self._pending: tuple[Any, str, int, dict[str, Any]] | None = None
-        self._accepts: tuple[Any, frozenset[str]] = (None, frozenset())  # engine, its options
+        self._pending: _Request | None = None
         self._generation = 0  # bumped by every request; a solve of an older one stops
         self._stopping = False
         self._thread = QThread()
@@ -89,17 +100,17 @@ class SolveWorker(QObject):
         self.moveToThread(self._thread)
         self._wake.connect(self._run)
         self._thread.start()
-        _LIVE.add(self)
+        _UNJOINED.add(self)
 
     # -- GUI thread ------------------------------------------------------------------
     def request(
         self,
-        project: Any,
+        project: Project,
         fp: str | None = None,
         *,
         detail: str = "full",
         scenarios: list[str] | None = None,
-        problems: list[Any] | None = None,
+        problems: Sequence[Problem] | None = None,
     ) -> str:
         """Ask for ``project`` to be solved; returns its fingerprint. Never waits.
 
@@ -109,16 +120,18 @@ class SolveWorker(QObject):
         """
         if fp is None:
             fp = fingerprint(project)
-        options: dict[str, Any] = {"detail": detail}
-        if scenarios is not None:
-            options["scenarios"] = list(scenarios)
-        if problems is not None:
-            options["problems"] = list(problems)
         with self._lock:
             if self._stopping:
                 return fp
             self._generation += 1
-            self._pending = (project, fp, self._generation, options)
+            self._pending = _Request(
+                project,
+                fp,
+                self._generation,
+                detail,
+                None if scenarios is None else list(scenarios),
+                None if problems is None else list(problems),
+            )
         self._wake.emit()
         return fp
 
@@ -165,8 +178,8 @@ class SolveWorker(QObject):
             self._pending = None
         if job is None:
             return  # an earlier wake-up already took it
-        project, fp, generation, options = job
-        should_cancel = self._cancel_check(generation)
+        fp = job.fp
+        should_cancel = self._cancel_check(job.generation)
         if should_cancel():
             self.cancelled.emit(fp)
             return
@@ -175,19 +188,13 @@ class SolveWorker(QObject):
         try:
             if self._engine is None:
                 self._engine = self._make_engine()
-            if self._accepts[0] is not self._engine:
-                self._accepts = (self._engine, _optional_arguments(self._engine.solve))
-            accepts = self._accepts[1]
-            figures_only = options["detail"] == "figures" and "detail" in accepts
-            scenarios = options.get("scenarios")
-            extra: dict[str, Any] = {}
-            if figures_only:
-                extra["detail"] = "figures"
-            elif options["detail"] == "figures":
-                scenarios = None  # solved in full instead: every scenario, once
-            if "problems" in options and "problems" in accepts:
-                extra["problems"] = options["problems"]
-            results = self._engine.solve(project, scenarios, should_cancel, **extra)
+            results = self._engine.solve(
+                job.project,
+                job.scenarios,
+                should_cancel,
+                problems=job.problems,
+                detail=job.detail,
+            )
         except Cancelled:
             self.cancelled.emit(fp)
             return
@@ -198,16 +205,16 @@ class SolveWorker(QObject):
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.failed.emit(fp, detail)
             return
-        if should_cancel() or any(_status(r) == "cancelled" for r in results):
+        if should_cancel() or any(r.status == "cancelled" for r in results):
             self.cancelled.emit(fp)
             return
         self.timing.emit(fp, (time.perf_counter() - t0) * 1000.0)
-        if figures_only:
+        if job.detail == "figures":
             self.figures.emit(fp, list(results))
         else:
             self.finished.emit(fp, list(results))
 
-    def _make_engine(self) -> Any:
+    def _make_engine(self) -> Solver:
         if self._engine_factory is not None:
             return self._engine_factory()
         from allocator.engine.solve import Engine
@@ -215,40 +222,34 @@ class SolveWorker(QObject):
         return Engine()
 
 
-def _optional_arguments(solve: Callable[..., Any]) -> frozenset[str]:
-    """The keyword options of the engine's ``solve`` this worker may pass (an older or a
-    test engine takes fewer)."""
-    wanted = ("detail", "problems")
-    try:
-        params = inspect.signature(solve).parameters.values()
-    except (TypeError, ValueError):
-        return frozenset()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        return frozenset(wanted)
-    return frozenset(p.name for p in params if p.name in wanted)
+@dataclass(frozen=True)
+class _Request:
+    """The newest project asked for, waiting for the worker thread."""
 
-
-def _status(result: Any) -> str:
-    """A result's status as plain text (the engine's Status is a str enum)."""
-    status = getattr(result, "status", "")
-    return str(getattr(status, "value", status))
+    project: Project
+    fp: str
+    generation: int
+    detail: str
+    scenarios: list[str] | None
+    problems: list[Problem] | None
 
 
 class TaskWorker(QObject):
     """Runs one function in its own thread (for example writing the workbook).
 
-    The function receives a ``progress(percent, text)`` callable; the worker emits
-    ``progress(int, str)``, then ``finished(object)`` with its return value or
+    The function receives a ``progress(done, total)`` callable; the worker emits
+    ``progress(done, total)``, then ``finished(object)`` with its return value or
     ``failed(str, object)`` with a message and the exception. The thread ends by
-    itself when the function returns; ``wait()`` joins it.
+    itself when the function returns; ``wait()`` joins it. The object that starts a
+    task owns its worker: it keeps it until it has joined the thread.
     """
 
-    progress = Signal(int, str)
+    progress = Signal(int, int)  # done, total (in the task's own steps)
     finished = Signal(object)
     failed = Signal(str, object)
     _go = Signal()
 
-    def __init__(self, fn: Callable[[Callable[[int, str], None]], Any]) -> None:
+    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]) -> None:
         super().__init__()
         collector.install()  # cycles are freed on the GUI thread, never on this worker
         self._fn = fn
@@ -256,7 +257,7 @@ class TaskWorker(QObject):
         self._thread.setObjectName("FairShare task worker")
         self.moveToThread(self._thread)
         self._go.connect(self._run)
-        _LIVE.add(self)
+        _UNJOINED.add(self)
 
     def start(self) -> None:
         self._thread.start()
@@ -271,10 +272,13 @@ class TaskWorker(QObject):
     @Slot()
     def _run(self) -> None:
         try:
-            value = self._fn(lambda pct, text="": self.progress.emit(int(pct), str(text)))
-        except Exception as exc:
+            value = self._fn(self._report)
+        except Exception as exc:  # the task's failure is the owner's to tell, not ours
             self.failed.emit(str(exc) or type(exc).__name__, exc)
         else:
             self.finished.emit(value)
         finally:
             self._thread.quit()
+
+    def _report(self, done: int, total: int) -> None:
+        self.progress.emit(int(done), int(total))

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from ui.state import settings
+
 
 def splitter(
     name: str,
@@ -30,3 +32,29 @@ def splitter(
     if sizes:
         out.setSizes(list(sizes))
     return out
+
+
+class SplitterSizes:
+    """Splitters that remember their sizes in the settings, by object name, each with
+    the sizes it starts at before the person moves it."""
+
+    def __init__(self, splitters: Sequence[QSplitter], defaults: dict[str, list[int]]) -> None:
+        self.splitters = [s for s in splitters if s.objectName() in defaults]
+        self.defaults = defaults
+
+    def restore(self) -> None:
+        """The sizes last saved, or the defaults where none fit."""
+        for s in self.splitters:
+            sizes = settings.splitter_sizes(s.objectName())
+            if len(sizes) != s.count() or not any(sizes):
+                sizes = self.defaults[s.objectName()][: s.count()]
+            s.setSizes(sizes)
+
+    def save(self) -> None:
+        for s in self.splitters:
+            settings.set_splitter_sizes(s.objectName(), s.sizes())
+
+    def reset(self) -> None:
+        """Every splitter back where it started."""
+        for s in self.splitters:
+            s.setSizes(self.defaults[s.objectName()][: s.count()])
