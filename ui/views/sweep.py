@@ -71,18 +71,17 @@ from allocator.report.sweep import (
     step_scenario_name,
     sweep,
 )
-from ui.charts.results import nice_step
-from ui.state.workers import TaskWorker
-from ui.views.compare import (
-    MEASURE_ROWS,
-    STATUS_WORDS,
+from ui.charts.base import (
     ChartLegend,
     ThemedChartView,
     legend_html,
-    measure_text,
     money_axis,
+    nice_step,
     series_colour,
 )
+from ui.models.common import MEASURE_ROWS
+from ui.models.compare_text import STATUS_WORDS, measure_text
+from ui.state.workers import TaskWorker
 from ui.widgets.layout import splitter
 
 Index = QModelIndex | QPersistentModelIndex
