@@ -113,6 +113,110 @@ def tsv(rows: Sequence[Sequence[Any]]) -> str:
     return "".join("\t".join(tsv_cell(c) for c in row) + "\r\n" for row in rows)
 
 
+class ScenarioPicker(QToolButton):
+    """The scenarios to compare, ticked in a drop-down list; the button says how many.
+
+    The ticks live in a drop-down so the table keeps the height: the columns themselves
+    show which scenarios are compared. A scenario unticked stays unticked while it
+    exists; a new scenario comes ticked.
+    """
+
+    #: A scenario was ticked or unticked by a person.
+    ticked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._unticked: set[str] = set()
+        self.setObjectName("compareScenarios")
+        self.setAccessibleName(self.tr("Scenarios to compare"))
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.menu_ = QMenu(self)
+        self.list = QListWidget(self.menu_)
+        self.list.setObjectName("compareScenarioList")
+        self.list.setAccessibleName(self.tr("Scenarios to compare"))
+        self.list.setToolTip(self.tr("Tick the scenarios to put side by side"))
+        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        self.list.itemChanged.connect(self._on_ticked)
+        list_action = QWidgetAction(self.menu_)
+        list_action.setDefaultWidget(self.list)
+        self.menu_.addAction(list_action)
+        self.menu_.aboutToShow.connect(self._fit_list)
+        self.setMenu(self.menu_)
+
+    def names(self) -> list[str]:
+        """Every scenario listed, in project order."""
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+
+    def chosen_names(self) -> list[str]:
+        """The ticked scenarios, in project order."""
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_checked(self, name: str, checked: bool) -> None:
+        """Tick or untick one scenario (as a person would)."""
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(name)
+
+    def tick_all(self) -> None:
+        """Forget what was unticked (a different project)."""
+        self._unticked.clear()
+
+    def set_names(self, names: list[str]) -> None:
+        """List ``names``, ticked unless a person unticked them before."""
+        self._unticked &= set(names)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for name in names:
+            item = QListWidgetItem(name, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsSelectable
+            )
+            state = Qt.CheckState.Unchecked if name in self._unticked else Qt.CheckState.Checked
+            item.setCheckState(state)
+        self.list.blockSignals(False)
+        self._fit_list()
+        self._show_ticked()
+
+    def _fit_list(self) -> None:
+        """The drop-down list just big enough for every scenario's tick and name."""
+        ls = self.list
+        rows = max(1, ls.count())
+        row = ls.sizeHintForRow(0) if ls.count() else self.fontMetrics().height() + 4
+        width = max(ls.sizeHintForColumn(0), 200) + 12
+        ls.setFixedSize(width, min(rows, 15) * row + 6)
+
+    def _show_ticked(self) -> None:
+        names = self.chosen_names()
+        self.setText(
+            self.tr("{n} of {total} scenarios").format(n=len(names), total=self.list.count())
+        )
+        self.setToolTip(
+            self.tr("Tick the scenarios to put side by side. Now: {names}").format(
+                names="; ".join(names) or self.tr("none")
+            )
+        )
+
+    def _on_ticked(self, item: QListWidgetItem) -> None:
+        self._show_ticked()
+        name = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._unticked.discard(name)
+        else:
+            self._unticked.add(name)
+        self.ticked.emit()
+
+
 class CompareView(QWidget):
     """The Compare tab: tick scenarios, pick the baseline, read gains and losses."""
 
@@ -124,11 +228,14 @@ class CompareView(QWidget):
         self.document = document
         self.setObjectName("compareView")
         self.setAccessibleName(self.tr("Compare scenarios"))
-        self._unticked: set[str] = set()
         self._baseline: str = SIZE_PROPORTIONAL
         self.comparison: Comparison | None = None
         self._dirty = True
 
+        self.scenario_button = ScenarioPicker(self)
+        self.scenario_button.ticked.connect(self.refresh)
+        self.scenario_menu = self.scenario_button.menu_
+        self.scenario_list = self.scenario_button.list
         choosers = self._build_choosers()
         self._build_table()
         self._build_lower()
@@ -155,7 +262,7 @@ class CompareView(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for text, widget in (
-            (self.tr("&Compare:"), self._build_scenario_button()),
+            (self.tr("&Compare:"), self.scenario_button),
             (self.tr("&Against:"), self._build_baseline_combo()),
             (self.tr("S&how:"), self._build_show_combo()),
         ):
@@ -186,28 +293,6 @@ class CompareView(QWidget):
         row.addWidget(self.copy_button)
         row.addWidget(self.bid_button)
         return row
-
-    def _build_scenario_button(self) -> QToolButton:
-        """The ticks live in a drop-down so the table keeps the height: the columns
-        themselves show which scenarios are compared."""
-        self.scenario_button = QToolButton(self)
-        self.scenario_button.setObjectName("compareScenarios")
-        self.scenario_button.setAccessibleName(self.tr("Scenarios to compare"))
-        self.scenario_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.scenario_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.scenario_menu = QMenu(self.scenario_button)
-        self.scenario_list = QListWidget(self.scenario_menu)
-        self.scenario_list.setObjectName("compareScenarioList")
-        self.scenario_list.setAccessibleName(self.tr("Scenarios to compare"))
-        self.scenario_list.setToolTip(self.tr("Tick the scenarios to put side by side"))
-        self.scenario_list.setFrameShape(QFrame.Shape.NoFrame)
-        self.scenario_list.itemChanged.connect(self._on_ticked)
-        list_action = QWidgetAction(self.scenario_menu)
-        list_action.setDefaultWidget(self.scenario_list)
-        self.scenario_menu.addAction(list_action)
-        self.scenario_menu.aboutToShow.connect(self._fit_list)
-        self.scenario_button.setMenu(self.scenario_menu)
-        return self.scenario_button
 
     def _build_baseline_combo(self) -> QComboBox:
         self.baseline_combo = QComboBox(self)
@@ -354,21 +439,11 @@ class CompareView(QWidget):
 
     def chosen_names(self) -> list[str]:
         """The ticked scenarios, in project order."""
-        out = []
-        for i in range(self.scenario_list.count()):
-            item = self.scenario_list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(item.data(Qt.ItemDataRole.UserRole))
-        return out
+        return self.scenario_button.chosen_names()
 
     def set_checked(self, name: str, checked: bool) -> None:
         """Tick or untick one scenario (as a person would)."""
-        for i in range(self.scenario_list.count()):
-            item = self.scenario_list.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == name:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-                return
-        raise KeyError(name)
+        self.scenario_button.set_checked(name, checked)
 
     @property
     def baseline(self) -> str:
@@ -385,29 +460,11 @@ class CompareView(QWidget):
 
     def _rebuild_choices(self) -> None:
         names = [s.name for s in self.document.project.scenarios]
-        shown = [
-            self.scenario_list.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.scenario_list.count())
-        ]
-        if names == shown and self.baseline_combo.count() == len(names) + 1:
+        same = self.scenario_button.names() == names
+        if same and self.baseline_combo.count() == len(names) + 1:
             self._soon()  # the same scenarios: only their figures may have changed
             return
-        self._unticked &= set(names)
-        self.scenario_list.blockSignals(True)
-        self.scenario_list.clear()
-        for name in names:
-            item = QListWidgetItem(name, self.scenario_list)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setFlags(
-                Qt.ItemFlag.ItemIsEnabled
-                | Qt.ItemFlag.ItemIsUserCheckable
-                | Qt.ItemFlag.ItemIsSelectable
-            )
-            state = Qt.CheckState.Unchecked if name in self._unticked else Qt.CheckState.Checked
-            item.setCheckState(state)
-        self.scenario_list.blockSignals(False)
-        self._fit_list()
-        self._show_ticked()
+        self.scenario_button.set_names(names)
 
         self.baseline_combo.blockSignals(True)
         self.baseline_combo.clear()
@@ -422,42 +479,13 @@ class CompareView(QWidget):
         self.baseline_combo.blockSignals(False)
         self._soon()
 
-    def _fit_list(self) -> None:
-        """The drop-down list just big enough for every scenario's tick and name."""
-        ls = self.scenario_list
-        rows = max(1, ls.count())
-        row = ls.sizeHintForRow(0) if ls.count() else self.fontMetrics().height() + 4
-        width = max(ls.sizeHintForColumn(0), 200) + 12
-        ls.setFixedSize(width, min(rows, 15) * row + 6)
-
-    def _show_ticked(self) -> None:
-        names = self.chosen_names()
-        total = self.scenario_list.count()
-        self.scenario_button.setText(
-            self.tr("{n} of {total} scenarios").format(n=len(names), total=total)
-        )
-        self.scenario_button.setToolTip(
-            self.tr("Tick the scenarios to put side by side. Now: {names}").format(
-                names="; ".join(names) or self.tr("none")
-            )
-        )
-
-    def _on_ticked(self, item: QListWidgetItem) -> None:
-        self._show_ticked()
-        name = item.data(Qt.ItemDataRole.UserRole)
-        if item.checkState() == Qt.CheckState.Checked:
-            self._unticked.discard(name)
-        else:
-            self._unticked.add(name)
-        self.refresh()
-
     def _on_baseline(self, index: int) -> None:
         data = self.baseline_combo.itemData(index)
         self._baseline = data or SIZE_PROPORTIONAL
         self.refresh()
 
     def _on_reset(self) -> None:
-        self._unticked.clear()
+        self.scenario_button.tick_all()
         self._baseline = SIZE_PROPORTIONAL
         self._rebuild_choices()
         self.refresh()
