@@ -103,76 +103,18 @@ class SweepProgress(QObject):
 _KEEP: dict[TaskWorker, SweepProgress] = {}
 
 
-class SweepView(QWidget):
-    """The Sweep tab: one setting over a range, solved step by step in a worker thread."""
+class SweepRequest(QWidget):
+    """What to sweep: the scenario, the setting, from, to and how many steps; and Run.
 
-    sweepStarted = Signal()
-    sweepFinished = Signal(object)  # the Sweep, complete or cancelled
-    sweepFailed = Signal(str)
-    progressed = Signal(int, int)  # steps done, steps in all
+    The range offered for a setting comes from the core (its bounds and its value now).
+    """
 
-    def __init__(
-        self,
-        document: Document,
-        parent: QWidget | None = None,
-        *,
-        engine_factory: Callable[[], Engine] | None = None,
-    ) -> None:
+    #: The request changed (the Run button may follow).
+    changed = Signal()
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.setObjectName("sweepView")
-        self.setAccessibleName(self.tr("Sweep"))
-        self._engine_factory = engine_factory
-        self.sweep: Sweep | None = None
-        self.out_of_date = False
-        self._basis: Basis = None
-        self._worker: TaskWorker | None = None
-        self._cancel = threading.Event()
-        self._running_basis: Basis = None
-        self._step_words = self.tr("Step {done} of {total}")
-        self._cancel_asked_at: float | None = None
-        self.last_cancel_seconds: float | None = None
-
-        request = self._build_request()
-        self._build_banner()
-        self.charts = self._build_charts()
-        self.lower = splitter(
-            "sweepLowerSplitter",
-            Qt.Orientation.Horizontal,
-            [self._build_steps(), self._build_events()],
-            stretch=(3, 1),
-            sizes=(750, 250),
-            parent=self,
-        )
-        self.splitter = splitter(
-            "sweepSplitter",
-            Qt.Orientation.Vertical,
-            [self.charts, self.lower],
-            stretch=(3, 2),
-            sizes=(620, 380),
-            parent=self,
-        )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addLayout(request)
-        layout.addWidget(self.progress_row)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
-
-        document.projectChanged.connect(self._on_project_changed)
-        document.projectReset.connect(self._on_reset)
-        document.currentScenarioChanged.connect(self._follow_current)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-        self._fill_choices(self.document.current_scenario)
-        self._show_idle()
-        self._draw()
-
-    # -- building ----------------------------------------------------------------------
-    def _build_request(self) -> QHBoxLayout:
-        """The request row (scenario, setting, range, steps, Run) and the progress row."""
         self.scenario_combo = QComboBox(self)
         self.scenario_combo.setObjectName("sweepScenario")
         self.scenario_combo.setAccessibleName(self.tr("Scenario to sweep"))
@@ -196,7 +138,7 @@ class SweepView(QWidget):
         self.to_spin.setObjectName("sweepTo")
         self.to_spin.setAccessibleName(self.tr("To"))
         for spin in (self.from_spin, self.to_spin):
-            spin.valueChanged.connect(self._update_buttons)
+            spin.valueChanged.connect(lambda _v: self.changed.emit())
         self.steps_spin = QSpinBox(self)
         self.steps_spin.setObjectName("sweepSteps")
         self.steps_spin.setAccessibleName(self.tr("Steps"))
@@ -207,9 +149,8 @@ class SweepView(QWidget):
         self.run_button.setObjectName("runSweepButton")
         self.run_button.setDefault(True)
         self.run_button.setToolTip(self.tr("Solve the scenario at each step"))
-        self.run_button.clicked.connect(self.run)
 
-        request = QHBoxLayout()
+        request = QHBoxLayout(self)
         request.setContentsMargins(0, 0, 0, 0)
         for text, widget in (
             (self.tr("&Scenario:"), self.scenario_combo),
@@ -224,9 +165,461 @@ class SweepView(QWidget):
             request.addWidget(widget)
         request.addWidget(self.run_button)
         request.addStretch(1)
-        self._build_progress()
-        return request
 
+    @property
+    def scenario(self) -> str:
+        return self.scenario_combo.currentData() or ""
+
+    @property
+    def param(self) -> str:
+        return self.param_combo.currentData() or ""
+
+    def set_request(
+        self,
+        scenario: str | None = None,
+        param: str | None = None,
+        start: float | None = None,
+        stop: float | None = None,
+        steps: int | None = None,
+    ) -> None:
+        """Fill in the request as a person would (values in the core's units)."""
+        if scenario is not None:
+            i = self.scenario_combo.findData(scenario)
+            if i < 0:
+                raise KeyError(scenario)
+            self.scenario_combo.setCurrentIndex(i)
+        if param is not None:
+            i = self.param_combo.findData(param)
+            if i < 0:
+                raise KeyError(param)
+            self.param_combo.setCurrentIndex(i)
+        if start is not None:
+            self.from_spin.set_model_value(start)
+        if stop is not None:
+            self.to_spin.set_model_value(stop)
+        if steps is not None:
+            self.steps_spin.setValue(steps)
+
+    def request(self) -> tuple[str, str, float, float, int]:
+        """(scenario, param, from, to, steps) as the core's ``sweep`` takes them."""
+        return (
+            self.scenario,
+            self.param,
+            self.from_spin.model_value(),
+            self.to_spin.model_value(),
+            self.steps_spin.value(),
+        )
+
+    def fill_choices(self, scenario: str | None = None) -> None:
+        """The scenario and setting lists from the project, keeping what was picked.
+
+        The range typed in stays unless the scenario or setting picked has to change
+        (it was removed), so adding a scenario never resets what a person typed.
+        """
+        project = self.document.project
+        before = (self.scenario, self.param)
+        keep_scenario = scenario or self.scenario
+        names = [s.name for s in project.scenarios]
+        choices = [
+            (param, QCoreApplication.translate("fields", label))
+            for param, label in param_choices(project)
+        ]
+        old_choices = [
+            (self.param_combo.itemData(i), self.param_combo.itemText(i))
+            for i in range(self.param_combo.count())
+        ]
+        old_names = [self.scenario_combo.itemData(i) for i in range(self.scenario_combo.count())]
+        self.scenario_combo.blockSignals(True)
+        self.param_combo.blockSignals(True)
+        try:
+            if names != old_names:
+                self.scenario_combo.clear()
+                for name in names:
+                    self.scenario_combo.addItem(name, name)
+            i = self.scenario_combo.findData(keep_scenario)
+            if i < 0:
+                i = max(0, self.scenario_combo.findData(self.document.current_scenario))
+            self.scenario_combo.setCurrentIndex(i)
+            if choices != old_choices:
+                self.param_combo.clear()
+                for param, label in choices:
+                    self.param_combo.addItem(label, param)
+                self.param_combo.setCurrentIndex(max(0, self.param_combo.findData(before[1])))
+        finally:
+            self.scenario_combo.blockSignals(False)
+            self.param_combo.blockSignals(False)
+        if (self.scenario, self.param) != before or self.from_spin.spec is None:
+            self.set_defaults()
+
+    def set_defaults(self) -> None:
+        """Units and range for the setting picked, from its bounds and current value."""
+        project = self.document.project
+        if not self.scenario or not self.param:
+            return
+        try:
+            setting = swept_setting(project, self.scenario, self.param)
+        except ValidationError:  # not a setting of this project (any more): nothing to set
+            return
+        start, stop = setting.default_range()
+        for spin, value in ((self.from_spin, start), (self.to_spin, stop)):
+            spin.blockSignals(True)
+            spin.configure(setting.spec, project.currency)
+            spin.set_model_value(value)
+            spin.blockSignals(False)
+        tip = self.tr("{help} Now: {value}.").format(
+            help=setting.spec.help, value=setting.shown or self.tr("blank")
+        )
+        self.param_combo.setToolTip(tip.strip())
+        self.changed.emit()
+
+    def _on_request_changed(self, _index: int) -> None:
+        self.set_defaults()
+
+    def follow(self, name: str) -> None:
+        """Pick scenario ``name`` (as the window's current scenario changes)."""
+        i = self.scenario_combo.findData(name)
+        if i >= 0 and i != self.scenario_combo.currentIndex():
+            self.scenario_combo.setCurrentIndex(i)
+
+    def set_running(self, running: bool) -> None:
+        """Nothing of the request can change while a sweep runs."""
+        for w in (
+            self.scenario_combo,
+            self.param_combo,
+            self.from_spin,
+            self.to_spin,
+            self.steps_spin,
+            self.run_button,
+        ):
+            w.setEnabled(not running)
+
+    def ready(self) -> bool:
+        """A scenario, a setting and a range that is not a single value."""
+        return bool(self.scenario and self.param) and (
+            self.from_spin.value() != self.to_spin.value()
+        )
+
+
+class SweepCharts(QWidget):
+    """The measures chart (with its choice of measures) beside the grants chart."""
+
+    #: The marks drawn changed (their key follows).
+    marksChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sweep: Sweep | None = None
+        self.measure_combo = QComboBox(self)
+        self.measure_combo.setObjectName("sweepMeasureGroup")
+        self.measure_combo.setAccessibleName(self.tr("Measures to draw"))
+        self.measure_combo.setToolTip(self.tr("Which measures the chart draws"))
+        for key, label, _keys in MEASURE_GROUPS:
+            self.measure_combo.addItem(self.tr(label), key)
+        self.measure_combo.currentIndexChanged.connect(lambda _i: self.draw(self.sweep))
+        self.measures_chart = SweepChart("sweepMeasuresChart", self)
+        self.measures_chart.setAccessibleName(self.tr("Measures against the setting"))
+        self.grants_chart = SweepChart("sweepGrantsChart", self)
+        self.grants_chart.setAccessibleName(self.tr("Each partner's grant against the setting"))
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(2)
+        left_layout.addWidget(self.measures_chart, 1)
+        self.measures_legend = ChartLegend(self.measures_chart, left)
+        under = QHBoxLayout()
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(self.measure_combo, 0, Qt.AlignmentFlag.AlignTop)
+        under.addWidget(self.measures_legend, 1)
+        left_layout.addLayout(under)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(2)
+        right_layout.addWidget(self.grants_chart, 1)
+        self.grants_legend = ChartLegend(self.grants_chart, right)
+        right_layout.addWidget(self.grants_legend)
+        self.splitter = splitter(
+            "sweepChartsSplitter",
+            Qt.Orientation.Horizontal,
+            [left, right],
+            sizes=(500, 500),
+            parent=self,
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        for chart in (self.measures_chart, self.grants_chart):
+            chart.legendChanged.connect(self.marksChanged)
+
+    def draw(self, sw: Sweep | None) -> None:
+        """Draw ``sw`` (or say what to do when there is nothing to draw)."""
+        self.sweep = sw
+        if sw is None or not sw.steps:
+            title = self.tr("Pick a setting and a range, then Run")
+            if sw is not None:
+                title = self.tr("No steps were worked out")
+            self.measures_chart.show_lines(title, [], [], x_kind="", y_kind="", currency="GBP")
+            self.grants_chart.show_lines(
+                self.tr("Each partner's grant"), [], [], x_kind="", y_kind="", currency="GBP"
+            )
+            return
+        steps = sw.steps
+        xs = [s.value for s in steps]
+        unmet = [k for k, s in enumerate(steps) if not s.ok]
+        position = {s.index: k for k, s in enumerate(steps)}
+        status_marks = [position[e.step] for e in sw.events if e.kind == "status"]
+
+        group = self.measure_combo.currentData() or MEASURE_GROUPS[0][0]
+        _key, group_label, keys = next(g for g in MEASURE_GROUPS if g[0] == group)
+        labels = {k: label for k, label, _h, _t in MEASURE_ROWS}
+        lines = [
+            (self.tr(labels[k]), [None if s.measures is None else s.measures.get(k) for s in steps])
+            for k in keys
+        ]
+        y_kind = "pct" if group == "shares" else ("gini" if group == "gini" else "ratio")
+        marks = [
+            (position[e.step], None)
+            for e in sw.events
+            if e.kind in ("starts", "stops") and e.partner is None
+        ]
+        self.measures_chart.show_lines(
+            self.tr("{what} against {setting}").format(what=self.tr(group_label), setting=sw.words),
+            xs,
+            lines,
+            x_kind=sw.kind,
+            y_kind=y_kind,
+            currency=sw.currency,
+            marks=marks,
+            unmet=unmet,
+            status_marks=status_marks,
+        )
+
+        shown = [i for i, inc in enumerate(sw.included) if inc]
+        line_of = {i: n for n, i in enumerate(shown)}
+        grant_lines = [
+            (
+                sw.partners[i].name,
+                [None if s.grants is None else float(s.grants[i]) for s in steps],
+            )
+            for i in shown
+        ]
+        grant_marks = [
+            (position[e.step], line_of[e.partner])
+            for e in sw.events
+            if e.kind in ("starts", "stops") and e.partner in line_of
+        ]
+        self.grants_chart.show_lines(
+            self.tr("Each partner's grant (all years) against {setting}").format(setting=sw.words),
+            xs,
+            grant_lines,
+            x_kind=sw.kind,
+            y_kind="money",
+            currency=sw.currency,
+            marks=grant_marks,
+            unmet=unmet,
+            status_marks=status_marks,
+        )
+
+    def mark_entries(self) -> list[LegendEntry]:
+        """What the marks on both charts mean, each once."""
+        seen: dict[str, LegendEntry] = {}
+        for chart in (self.measures_chart, self.grants_chart):
+            for entry in chart.mark_entries():
+                seen.setdefault(entry[2], entry)
+        return list(seen.values())
+
+    def set_stale(self, stale: bool) -> None:
+        self.measures_chart.set_stale(stale)
+        self.grants_chart.set_stale(stale)
+
+
+class SweepRunner(QObject):
+    """Runs one sweep at a time in a worker thread with an engine of its own.
+
+    The GUI thread only starts it, hears its progress (steps done, steps in all) and
+    may cancel it; the sweep stops within the step it is solving.
+    """
+
+    progressed = Signal(int, int)  # steps done, steps in all
+    finished = Signal(object)  # the Sweep, complete or cancelled
+    failed = Signal(str)
+
+    def __init__(
+        self, engine_factory: Callable[[], Engine] | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._engine_factory = engine_factory
+        self._worker: TaskWorker | None = None
+        self._cancel = threading.Event()
+        self._cancel_asked_at: float | None = None
+        self.last_cancel_seconds: float | None = None
+
+    def is_running(self) -> bool:
+        return self._worker is not None
+
+    def cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    def start(
+        self, project: Project, scenario: str, param: str, start: float, stop: float, steps: int
+    ) -> None:
+        factory = self._engine_factory
+        cancel = threading.Event()
+        self._cancel = cancel
+        progress = SweepProgress()
+        progress.stepped.connect(self._on_progress)
+
+        def work(_report: Callable[..., None]) -> Sweep:
+            if factory is not None:
+                engine = factory()
+            else:
+                from allocator.engine.solve import Engine
+
+                engine = Engine()  # its own engine: an engine belongs to one thread
+            return sweep(
+                project,
+                scenario,
+                param,
+                start,
+                stop,
+                steps,
+                engine=engine,
+                should_cancel=cancel.is_set,
+                progress=progress.stepped.emit,
+            )
+
+        worker = TaskWorker(work)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        self._worker = worker
+        _KEEP[worker] = progress
+        self._cancel_asked_at = None
+        self.last_cancel_seconds = None
+        worker.start()
+
+    def cancel(self) -> bool:
+        """Ask the running sweep to stop; False when none runs."""
+        if self._worker is None:
+            return False
+        self._cancel.set()
+        self._cancel_asked_at = time.perf_counter()
+        return True
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop a running sweep and wait for its thread; False when none ran."""
+        worker = self._worker
+        if worker is None:
+            return False
+        self._cancel.set()
+        worker.wait(timeout_ms)
+        self._end_worker()
+        return True
+
+    def _end_worker(self) -> None:
+        worker = self._worker
+        self._worker = None
+        if worker is not None:
+            worker.wait(10000)
+            _KEEP.pop(worker, None)
+            worker.deleteLater()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._worker is not None:
+            self.progressed.emit(done, total)
+
+    def _on_finished(self, result: Sweep) -> None:
+        if self._cancel_asked_at is not None:
+            self.last_cancel_seconds = time.perf_counter() - self._cancel_asked_at
+        self._end_worker()
+        self.finished.emit(result)
+
+    def _on_failed(self, message: str, _exc: object) -> None:
+        self._end_worker()
+        self.failed.emit(message)
+
+
+class SweepView(QWidget):
+    """The Sweep tab: one setting over a range, solved step by step in a worker thread."""
+
+    sweepStarted = Signal()
+    sweepFinished = Signal(object)  # the Sweep, complete or cancelled
+    sweepFailed = Signal(str)
+    progressed = Signal(int, int)  # steps done, steps in all
+
+    def __init__(
+        self,
+        document: Document,
+        parent: QWidget | None = None,
+        *,
+        engine_factory: Callable[[], Engine] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("sweepView")
+        self.setAccessibleName(self.tr("Sweep"))
+        self.sweep: Sweep | None = None
+        self.out_of_date = False
+        self._basis: Basis = None
+        self.runner = SweepRunner(engine_factory, self)
+        self.runner.progressed.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self._running_basis: Basis = None
+        self._step_words = self.tr("Step {done} of {total}")
+        self.last_cancel_seconds: float | None = None
+
+        self.request_row = SweepRequest(document, self)
+        self.request_row.changed.connect(self._update_buttons)
+        self.request_row.run_button.clicked.connect(self.run)
+        self.scenario_combo = self.request_row.scenario_combo
+        self.param_combo = self.request_row.param_combo
+        self.from_spin = self.request_row.from_spin
+        self.to_spin = self.request_row.to_spin
+        self.steps_spin = self.request_row.steps_spin
+        self.run_button = self.request_row.run_button
+        self._build_progress()
+        self._build_banner()
+        self.charts = SweepCharts(self)
+        self.measure_combo = self.charts.measure_combo
+        self.measures_chart = self.charts.measures_chart
+        self.grants_chart = self.charts.grants_chart
+        self.measures_legend = self.charts.measures_legend
+        self.grants_legend = self.charts.grants_legend
+        self.lower = splitter(
+            "sweepLowerSplitter",
+            Qt.Orientation.Horizontal,
+            [self._build_steps(), self._build_events()],
+            stretch=(3, 1),
+            sizes=(750, 250),
+            parent=self,
+        )
+        self.splitter = splitter(
+            "sweepSplitter",
+            Qt.Orientation.Vertical,
+            [self.charts, self.lower],
+            stretch=(3, 2),
+            sizes=(620, 380),
+            parent=self,
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.request_row)
+        layout.addWidget(self.progress_row)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+        document.projectChanged.connect(self._on_project_changed)
+        document.projectReset.connect(self._on_reset)
+        document.currentScenarioChanged.connect(self._follow_current)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self.request_row.fill_choices(self.document.current_scenario)
+        self._show_idle()
+        self._draw()
+
+    # -- building ----------------------------------------------------------------------
     def _build_progress(self) -> None:
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setObjectName("cancelSweepButton")
@@ -258,45 +651,6 @@ class SweepView(QWidget):
         banner_layout.addWidget(self.banner_label, 1)
         banner_layout.addWidget(self.banner_button, 0, Qt.AlignmentFlag.AlignTop)
         self.banner.hide()
-
-    def _build_charts(self) -> QWidget:
-        """The measures chart (with its choice of measures) beside the grants chart."""
-        self.measure_combo = QComboBox(self)
-        self.measure_combo.setObjectName("sweepMeasureGroup")
-        self.measure_combo.setAccessibleName(self.tr("Measures to draw"))
-        self.measure_combo.setToolTip(self.tr("Which measures the chart draws"))
-        for key, label, _keys in MEASURE_GROUPS:
-            self.measure_combo.addItem(self.tr(label), key)
-        self.measure_combo.currentIndexChanged.connect(lambda _i: self._draw())
-        self.measures_chart = SweepChart("sweepMeasuresChart", self)
-        self.measures_chart.setAccessibleName(self.tr("Measures against the setting"))
-        self.grants_chart = SweepChart("sweepGrantsChart", self)
-        self.grants_chart.setAccessibleName(self.tr("Each partner's grant against the setting"))
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(2)
-        left_layout.addWidget(self.measures_chart, 1)
-        self.measures_legend = ChartLegend(self.measures_chart, left)
-        under = QHBoxLayout()
-        under.setContentsMargins(0, 0, 0, 0)
-        under.addWidget(self.measure_combo, 0, Qt.AlignmentFlag.AlignTop)
-        under.addWidget(self.measures_legend, 1)
-        left_layout.addLayout(under)
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(2)
-        right_layout.addWidget(self.grants_chart, 1)
-        self.grants_legend = ChartLegend(self.grants_chart, right)
-        right_layout.addWidget(self.grants_legend)
-        return splitter(
-            "sweepChartsSplitter",
-            Qt.Orientation.Horizontal,
-            [left, right],
-            sizes=(500, 500),
-            parent=self,
-        )
 
     def _build_steps(self) -> QWidget:
         """The table of steps, with Make this a scenario and Export under it."""
@@ -364,18 +718,17 @@ class SweepView(QWidget):
         self.marks_key.setFont(small)
         events_layout.addWidget(self.marks_key)
         events_layout.addWidget(self.events, 1)
-        for chart in (self.measures_chart, self.grants_chart):
-            chart.legendChanged.connect(self._show_marks_key)
+        self.charts.marksChanged.connect(self._show_marks_key)
         return events_box
 
     # -- the request -------------------------------------------------------------------
     @property
     def scenario(self) -> str:
-        return self.scenario_combo.currentData() or ""
+        return self.request_row.scenario
 
     @property
     def param(self) -> str:
-        return self.param_combo.currentData() or ""
+        return self.request_row.param
 
     def set_request(
         self,
@@ -386,108 +739,19 @@ class SweepView(QWidget):
         steps: int | None = None,
     ) -> None:
         """Fill in the request as a person would (values in the core's units)."""
-        if scenario is not None:
-            i = self.scenario_combo.findData(scenario)
-            if i < 0:
-                raise KeyError(scenario)
-            self.scenario_combo.setCurrentIndex(i)
-        if param is not None:
-            i = self.param_combo.findData(param)
-            if i < 0:
-                raise KeyError(param)
-            self.param_combo.setCurrentIndex(i)
-        if start is not None:
-            self.from_spin.set_model_value(start)
-        if stop is not None:
-            self.to_spin.set_model_value(stop)
-        if steps is not None:
-            self.steps_spin.setValue(steps)
+        self.request_row.set_request(scenario, param, start, stop, steps)
 
     def request(self) -> tuple[str, str, float, float, int]:
         """(scenario, param, from, to, steps) as the core's ``sweep`` takes them."""
-        return (
-            self.scenario,
-            self.param,
-            self.from_spin.model_value(),
-            self.to_spin.model_value(),
-            self.steps_spin.value(),
-        )
-
-    def _fill_choices(self, scenario: str | None = None) -> None:
-        """The scenario and setting lists from the project, keeping what was picked.
-
-        The range typed in stays unless the scenario or setting picked has to change
-        (it was removed), so adding a scenario never resets what a person typed.
-        """
-        project = self.document.project
-        before = (self.scenario, self.param)
-        keep_scenario = scenario or self.scenario
-        names = [s.name for s in project.scenarios]
-        choices = [
-            (param, QCoreApplication.translate("fields", label))
-            for param, label in param_choices(project)
-        ]
-        old_choices = [
-            (self.param_combo.itemData(i), self.param_combo.itemText(i))
-            for i in range(self.param_combo.count())
-        ]
-        old_names = [self.scenario_combo.itemData(i) for i in range(self.scenario_combo.count())]
-        self.scenario_combo.blockSignals(True)
-        self.param_combo.blockSignals(True)
-        try:
-            if names != old_names:
-                self.scenario_combo.clear()
-                for name in names:
-                    self.scenario_combo.addItem(name, name)
-            i = self.scenario_combo.findData(keep_scenario)
-            if i < 0:
-                i = max(0, self.scenario_combo.findData(self.document.current_scenario))
-            self.scenario_combo.setCurrentIndex(i)
-            if choices != old_choices:
-                self.param_combo.clear()
-                for param, label in choices:
-                    self.param_combo.addItem(label, param)
-                self.param_combo.setCurrentIndex(max(0, self.param_combo.findData(before[1])))
-        finally:
-            self.scenario_combo.blockSignals(False)
-            self.param_combo.blockSignals(False)
-        if (self.scenario, self.param) != before or self.from_spin.spec is None:
-            self._set_defaults()
-
-    def _set_defaults(self) -> None:
-        """Units and range for the setting picked, from its bounds and current value."""
-        project = self.document.project
-        if not self.scenario or not self.param:
-            return
-        try:
-            setting = swept_setting(project, self.scenario, self.param)
-        except ValidationError:  # not a setting of this project (any more): nothing to set
-            return
-        start, stop = setting.default_range()
-        for spin, value in ((self.from_spin, start), (self.to_spin, stop)):
-            spin.blockSignals(True)
-            spin.configure(setting.spec, project.currency)
-            spin.set_model_value(value)
-            spin.blockSignals(False)
-        tip = self.tr("{help} Now: {value}.").format(
-            help=setting.spec.help, value=setting.shown or self.tr("blank")
-        )
-        self.param_combo.setToolTip(tip.strip())
-        self._update_buttons()
-
-    def _on_request_changed(self, _index: int) -> None:
-        self._set_defaults()
+        return self.request_row.request()
 
     def _follow_current(self, name: str) -> None:
-        if self.is_running() or self.sweep is not None:
-            return
-        i = self.scenario_combo.findData(name)
-        if i >= 0 and i != self.scenario_combo.currentIndex():
-            self.scenario_combo.setCurrentIndex(i)
+        if not self.is_running() and self.sweep is None:
+            self.request_row.follow(name)
 
     # -- running -----------------------------------------------------------------------
     def is_running(self) -> bool:
-        return self._worker is not None
+        return self.runner.is_running()
 
     def run(self) -> bool:
         """Start the sweep in a worker thread; False when the request is not runnable."""
@@ -497,44 +761,13 @@ class SweepView(QWidget):
         if not scenario or not param or start == stop:
             return False
         project = self.document.project
-        factory = self._engine_factory
-        cancel = threading.Event()
-        self._cancel = cancel
-        progress = SweepProgress()
-        progress.stepped.connect(self._on_progress)
-
-        def work(_report: Callable[..., None]) -> Sweep:
-            if factory is not None:
-                engine = factory()
-            else:
-                from allocator.engine.solve import Engine
-
-                engine = Engine()  # its own engine: an engine belongs to one thread
-            return sweep(
-                project,
-                scenario,
-                param,
-                start,
-                stop,
-                steps,
-                engine=engine,
-                should_cancel=cancel.is_set,
-                progress=progress.stepped.emit,
-            )
-
-        worker = TaskWorker(work)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._worker = worker
-        _KEEP[worker] = progress
         self._running_basis = sweep_basis(project, scenario)
-        self._cancel_asked_at = None
         self.progress.setRange(0, steps)
         self.progress.setValue(0)
         self.progress.setFormat(self._step_words.format(done=0, total=steps))
         self.status.setText("")
+        self.runner.start(project, scenario, param, start, stop, steps)
         self._show_running(True)
-        worker.start()
         self.sweepStarted.emit()
         return True
 
@@ -548,50 +781,32 @@ class SweepView(QWidget):
 
     def cancel(self) -> None:
         """Ask the running sweep to stop; it stops within the step it is solving."""
-        if self._worker is None:
+        if not self.runner.cancel():
             return
-        self._cancel.set()
-        self._cancel_asked_at = time.perf_counter()
         self.cancel_button.setEnabled(False)
         self.progress.setFormat(self.tr("Stopping…"))
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Stop a running sweep and wait for its thread (the window calls this on close)."""
-        worker = self._worker
-        if worker is None:
-            return
-        self._cancel.set()
-        worker.wait(timeout_ms)
-        self._end_worker()
-
-    def _end_worker(self) -> None:
-        worker = self._worker
-        self._worker = None
-        if worker is not None:
-            worker.wait(10000)
-            _KEEP.pop(worker, None)
-            worker.deleteLater()
-        self._show_running(False)
+        if self.runner.shutdown(timeout_ms):
+            self._show_running(False)
 
     def _on_progress(self, done: int, total: int) -> None:
         """Steps done of steps in all, as the sweep counts them."""
-        if self._worker is None:
-            return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
-        if not self._cancel.is_set():
+        if not self.runner.cancelling():
             self.progress.setFormat(self._step_words.format(done=done, total=total))
         self.progressed.emit(done, total)
 
     def _on_finished(self, result: Sweep) -> None:
-        if self._cancel_asked_at is not None:
-            self.last_cancel_seconds = time.perf_counter() - self._cancel_asked_at
-        self._end_worker()
+        self.last_cancel_seconds = self.runner.last_cancel_seconds
+        self._show_running(False)
         self.show_sweep(result, self._running_basis)
         self.sweepFinished.emit(result)
 
-    def _on_failed(self, message: str, _exc: object) -> None:
-        self._end_worker()
+    def _on_failed(self, message: str) -> None:
+        self._show_running(False)
         self._say(self.tr("The sweep could not be run: {why}").format(why=message), again=False)
         self.sweepFailed.emit(message)
 
@@ -657,9 +872,7 @@ class SweepView(QWidget):
             self._say(" ".join(parts), again=again)
         else:
             self.banner.hide()
-        stale = self.out_of_date
-        self.measures_chart.set_stale(stale)
-        self.grants_chart.set_stale(stale)
+        self.charts.set_stale(self.out_of_date)
 
     def _say(self, text: str, again: bool) -> None:
         self.banner_label.setText(text)
@@ -668,86 +881,14 @@ class SweepView(QWidget):
         self.banner.show()
 
     def _draw(self) -> None:
-        sw = self.sweep
-        if sw is None or not sw.steps:
-            title = self.tr("Pick a setting and a range, then Run")
-            if sw is not None:
-                title = self.tr("No steps were worked out")
-            self.measures_chart.show_lines(title, [], [], x_kind="", y_kind="", currency="GBP")
-            self.grants_chart.show_lines(
-                self.tr("Each partner's grant"), [], [], x_kind="", y_kind="", currency="GBP"
-            )
-            return
-        steps = sw.steps
-        xs = [s.value for s in steps]
-        unmet = [k for k, s in enumerate(steps) if not s.ok]
-        position = {s.index: k for k, s in enumerate(steps)}
-        status_marks = [position[e.step] for e in sw.events if e.kind == "status"]
-
-        group = self.measure_combo.currentData() or MEASURE_GROUPS[0][0]
-        _key, group_label, keys = next(g for g in MEASURE_GROUPS if g[0] == group)
-        labels = {k: label for k, label, _h, _t in MEASURE_ROWS}
-        lines = [
-            (self.tr(labels[k]), [None if s.measures is None else s.measures.get(k) for s in steps])
-            for k in keys
-        ]
-        y_kind = "pct" if group == "shares" else ("gini" if group == "gini" else "ratio")
-        marks = [
-            (position[e.step], None)
-            for e in sw.events
-            if e.kind in ("starts", "stops") and e.partner is None
-        ]
-        self.measures_chart.show_lines(
-            self.tr("{what} against {setting}").format(what=self.tr(group_label), setting=sw.words),
-            xs,
-            lines,
-            x_kind=sw.kind,
-            y_kind=y_kind,
-            currency=sw.currency,
-            marks=marks,
-            unmet=unmet,
-            status_marks=status_marks,
-        )
-
-        shown = [i for i, inc in enumerate(sw.included) if inc]
-        line_of = {i: n for n, i in enumerate(shown)}
-        grant_lines = [
-            (
-                sw.partners[i].name,
-                [None if s.grants is None else float(s.grants[i]) for s in steps],
-            )
-            for i in shown
-        ]
-        grant_marks = [
-            (position[e.step], line_of[e.partner])
-            for e in sw.events
-            if e.kind in ("starts", "stops") and e.partner in line_of
-        ]
-        self.grants_chart.show_lines(
-            self.tr("Each partner's grant (all years) against {setting}").format(setting=sw.words),
-            xs,
-            grant_lines,
-            x_kind=sw.kind,
-            y_kind="money",
-            currency=sw.currency,
-            marks=grant_marks,
-            unmet=unmet,
-            status_marks=status_marks,
-        )
+        self.charts.draw(self.sweep)
 
     def mark_words(self) -> list[str]:
         """What the marks on the charts mean, each once."""
-        return [words for _g, _c, words in self._mark_entries()]
-
-    def _mark_entries(self) -> list[LegendEntry]:
-        seen: dict[str, LegendEntry] = {}
-        for chart in (self.measures_chart, self.grants_chart):
-            for entry in chart.mark_entries():
-                seen.setdefault(entry[2], entry)
-        return list(seen.values())
+        return [words for _g, _c, words in self.charts.mark_entries()]
 
     def _show_marks_key(self) -> None:
-        entries = self._mark_entries()
+        entries = self.charts.mark_entries()
         self.marks_key.setText(legend_html(entries))
         self.marks_key.setAccessibleDescription("; ".join(self.mark_words()))
         self.marks_key.setVisible(bool(entries))
@@ -764,12 +905,9 @@ class SweepView(QWidget):
             header.resizeSection(c, width)
 
     def _show_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
+        self.request_row.set_running(running)
         self.cancel_button.setEnabled(running)
         self.progress_row.setVisible(running)
-        for w in (self.scenario_combo, self.param_combo, self.from_spin, self.to_spin):
-            w.setEnabled(not running)
-        self.steps_spin.setEnabled(not running)
         self.banner_button.setEnabled(not running)
         self._update_buttons()
 
@@ -778,7 +916,7 @@ class SweepView(QWidget):
 
     # -- following the project ---------------------------------------------------------
     def _on_project_changed(self, _old: Project, new: Project) -> None:
-        self._fill_choices()
+        self.request_row.fill_choices()
         if self.sweep is not None and not self.out_of_date:
             if self._basis != sweep_basis(new, self.sweep.scenario):
                 self.out_of_date = True
@@ -787,18 +925,15 @@ class SweepView(QWidget):
 
     def _on_reset(self) -> None:
         """A different project: nothing of the old sweep applies to it."""
-        if self._worker is not None:
-            self._cancel.set()
-            self._worker.wait(10000)
-            self._end_worker()
+        self.shutdown()
         self.sweep = None
         self.out_of_date = False
         self.model.set_sweep(None)
         self.events.clear()
         self.banner.hide()
         self.status.setText("")
-        self._fill_choices(self.document.current_scenario)
-        self._set_defaults()
+        self.request_row.fill_choices(self.document.current_scenario)
+        self.request_row.set_defaults()
         self._draw()
 
     def _on_event(
@@ -841,10 +976,7 @@ class SweepView(QWidget):
             tip = self.tr("Pick a step in the table first")
         self.make_button.setToolTip(tip)
         self.export_button.setEnabled(sw is not None and bool(sw.steps) and not running)
-        ready = bool(self.scenario and self.param) and (
-            self.from_spin.value() != self.to_spin.value()
-        )
-        self.run_button.setEnabled(ready and not running)
+        self.run_button.setEnabled(self.request_row.ready() and not running)
 
     def make_scenario(self) -> str | None:
         """The selected step as a new scenario (or, for the budget, set in the project):
