@@ -12,7 +12,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from allocator.domain.model import Project
 from allocator.domain.text import money
@@ -23,6 +22,7 @@ from allocator.report.baseline import (
     SIZE_PROPORTIONAL,
     Comparison,
     Measures,
+    PartnerInfo,
     ScenarioComparison,
     compare_to_baseline,
     parameter_differences,
@@ -187,7 +187,7 @@ def _fill(text: str, first: str = "", rest: str | None = None) -> str:
     )
 
 
-def _partner_tag(p: Any) -> str:
+def _partner_tag(p: PartnerInfo) -> str:
     """Shown under the partner's name, on its change line: the lead, a by-and-for partner."""
     if p.lead:
         return "  lead"
@@ -298,7 +298,7 @@ def _measures_table(cmp: Comparison) -> str:
     return text_table(headers, rows, left=1)
 
 
-def _same_baseline_measures(scenarios: Sequence[ScenarioComparison]) -> Any:
+def _same_baseline_measures(scenarios: Sequence[ScenarioComparison]) -> Measures | None:
     """The size-proportional split's measures, when every scenario reads them the same
     (they depend on each scenario's needs, so they usually differ)."""
     seen = [s.baseline_measures for s in scenarios if s.baseline_measures is not None]
@@ -332,7 +332,9 @@ def _left_out_notes(cmp: Comparison) -> list[str]:
     return out
 
 
-def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -> list[str]:
+def _unsolved_notes(
+    project: Project, cmp: Comparison, results: Sequence[ScenarioResult]
+) -> list[str]:
     by_name = {r.name: r for r in results}
     lines: list[str] = []
     told: dict[tuple[str, ...], str] = {}
@@ -342,7 +344,7 @@ def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -
         head = f"{letter(k)} '{s.name}'"
         if s.status == "invalid":
             r = by_name.get(s.name)
-            words = tuple(problems_text(project, getattr(r, "problems", ()) or ()))
+            words = tuple(problems_text(project, r.problems if r is not None else ()))
             if words in told:
                 lines.append(
                     f"{head} cannot be solved until the same are fixed as for {told[words]}."
@@ -357,7 +359,9 @@ def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -
     return lines
 
 
-def render_comparison(project: Project, cmp: Comparison, results: Sequence[Any] = ()) -> str:
+def render_comparison(
+    project: Project, cmp: Comparison, results: Sequence[ScenarioResult] = ()
+) -> str:
     """The comparison as text: the legend, what each partner receives and its change,
     the measures and their change, the settings that differ, and what stops any
     scenario. ``results`` (the solved results) give an invalid scenario's problems."""

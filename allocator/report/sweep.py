@@ -353,7 +353,7 @@ class SweptSetting:
     path: FieldPath
     scope: str
     spec: FieldSpec
-    current: Any
+    current: object
     currency: str
 
     @property
@@ -379,7 +379,7 @@ def swept_setting(project: Project, scenario: str, param: str) -> SweptSetting:
     return SweptSetting(path, scope, spec, path.get(project), project.currency)
 
 
-def default_range(spec: FieldSpec, current: Any) -> tuple[float, float]:
+def default_range(spec: FieldSpec, current: object) -> tuple[float, float]:
     """From and to for a new sweep: the field's bounds where it has them, around the
     current value where it does not; the current value always inside."""
     v = float(current) if isinstance(current, (int, float)) else None
@@ -405,7 +405,7 @@ def default_range(spec: FieldSpec, current: Any) -> tuple[float, float]:
     return float(start), float(stop)
 
 
-def sweep_basis(project: Project, scenario: str) -> tuple[Any, ...] | None:
+def sweep_basis(project: Project, scenario: str) -> tuple[object, ...] | None:
     """What a sweep's figures depend on: everything but the other scenarios and the name.
 
     Adding a scenario (as "Make this a scenario" does) leaves a sweep current; a change
