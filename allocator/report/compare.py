@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, replace
 
 from allocator.domain.model import Project
 from allocator.domain.text import money
+from allocator.engine.result import ScenarioResult
+from allocator.errors import ValidationError
 from allocator.report.baseline import (
     MEASURES,
     SIZE_PROPORTIONAL,
     Comparison,
+    Measures,
+    PartnerInfo,
     ScenarioComparison,
+    compare_to_baseline,
+    parameter_differences,
 )
 from allocator.report.render import (
     NO_CHANGE,
@@ -36,6 +42,129 @@ from allocator.report.render import (
 
 WIDTH = 88
 """Paragraphs are wrapped to this many characters."""
+
+
+# ----------------------------------------------------------------------------------
+# The figures the app's comparison shows
+# ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Total:
+    """A scenario's partners together against the baseline.
+
+    ``received`` is what they receive in all (the lead's fee included); ``change`` is
+    ``received - baseline`` and ``relative_change`` that as a fraction of the baseline
+    (None when any partner's baseline is unknown, or the baseline is 0).
+    """
+
+    received: int
+    baseline: int | None
+    change: int | None
+    relative_change: float | None
+
+
+def scenario_total(s: ScenarioComparison) -> Total | None:
+    """The total of a solved scenario against the baseline (None when it did not solve)."""
+    if not s.ok:
+        return None
+    received = int(sum(p.received for p in s.partners))
+    bases = [p.baseline for p in s.partners]
+    if any(b is None for b in bases):
+        return Total(received, None, None, None)
+    baseline = int(sum(b for b in bases if b is not None))
+    change = received - baseline
+    return Total(received, baseline, change, change / baseline if baseline else None)
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """A comparison as the app shows it: the scenarios ticked, against the baseline.
+
+    ``comparison`` holds the ticked scenarios only (a scenario lent as the baseline is
+    not among them). ``baseline_pending`` is set while a baseline scenario has no
+    result yet: the changes wait for it. ``totals`` follows ``comparison.scenarios``;
+    ``baseline_total`` is what the baseline gives all partners together and
+    ``baseline_measures`` a baseline scenario's own measures (None for the
+    size-proportional split, whose measures depend on each scenario's needs).
+    """
+
+    comparison: Comparison
+    baseline_pending: bool
+    totals: tuple[Total | None, ...]
+    baseline_total: int | None
+    baseline_measures: Measures | None
+
+    @property
+    def baseline(self) -> str:
+        return self.comparison.baseline
+
+    def scenario(self, name: str) -> ScenarioComparison | None:
+        """The ticked scenario ``name`` (None when it has no result)."""
+        return next((s for s in self.comparison.scenarios if s.name == name), None)
+
+    def total(self, name: str) -> Total | None:
+        """Scenario ``name``'s total (None when it has no result or did not solve)."""
+        for s, t in zip(self.comparison.scenarios, self.totals, strict=True):
+            if s.name == name:
+                return t
+        return None
+
+    def baseline_received(self, partner: int) -> int | None:
+        """What the baseline gives the ``partner``-th partner (None while unknown)."""
+        received = self.comparison.baseline_received
+        if self.baseline_pending or received is None or not 0 <= partner < len(received):
+            return None
+        return received[partner]
+
+
+def side_by_side(
+    project: Project,
+    results: Sequence[ScenarioResult],
+    baseline: str,
+    baseline_result: ScenarioResult | None = None,
+) -> SideBySide:
+    """``results`` (the ticked scenarios' latest results) against ``baseline``, never solving.
+
+    ``baseline`` is a scenario's name or ``SIZE_PROPORTIONAL``; ``baseline_result`` is
+    that scenario's latest result, None while it is being worked out (the changes then
+    wait). A baseline scenario not among ``results`` is lent for the figures only. A
+    baseline that is no longer in the project falls back to the size-proportional split
+    (``comparison.baseline`` says which was used).
+    """
+    results = list(results)
+    names = [r.name for r in results]
+    pending = baseline != SIZE_PROPORTIONAL and baseline_result is None
+    lent = baseline_result is not None and baseline not in names
+    use = results + ([baseline_result] if lent and baseline_result is not None else [])
+    try:
+        comparison = compare_to_baseline(project, use, None if pending else baseline)
+    except ValidationError:  # the baseline has just gone: size alone
+        comparison = compare_to_baseline(project, results, None)
+        lent = pending = False
+    if lent:
+        comparison = replace(
+            comparison,
+            scenarios=tuple(s for s in comparison.scenarios if s.name != baseline),
+            parameters=parameter_differences(project, names),
+        )
+    if pending:
+        comparison = replace(
+            comparison, baseline=baseline, baseline_kind="scenario", baseline_status=""
+        )
+    received = comparison.baseline_received
+    measures = None
+    if comparison.baseline_is_scenario:
+        measures = next(
+            (s.baseline_measures for s in comparison.scenarios if s.baseline_measures), None
+        )
+    return SideBySide(
+        comparison=comparison,
+        baseline_pending=pending,
+        totals=tuple(scenario_total(s) for s in comparison.scenarios),
+        baseline_total=None if pending or received is None else int(sum(received)),
+        baseline_measures=None if pending else measures,
+    )
 
 
 def letter(k: int) -> str:
@@ -58,7 +187,7 @@ def _fill(text: str, first: str = "", rest: str | None = None) -> str:
     )
 
 
-def _partner_tag(p: Any) -> str:
+def _partner_tag(p: PartnerInfo) -> str:
     """Shown under the partner's name, on its change line: the lead, a by-and-for partner."""
     if p.lead:
         return "  lead"
@@ -169,7 +298,7 @@ def _measures_table(cmp: Comparison) -> str:
     return text_table(headers, rows, left=1)
 
 
-def _same_baseline_measures(scenarios: Sequence[ScenarioComparison]) -> Any:
+def _same_baseline_measures(scenarios: Sequence[ScenarioComparison]) -> Measures | None:
     """The size-proportional split's measures, when every scenario reads them the same
     (they depend on each scenario's needs, so they usually differ)."""
     seen = [s.baseline_measures for s in scenarios if s.baseline_measures is not None]
@@ -203,7 +332,9 @@ def _left_out_notes(cmp: Comparison) -> list[str]:
     return out
 
 
-def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -> list[str]:
+def _unsolved_notes(
+    project: Project, cmp: Comparison, results: Sequence[ScenarioResult]
+) -> list[str]:
     by_name = {r.name: r for r in results}
     lines: list[str] = []
     told: dict[tuple[str, ...], str] = {}
@@ -213,7 +344,7 @@ def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -
         head = f"{letter(k)} '{s.name}'"
         if s.status == "invalid":
             r = by_name.get(s.name)
-            words = tuple(problems_text(project, getattr(r, "problems", ()) or ()))
+            words = tuple(problems_text(project, r.problems if r is not None else ()))
             if words in told:
                 lines.append(
                     f"{head} cannot be solved until the same are fixed as for {told[words]}."
@@ -228,7 +359,9 @@ def _unsolved_notes(project: Project, cmp: Comparison, results: Sequence[Any]) -
     return lines
 
 
-def render_comparison(project: Project, cmp: Comparison, results: Sequence[Any] = ()) -> str:
+def render_comparison(
+    project: Project, cmp: Comparison, results: Sequence[ScenarioResult] = ()
+) -> str:
     """The comparison as text: the legend, what each partner receives and its change,
     the measures and their change, the settings that differ, and what stops any
     scenario. ``results`` (the solved results) give an invalid scenario's problems."""

@@ -323,6 +323,108 @@ def resolve_param(
     return full, scope, spec
 
 
+def is_share(spec: FieldSpec) -> bool:
+    """A share or rate: stored as a fraction, shown in percent."""
+    return spec.kind in ("share", "rate")
+
+
+def param_choices(project: Project) -> list[tuple[str, str]]:
+    """The settings offered to sweep, as (param for ``sweep``, label).
+
+    The budget is the first year's grant, or one entry per year when the grant is
+    given year by year.
+    """
+    out: list[tuple[str, str]] = []
+    for param in SWEEP_PARAMS:
+        if param != "budget.first_year":
+            out.append((param, spec_for(f"scenarios[].{param}").label))
+        elif project.budget.per_year is None:
+            out.append((param, "Budget: grant in the first year"))
+        else:
+            for k, year in enumerate(project.years):
+                out.append((f"budget.per_year[{k}]", f"Budget: grant for {year}"))
+    return out
+
+
+@dataclass(frozen=True)
+class SweptSetting:
+    """A setting to sweep as :func:`resolve_param` reads it, with its value now."""
+
+    path: FieldPath
+    scope: str
+    spec: FieldSpec
+    current: object
+    currency: str
+
+    @property
+    def shown(self) -> str:
+        """The value now as people read it ("" when blank)."""
+        if not isinstance(self.current, (int, float)) or isinstance(self.current, bool):
+            return ""
+        return show_value(self.spec, float(self.current), self.currency)
+
+    def default_range(self) -> tuple[float, float]:
+        """From and to for a new sweep (see :func:`default_range`)."""
+        return default_range(self.spec, self.current)
+
+
+def swept_setting(project: Project, scenario: str, param: str) -> SweptSetting:
+    """The setting ``param`` of ``scenario`` (or of the project) and its current value.
+
+    Raises ValidationError as :func:`resolve_param` does, and for an unknown scenario.
+    """
+    names = [s.name for s in project.scenarios]
+    j = names.index(resolve_scenario_name(names, scenario, "scenario"))
+    path, scope, spec = resolve_param(project, j, param)
+    return SweptSetting(path, scope, spec, path.get(project), project.currency)
+
+
+def default_range(spec: FieldSpec, current: object) -> tuple[float, float]:
+    """From and to for a new sweep: the field's bounds where it has them, around the
+    current value where it does not; the current value always inside."""
+    v = float(current) if isinstance(current, (int, float)) else None
+    lo = spec.minimum
+    hi = spec.maximum
+    if spec.kind == "money":
+        base = v if v else 1_000_000.0
+        start, stop = base * 0.5, base * 1.5
+    elif is_share(spec) and lo is not None and hi is not None:
+        start, stop = max(lo, 0.0), hi
+    elif spec.kind == "ratio":
+        start = lo if lo is not None else 0.0
+        stop = max(2.0 * (v or 0.0), start + (4.0 if start >= 1 else 2.0))
+        if hi is not None:
+            stop = min(stop, hi)
+    else:
+        start = lo if lo is not None else 0.0
+        stop = hi if hi is not None else max(1.0, 2.0 * (v or 1.0))
+    if v is not None:
+        start, stop = min(start, v), max(stop, v)
+    if spec.exclusive_min and lo is not None and start <= lo:
+        start = lo + (1.0 if spec.kind == "money" else 0.01)
+    return float(start), float(stop)
+
+
+def sweep_basis(project: Project, scenario: str) -> tuple[object, ...] | None:
+    """What a sweep's figures depend on: everything but the other scenarios and the name.
+
+    Adding a scenario (as "Make this a scenario" does) leaves a sweep current; a change
+    to a partner, the budget, the years or the swept scenario makes it out of date.
+    None when there is no such scenario.
+    """
+    found = next((s for s in project.scenarios if s.name == scenario), None)
+    if found is None:
+        return None
+    return (
+        project.currency,
+        project.start_year,
+        project.year_count,
+        project.budget,
+        project.partners,
+        found,
+    )
+
+
 def step_values(start: float, stop: float, steps: int) -> tuple[float, ...]:
     """``steps`` evenly spaced values from ``start`` to ``stop``, both included."""
     for name, v in (("from", start), ("to", stop)):

@@ -16,6 +16,7 @@ from allocator.report.baseline import (
     parameter_differences,
     resolve_scenario_name,
 )
+from allocator.report.compare import scenario_total, side_by_side
 
 NEEDS = "Needs-weighted"
 BIGGER = "Bigger slice (size-proportional)"
@@ -198,3 +199,44 @@ def test_table_rows_hold_every_partner_and_measure(sample_project, results):
     assert all(len(r) == len(rows[0]) for r in rows)
     k = 1 + 3 * [r.name for r in results].index(NEEDS)
     assert all(row[k + 1] == 0 for row in rows[1 : 1 + len(sample_project.partners)])
+
+
+def test_totals_add_up_each_partners_change(sample_project, results):
+    for baseline in (None, results[0].name):
+        cmp = compare_to_baseline(sample_project, results, baseline)
+        for s in cmp.scenarios:
+            t = scenario_total(s)
+            assert t is not None
+            assert t.received == sum(p.received for p in s.partners)
+            assert t.change == sum(p.change for p in s.partners)
+            assert t.baseline == sum(p.baseline for p in s.partners)
+            assert t.relative_change == pytest.approx(t.change / t.baseline)
+
+
+def test_side_by_side_lends_a_baseline_that_is_not_ticked(sample_project, results):
+    ticked, base = results[1:3], results[0]
+    shown = side_by_side(sample_project, ticked, base.name, base)
+    assert [s.name for s in shown.comparison.scenarios] == [r.name for r in ticked]
+    assert shown.baseline == base.name and not shown.baseline_pending
+    full = compare_to_baseline(sample_project, [*ticked, base], base.name)
+    assert shown.comparison.scenarios == full.scenarios[:2]
+    assert shown.baseline_total == sum(p.received for p in base.partners)
+    assert shown.baseline_measures == full.scenario(base.name).measures
+    assert shown.total(ticked[0].name) == scenario_total(full.scenarios[0])
+    assert shown.baseline_received(0) == full.baseline_received[0]
+
+
+def test_side_by_side_waits_for_a_baseline_still_being_worked_out(sample_project, results):
+    shown = side_by_side(sample_project, results[1:], results[0].name, None)
+    assert shown.baseline_pending and shown.baseline == results[0].name
+    assert shown.comparison.baseline_is_scenario
+    assert shown.baseline_total is None and shown.baseline_received(0) is None
+
+
+def test_side_by_side_falls_back_to_size_when_the_baseline_has_gone(sample_project, results):
+    shown = side_by_side(sample_project, results, "Gone", results[0])
+    assert shown.baseline == SIZE_PROPORTIONAL and not shown.baseline_pending
+    sized = side_by_side(sample_project, results, SIZE_PROPORTIONAL)
+    assert shown.comparison == sized.comparison
+    assert sized.baseline_measures is None
+    assert sized.baseline_total == sum(sized.comparison.baseline_received)

@@ -5,21 +5,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from importlib import resources
 
 import pytest
 
 from allocator.domain.edits import set_field
+from allocator.domain.fields import FieldSpec
 from allocator.engine.metrics import gini
 from allocator.engine.solve import Engine
 from allocator.errors import ValidationError
 from allocator.formats.files import loads_project
 from allocator.report.sweep import (
     MAX_STEPS,
+    SWEEP_PARAMS,
     apply_step,
+    default_range,
+    is_share,
     make_scenario,
+    param_choices,
     step_scenario_name,
     sweep,
+    sweep_basis,
+    swept_setting,
 )
 
 NEEDS = "Needs-weighted"
@@ -290,3 +298,74 @@ def test_bad_requests_are_refused_before_any_solve(
     with pytest.raises(ValidationError) as err:
         sweep(sample_project, scenario, param, start, stop, steps)
     assert words in str(err.value) or words in str(err.value.problems)
+
+
+def test_the_settings_offered_are_the_usual_ones_and_each_can_be_swept(sample_project):
+
+    choices = param_choices(sample_project)
+    assert [p for p, _label in choices] == list(SWEEP_PARAMS)
+    assert dict(choices)["budget.first_year"] == "Budget: grant in the first year"
+    for param, _label in choices:
+        setting = swept_setting(sample_project, NEEDS, param)
+        start, stop = setting.default_range()
+        assert start < stop
+        if setting.current is not None:
+            assert start <= setting.current <= stop
+
+
+def test_a_grant_given_year_by_year_is_offered_one_year_at_a_time(sample_project):
+
+    years = list(sample_project.years)
+    budget = replace(sample_project.budget, per_year=tuple(1_000_000.0 for _ in years))
+    project = replace(sample_project, budget=budget)
+    budget = [c for c in param_choices(project) if c[0].startswith("budget.")]
+    assert budget == [
+        (f"budget.per_year[{k}]", f"Budget: grant for {year}") for k, year in enumerate(years)
+    ]
+    setting = swept_setting(project, NEEDS, "budget.per_year[1]")
+    assert setting.scope == "project" and setting.current == 1_000_000
+    assert setting.default_range() == (500_000.0, 1_500_000.0)
+    with pytest.raises(ValidationError):
+        swept_setting(project, NEEDS, "budget.first_year")
+
+
+def test_a_swept_setting_reads_its_scope_value_and_words(sample_project):
+
+    ring = swept_setting(sample_project, NEEDS.lower(), "ring_fence")
+    j = _index(sample_project, NEEDS)
+    assert str(ring.path) == f"scenarios[{j}].ring_fence" and ring.scope == "scenario"
+    assert is_share(ring.spec) and ring.default_range() == (0.0, 1.0)
+    assert ring.shown == f"{ring.current * 100:.1f}%"
+    budget = swept_setting(sample_project, NEEDS, "budget.first_year")
+    assert budget.scope == "project" and budget.shown.startswith("£")
+    with pytest.raises(ValidationError):
+        swept_setting(sample_project, NEEDS, "no_such_setting")
+    with pytest.raises(ValidationError):
+        swept_setting(sample_project, "No such scenario", "ring_fence")
+
+
+def test_default_ranges_keep_the_current_value_inside_and_respect_bounds():
+
+    money = FieldSpec("x", "x", "money", "X", "", minimum=0.0, exclusive_min=True)
+    assert default_range(money, 200_000) == (100_000.0, 300_000.0)
+    assert default_range(money, None) == (500_000.0, 1_500_000.0)
+    ratio = FieldSpec("x", "x", "ratio", "X", "", minimum=1.0, maximum=4.0)
+    assert default_range(ratio, 1.5) == (1.0, 4.0)
+    share = FieldSpec("x", "x", "share", "X", "", minimum=0.0, maximum=0.5)
+    assert default_range(share, 0.3) == (0.0, 0.5)
+    weight = FieldSpec("x", "x", "number", "X", "", minimum=0.0, exclusive_min=True)
+    assert default_range(weight, 3.0) == (0.01, 6.0)
+
+
+def test_the_basis_ignores_other_scenarios_but_not_the_swept_one(sample_project):
+
+    basis = sweep_basis(sample_project, NEEDS)
+    assert basis is not None and sweep_basis(sample_project, "No such scenario") is None
+    others = [s for s in sample_project.scenarios if s.name != NEEDS]
+    renamed = set_field(
+        sample_project, f"scenarios[{_index(sample_project, others[0].name)}].name", "Other"
+    )
+    assert sweep_basis(renamed, NEEDS) == basis
+    j = _index(sample_project, NEEDS)
+    changed = set_field(sample_project, f"scenarios[{j}].ring_fence", 0.2)
+    assert sweep_basis(changed, NEEDS) != basis

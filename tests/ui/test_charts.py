@@ -1,5 +1,6 @@
 """The results chart: its bars are the result's figures, it follows edits in place,
-greys while out of date, says so when there is nothing to show, and follows the palette."""
+greys while out of date, says so when there is nothing to show, and follows the palette;
+and the one chart base it shares with the compare and sweep charts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from PySide6.QtCharts import QHorizontalBarSeries
 from PySide6.QtGui import QColor, QPalette
 
 from allocator.engine.solve import Engine
+from ui.charts.base import (
+    ChartLegend,
+    ThemedChartView,
+    money_axis,
+    money_ticks,
+    nice_step,
+    set_money_ticks,
+)
 from ui.charts.results import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
 
 
@@ -159,3 +168,50 @@ def test_a_result_with_the_same_figures_touches_nothing(chart, document):
     document.resultsChanged.emit()
     assert chart.rebuilds == built and chart.values() == values
     assert titles == []
+
+
+def test_the_results_compare_and_sweep_charts_share_one_base(chart, qtbot):
+    from ui.charts.compare import CompareChart
+    from ui.charts.sweep import SweepChart
+
+    others = [CompareChart(), SweepChart("sweepTestChart")]
+    for w in others:
+        qtbot.addWidget(w)
+    for w in (chart, *others):
+        assert isinstance(w, ThemedChartView)
+        assert w.chart() is w.chart_
+        assert not w.is_stale()
+        w.set_stale(True)
+        assert w.is_stale()
+
+
+def test_money_ticks_are_round_and_cover_the_range():
+    start, end, labels = money_ticks(0, 1_234_567, "GBP")
+    assert (start, end) == (0, 1_250_000)
+    assert [v for _t, v in labels] == [k * 250_000 for k in range(6)]
+    assert labels[1][0] == "£250,000"
+    _s, _e, compact = money_ticks(0, 1_234_567, "GBP", compact=True, label_start=False)
+    assert compact[0] == ("£250k", 250_000) and compact[-1] == ("£1.25m", 1_250_000)
+    assert nice_step(0) == 1.0 and nice_step(100) == 20 and nice_step(130) == 50
+
+
+def test_a_money_axis_is_relabelled_only_when_its_ticks_change():
+    axis = money_axis(0, 1000, "GBP")
+    assert axis.categoriesLabels()[-1] == "£1,000"
+    assert not set_money_ticks(axis, 0, 1000, "GBP")  # the same ticks: untouched
+    assert set_money_ticks(axis, 0, 5000, "GBP")
+    assert axis.max() == 5000
+
+
+def test_the_legend_lists_each_series_in_words(qtbot):
+    class TwoLines(ThemedChartView):
+        def legend_entries(self):
+            return [("■", QColor("#0072B2"), "Needs-weighted"), ("■", QColor("#E69F00"), "A-B")]
+
+    view = TwoLines()
+    legend = ChartLegend(view)
+    qtbot.addWidget(view)
+    qtbot.addWidget(legend)
+    assert legend.entries() == ["Needs-weighted", "A-B"]
+    assert "Needs&nbsp;weighted" not in legend.text() and "Needs&#8209;weighted" in legend.text()
+    assert legend.accessibleDescription() == "Needs-weighted; A-B"

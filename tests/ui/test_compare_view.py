@@ -8,16 +8,20 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from allocator.report.baseline import MEASURES, SIZE_PROPORTIONAL, compare_to_baseline
-from ui.views.compare import (
+from ui.models.compare import (
+    COL_AMOUNT,
     COL_BASELINE,
+    COL_CHANGE,
     COL_NAME,
     ROW_MEASURE,
     ROW_PARTNER,
     ROW_TOTAL,
-    CompareView,
+    SHOW_AMOUNTS,
+    SHOW_BOTH,
+    SHOW_CHANGES,
     RelativeRole,
-    tsv_cell,
 )
+from ui.views.compare import CompareView, tsv_cell
 
 U = Qt.ItemDataRole.UserRole
 NEEDS = "Needs-weighted"
@@ -288,7 +292,6 @@ def test_showing_changes_only_keeps_every_figure_and_fits_the_width(
     view, solved, qtbot, qtmodeltester
 ):
     from ui.state import settings
-    from ui.views.compare import COL_AMOUNT, COL_CHANGE, SHOW_AMOUNTS, SHOW_BOTH, SHOW_CHANGES
 
     expected = compare_to_baseline(solved.project, solved.results())
     model = view.model

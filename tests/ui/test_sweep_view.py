@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from allocator.engine.solve import Engine
-from allocator.report.sweep import sweep
+from allocator.report.sweep import param_choices, sweep
 from ui.state import workers
-from ui.views.sweep import SweepView, param_choices
+from ui.views.sweep import SweepView
 
 U = Qt.ItemDataRole.UserRole
 NEEDS = "Needs-weighted"
@@ -130,7 +130,11 @@ def test_defaults_follow_the_current_scenario_and_the_fields_units(view, solved)
 def test_sweep_runs_in_the_worker_and_equals_the_headless_sweep(view, solved, qtbot, factory):
     view.set_request(scenario=NEEDS, param="ring_fence", start=0.0, stop=0.6, steps=13)
     assert view.request() == (NEEDS, "ring_fence", 0.0, 0.6, 13)
+    steps: list[tuple[int, int]] = []
+    view.progressed.connect(lambda done, total: steps.append((done, total)))
     result = run_to_end(view, qtbot)
+    assert steps == [(k, 13) for k in range(14)]  # steps as numbers, in order, all told
+    assert (view.progress.value(), view.progress.maximum()) == (13, 13)
     main = threading.get_ident()
     assert factory.made_in and main not in factory.made_in  # its own engine, made there
     assert factory.made[0].threads and main not in factory.made[0].threads
