@@ -144,7 +144,7 @@ def test_invalid_inputs_grey_the_last_split_under_a_banner(view, solved, qtbot, 
     assert view.model.data(view.model.index(1, 1), D.UserRole) == before  # kept, not blank
     assert view.model.data(view.model.index(1, 1), D.ForegroundRole) is not None
     with qtbot.waitSignal(view.showProblem) as blocker:
-        view.banner.button.click()
+        view.banner.action("show").click()
     assert blocker.args == ["partners[1].capacity"]
     solved.undo_stack.undo()
     wait_solved(solved)

@@ -72,8 +72,10 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from allocator.domain.text import MINUS, money, pct, signed_money
+from allocator.domain.text import MINUS, money
+from allocator.domain.text import signed_pct as text_signed_pct
 from allocator.errors import ValidationError
+from allocator.report import words as report_words
 from allocator.report.baseline import (
     SIZE_PROPORTIONAL,
     Comparison,
@@ -91,14 +93,8 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the default parent: the table itself
 
 
-#: Status words for a scenario that did not solve.
-STATUS_WORDS = {
-    "optimal": "Met",
-    "infeasible": "Cannot be met",
-    "invalid": "Cannot be solved yet",
-    "error": "Solver error",
-    "cancelled": "Stopped",
-}
+#: Status words, as a table cell starts them ("Cannot be met"): words.STATUS_TEXT's.
+STATUS_WORDS = {status: report_words.status_title(status) for status in report_words.STATUS_TEXT}
 
 #: Series colours that stay apart for common colour blindness (Okabe-Ito), light and dark.
 SERIES_COLOURS = (
@@ -137,16 +133,13 @@ def series_colour(k: int, dark: bool) -> QColor:
     return QColor(night if dark else light)
 
 
+# The words for figures and changes are allocator.report.words's, the same as the
+# command line's and the workbook's; these names stay for the code that calls them.
+
+
 def measure_text(key: str, value: float | None) -> str:
-    """A measure as people read it: "29.9%", a Gini of "0.013", a need ratio of "1.11"."""
-    how = next((h for k, _label, h, _tip in MEASURE_ROWS if k == key), "ratio")
-    if value is None or not math.isfinite(value):
-        return "–"
-    if how == "pct":
-        return pct(value, 1)
-    if how == "gini":
-        return f"{value:.3f}"
-    return f"{value:.2f}"
+    """A measure as people read it: "29.9%", a Gini of "0.013", "unbounded", "–"."""
+    return report_words.measure_text(key, value)
 
 
 def _signed(text: str, value: float) -> str:
@@ -159,34 +152,20 @@ def arrow(text: str, value: float) -> str:
     """A change with its arrow, "▲ +£1,200" / "▼ −2.1 pts"; none when it shows as zero."""
     if not any(ch in "123456789" for ch in text):
         return text
-    return f"▲ {text}" if value > 0 else f"▼ {text}"
+    return f"{report_words.arrow_of(value)} {text}"
 
 
-def signed_pct(value: float, digits: int = 1) -> str:
-    """A relative change in percent with its sign: "+39.7%", "−11.1%"."""
-    return _signed(f"{abs(value) * 100:.{digits}f}", value) + "%"
+signed_pct = text_signed_pct
 
 
 def measure_change_text(key: str, change: float | None) -> str:
-    """A change of a measure: shares in percentage points ("▲ +8.1 pts"), others as numbers."""
-    how = next((h for k, _label, h, _tip in MEASURE_ROWS if k == key), "ratio")
-    if change is None or not math.isfinite(change):
-        return "–"
-    if how == "pct":
-        body = _signed(f"{abs(change) * 100:.1f}", change)
-        return arrow(_tr("{change} pts").format(change=body), change)
-    digits = 3 if how == "gini" else 2
-    return arrow(_signed(f"{abs(change):.{digits}f}", change), change)
+    """A change of a measure: "▲ +8.1 pts", "▼ −0.013", "no change", "–"."""
+    return report_words.measure_change_text(key, change)
 
 
 def money_change_text(change: int | None, relative: float | None, currency: str) -> str:
-    """A partner's change: "▲ +£107,925 (+39.7%)"; the percent left off against nothing."""
-    if change is None:
-        return "–"
-    text = signed_money(change, currency)
-    if relative is not None and math.isfinite(relative):
-        text += f" ({signed_pct(relative)})"
-    return arrow(text, change)
+    """A partner's change: "▲ +£107,925 (+39.7%)", "no change", "–"."""
+    return report_words.money_change_text(change, relative, currency)
 
 
 def tsv_cell(value: Any) -> str:
