@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from allocator.domain.fields import FIELDS, FieldSpec, format_value, spec_for
 from allocator.domain.model import Project
-from allocator.domain.text import money, pct, signed_money
+from allocator.domain.text import money, pct
 from allocator.errors import Problem
 from allocator.report.words import (
     MEASURES,
@@ -270,7 +270,7 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
                     money(p.fair_share_total, cur),
                     pct(p.attainment),
                     limits_text(p.limited_by),
-                    signed_money(p.vs_size_proportional, cur),
+                    money_change_text(p.vs_size_proportional, None, cur),
                 ]
             )
         if any(r.fee):
@@ -282,9 +282,8 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         lines.append(text_table(headers, rows, left=1))
         values = measure_values(r.metrics)
         lines.append("")
-        lines.append(
-            "; ".join(f"{m.name} {measure_text(m.key, values[m.key], cur)}" for m in MEASURES) + "."
-        )
+        said = "; ".join(f"{m.name} {measure_text(m.key, values[m.key], cur)}" for m in MEASURES)
+        lines.append(textwrap.fill(said + ".", width=88, break_on_hyphens=False))
         blocks.append("\n".join(lines))
     if any_table:
         blocks.append(textwrap.fill(SIZE_PROPORTIONAL, width=88, break_on_hyphens=False))

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # named in signatures only: results code loads after the firs
 
 #: A row: what kind it is and, for a partner's row, its result.
 Row = tuple[str, "PartnerResult | None"]
+#: The figure behind a cell: a name, whole units, a fraction, what limits a partner.
+Figure = str | int | float | list[str] | None
 
 #: The old names of what limits a partner and of the budget lines: the words are
 #: :mod:`allocator.report.words`'s.
@@ -96,8 +98,8 @@ class ResultsModel(QAbstractTableModel):
         self._result: ScenarioResult | None = None
         self._rows: list[Row] = []
         self._columns: list[ResultColumn] = []
-        self._text: list[tuple[Any, ...] | None] = []  # each row's cells, as shown
-        self._values: list[tuple[Any, ...] | None] = []  # the figures behind them
+        self._text: list[tuple[str, ...] | None] = []  # each row's cells, as shown
+        self._values: list[tuple[Figure, ...] | None] = []  # the figures behind them
         self._alignment: list[int] = []
         self._bold: QFont | None = None
         self._take(document.result())
@@ -238,7 +240,7 @@ class ResultsModel(QAbstractTableModel):
         rows.append((ROW_TOTAL, None))
         return rows
 
-    def _row_values(self, row: int) -> tuple[Any, ...]:
+    def _row_values(self, row: int) -> tuple[Figure, ...]:
         """The figures behind the row's cells (UserRole), worked out once per result."""
         values = self._values[row]
         if values is None:
@@ -246,7 +248,7 @@ class ResultsModel(QAbstractTableModel):
             values = self._values[row] = self._values_of(kind, partner)
         return values
 
-    def _row_text(self, row: int) -> tuple[Any, ...]:
+    def _row_text(self, row: int) -> tuple[str, ...]:
         """The row's cells as shown (DisplayRole), worked out once per result."""
         text = self._text[row]
         if text is None:
@@ -407,14 +409,14 @@ class ResultsModel(QAbstractTableModel):
         return QFont(self._bold)
 
     # -- the figures -------------------------------------------------------------------
-    def _values_of(self, kind: str, partner: PartnerResult | None) -> tuple[Any, ...]:
+    def _values_of(self, kind: str, partner: PartnerResult | None) -> tuple[Figure, ...]:
         """The figures behind a row's cells: whole units for money, a fraction for
         attainment (None where a cell has no figure)."""
         r = self._result
         cols = self._columns
         if kind == ROW_PARTNER:
             p = partner
-            figures: dict[str, Any] = {
+            figures: dict[str, Figure] = {
                 "name": p.name,
                 "total": int(p.total),
                 "fair_share": _fair_share(p),
@@ -446,8 +448,8 @@ class ResultsModel(QAbstractTableModel):
         return tuple(int(r.budget[c.year]) if c.key == "year" else figures.get(c.key) for c in cols)
 
     def _display(
-        self, kind: str, partner: PartnerResult | None, col: ResultColumn, value: Any
-    ) -> Any:
+        self, kind: str, partner: PartnerResult | None, col: ResultColumn, value: Figure
+    ) -> str:
         """A cell as shown, from the figure behind it (``value``)."""
         key = col.key
         currency = self._result.currency
