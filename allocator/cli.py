@@ -36,7 +36,6 @@ from allocator.errors import (
     ValidationError,
 )
 from allocator.report.render import (
-    STATUS_WORDS,
     allowed_text,
     json_safe,
     problem_text,
@@ -46,6 +45,7 @@ from allocator.report.render import (
     status_of,
     where,
 )
+from allocator.report.words import status_text
 
 if TYPE_CHECKING:  # named in signatures only: opening the app loads no results code
     from allocator.engine.result import ScenarioResult
@@ -620,13 +620,13 @@ def _report_unsolved(project: Project, results: Sequence[ScenarioResult]) -> Non
     invalid = [r for r in results if status_of(r) == "invalid"]
     if invalid:
         which = _quoted([r.name for r in invalid])
-        lines = problems_text(project, [p for r in invalid for p in getattr(r, "problems", ())])
+        lines = problems_text(project, [p for r in invalid for p in r.problems])
         _say(f"cannot solve {which} until {'this is' if len(lines) == 1 else 'these are'} fixed:")
         _say(*(f"  {line}" for line in lines))
     for r in results:
         status = status_of(r)
         if status not in ("optimal", "invalid"):
-            words = STATUS_WORDS.get(status, status)
+            words = status_text(status)
             _say(f"scenario '{r.name}' {words}: {r.message}")
 
 

@@ -64,3 +64,12 @@ def pct(value: float, digits: int = 1) -> str:
     if value < 0 and float(text) != 0:
         return f"{MINUS}{text}%"
     return f"{text}%"
+
+
+def signed_pct(value: float, digits: int = 1) -> str:
+    """A relative change with its sign: 0.052 -> "+5.2%", -0.108 -> "−10.8%"; a change
+    that shows as zero has none ("0.0%")."""
+    text = pct(abs(value), digits)
+    if float(text.rstrip("%")) == 0:
+        return text
+    return ("+" if value > 0 else MINUS) + text

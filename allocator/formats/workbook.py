@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from allocator import __version__
 from allocator.domain.fields import spec_for
-from allocator.domain.model import Project, Scenario
+from allocator.domain.model import Partner, Project, Scenario
 from allocator.domain.paths import describe_path
 from allocator.domain.text import money, pct
 from allocator.engine.result import (
@@ -61,6 +61,15 @@ from allocator.report.baseline import (
     compare_to_baseline,
 )
 from allocator.report.method import method_text
+from allocator.report.words import MEASURES as MEASURE_WORDS
+from allocator.report.words import (
+    NOT_SHOWN,
+    UNBOUNDED,
+    Measure,
+    Shown,
+    measure_values,
+    status_text,
+)
 
 if TYPE_CHECKING:  # only named in signatures: a workbook without a sweep needs no solver
     from allocator.report.sweep import Sweep
@@ -305,7 +314,7 @@ class _Sheet:
             return
         v = float(value)
         if not math.isfinite(v):
-            self.text(row, col, "n/a" if math.isnan(v) else "unbounded", "memo")
+            self.text(row, col, NOT_SHOWN if math.isnan(v) else UNBOUNDED, "memo")
             return
         self.layout.cells.append((row, col, int(v) if v.is_integer() else v, style))
 
@@ -468,23 +477,9 @@ def sheet_title(name: str, used: set[str]) -> str:
 # The sheets
 # ----------------------------------------------------------------------------------
 
-_STATUS_WORDS = {
-    "optimal": "solved",
-    "infeasible": "cannot be met",
-    "error": "failed",
-    "cancelled": "stopped",
-    "invalid": "cannot be solved yet",
-}
-
-
-def _status(result: ScenarioResult) -> str:
-    """The status as its plain value ("optimal"), whether it is an enum or a string."""
-    return str(getattr(result.status, "value", result.status))
-
 
 def _status_words(result: ScenarioResult) -> str:
-    status = _status(result)
-    return _STATUS_WORDS.get(status, status)
+    return status_text(result.status)
 
 
 def _line(p: PartnerResult, key: str, years: int) -> Sequence[int]:
@@ -510,7 +505,7 @@ def _limit_words(p: PartnerResult, years: Sequence[int]) -> str:
     return "; ".join(f"{y}: {REASON_WORDS.get(r, r)}" for y, r in zip(years, reasons, strict=False))
 
 
-def _project_partner(project: Project, p: PartnerResult) -> Any:
+def _project_partner(project: Project, p: PartnerResult) -> Partner | None:
     if 0 <= p.index < len(project.partners) and project.partners[p.index].id == p.id:
         return project.partners[p.index]
     for q in project.partners:
@@ -537,13 +532,17 @@ def _yes_no(flag: bool) -> str:
 
 # The measures of a split, as the Summary and the Scenarios sheet show them: the label,
 # the result's metric, and the cell style (percentages to one decimal, as text.pct writes).
-MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("Smallest attainment", "min_attainment", "percent"),
-    ("Largest attainment", "max_attainment", "percent"),
-    ("Gini coefficient of funding per unit of need (0 = equal)", "gini", "decimal"),
-    ("Largest ÷ smallest funding per unit of need", "need_ratio", "score"),
-    ("By-and-for partners' share of the distributable budget", "by_and_for_share", "percent"),
-    ("Lead's share of the budget, fee included", "lead_share", "percent"),
+def _measure_style(m: Measure) -> str:
+    """The cell style that shows a measure as the app and the command line show it."""
+    if m.shown is Shown.FRACTION:
+        return "percent"
+    if m.shown is Shown.MONEY:
+        return "money"
+    return "decimal" if m.digits == 3 else "score"
+
+
+MEASURES: tuple[tuple[str, str, str], ...] = tuple(
+    (m.name, m.key, _measure_style(m)) for m in MEASURE_WORDS
 )
 
 
@@ -681,10 +680,11 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     sh.text(row, 1, "Measures of the split", "header")
     sh.text(row, 2, "", "header")
     sh.merge(row, 2, c_lead)
+    values = measure_values(result.metrics)
     for label, attr, style in MEASURES:
         row += 1
         sh.text(row, 1, label, "wrap")
-        sh.num(row, 2, getattr(result.metrics, attr), style)
+        sh.num(row, 2, values[attr], style)
         sh.merge(row, 2, c_lead)
 
     sh.width(1, min(45, max(30, max((len(p.name) for p in partners), default=0) + 2)))
@@ -1178,11 +1178,11 @@ def _scenarios(
     one_base = base_ok and _one_baseline(cmp)
     sh.text(head + 1, 1, "Status", "label")
     if named:
-        status = _STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        status = status_text(cmp.baseline_status)
         sh.text(head + 1, cols.base, status, "text_right" if base_ok else "bad")
     any_bad = any(not s.ok for s in cmp.scenarios)
     for j, s in enumerate(cmp.scenarios):
-        words = _STATUS_WORDS.get(s.status, s.status)
+        words = status_text(s.status)
         sh.text(head + 1, cols.col(j), words, "text_right" if s.ok else "bad")
         if not s.ok and s.message:
             sh.text(head + 2, cols.col(j), s.message, "wrap")
@@ -1276,7 +1276,7 @@ def _scenarios(
         blocks.append((percent_head, end))
         row = end + 2
     else:
-        why = _STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        why = status_text(cmp.baseline_status)
         sh.text(
             row,
             1,
@@ -1474,7 +1474,7 @@ def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
             if c == 1:
                 sh.num(r, c, v, value_style)
             elif c == c_status:
-                sh.text(r, c, v, "text_beside" if v == "optimal" else "bad_beside")
+                sh.text(r, c, status_text(v), "text_beside" if v == "optimal" else "bad_beside")
             elif c < c_partner:
                 sh.num(r, c, v, measure_styles.get(keys[c - c_measure], "decimal"))
             elif c < c_rules:
@@ -1787,7 +1787,7 @@ def layout_workbook(
     warnings: list[str] = []
     if not chosen.ok:
         warnings.append(
-            f"scenario {chosen.name!r} has no split ({_status(chosen)}); the workbook shows why "
+            f"scenario {chosen.name!r} has no split ({_status_words(chosen)}); the workbook shows why "
             "instead of budget figures"
         )
     used = {"summary", "scenarios", "inputs", "method"}

@@ -26,28 +26,24 @@ from allocator.domain.fields import SCENARIO_FIELDS, FieldSpec, format_value
 from allocator.domain.model import Project
 from allocator.domain.paths import FieldPath
 from allocator.engine import metrics as engine_metrics
-from allocator.engine.result import ScenarioResult
+from allocator.engine.result import Metrics, ScenarioResult
 from allocator.errors import Problem, ValidationError
+from allocator.report import words
 
 SIZE_PROPORTIONAL = "size-proportional"
 """The default baseline's name: the size-proportional split of the same budget."""
 
 SIZE_PROPORTIONAL_WORDS = "the size-proportional split of the same budget"
 
-MEASURES: tuple[tuple[str, str], ...] = (
-    ("min_attainment", "Smallest attainment"),
-    ("max_attainment", "Highest attainment"),
-    ("gini", "Gini (funding per unit of need)"),
-    ("need_ratio", "Largest/smallest per unit of need"),
-    ("by_and_for_share", "By-and-for share"),
-    ("lead_share", "Lead share (fee included)"),
-)
-"""The measures of a split as a whole, (key, label), in the order they are shown."""
+MEASURES: tuple[tuple[str, str], ...] = tuple((m.key, m.name) for m in words.MEASURES)
+"""The measures of a split as a whole, (key, name), in the order they are shown: the
+names are :data:`allocator.report.words.MEASURES`'s."""
 
 
-def status_text(status: Any) -> str:
-    """A result's status as plain text ("optimal", "infeasible", ...), enum or not."""
-    return str(getattr(status, "value", status))
+def status_text(status: str) -> str:
+    """A status as its plain value, "optimal" (``Status`` is a ``str`` enum); the words
+    for it are :func:`allocator.report.words.status_text`."""
+    return str(status)
 
 
 def finite(value: float | None) -> float | None:
@@ -73,8 +69,8 @@ class Measures:
     lead_share: float | None
 
     @classmethod
-    def from_metrics(cls, m: Any) -> Measures:
-        return cls(**{key: float(getattr(m, key)) for key, _ in MEASURES})
+    def from_metrics(cls, m: Metrics) -> Measures:
+        return cls(**words.measure_values(m))
 
     def get(self, key: str) -> float | None:
         return getattr(self, key)
@@ -361,7 +357,7 @@ def compare_to_baseline(
 
             base_result = Engine().solve(project, [base_name])[0]
 
-    base_ok = base_result is not None and status_text(base_result.status) == "optimal"
+    base_ok = base_result is not None and base_result.status == "optimal"
     base_by_id: dict[str, int] = {}
     base_measures: Measures | None = None
     if base_ok:
@@ -370,7 +366,7 @@ def compare_to_baseline(
 
     scenarios = []
     for r in results:
-        status = status_text(r.status)
+        status = str(r.status)
         common = {
             "name": r.name,
             "index": r.index,
@@ -423,7 +419,7 @@ def compare_to_baseline(
         years=tuple(project.years),
         baseline=base_name,
         baseline_kind=SIZE_PROPORTIONAL if base_result is None else "scenario",
-        baseline_status="optimal" if base_result is None else status_text(base_result.status),
+        baseline_status="optimal" if base_result is None else str(base_result.status),
         baseline_received=_baseline_received(project, results, base_result, base_ok),
         partners=tuple(PartnerInfo(p.id, p.name, p.lead, p.by_and_for) for p in project.partners),
         scenarios=tuple(scenarios),
@@ -463,7 +459,7 @@ def _baseline_received(
         by_id = {p.id: int(p.received) for p in base_result.partners}
         return tuple(by_id.get(p.id, 0) for p in project.partners)
     for r in results:
-        if status_text(r.status) == "optimal" and all(p.included for p in r.partners):
+        if r.status == "optimal" and all(p.included for p in r.partners):
             by_id = {p.id: int(sum(p.size_proportional)) for p in r.partners}
             return tuple(by_id.get(p.id, 0) for p in project.partners)
     return None

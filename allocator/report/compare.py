@@ -28,16 +28,16 @@ from allocator.report.baseline import (
     parameter_differences,
 )
 from allocator.report.render import (
-    NO_CHANGE,
-    STATUS_WORDS,
-    measure_change,
-    measure_text,
-    money_change,
-    problems_text,
-    text_table,
-)
-from allocator.report.render import (
     SIZE_PROPORTIONAL as SIZE_PROPORTIONAL_TEXT,
+)
+from allocator.report.render import problems_text, text_table
+from allocator.report.words import (
+    NO_CHANGE,
+    NOT_SHOWN,
+    measure_change_text,
+    measure_text,
+    money_change_text,
+    status_text,
 )
 
 WIDTH = 88
@@ -205,7 +205,7 @@ def _heading(project: Project, cmp: Comparison) -> list[str]:
         against = "the size-proportional split of the same budget (the bigger slice)"
     lines = [_fill(f"{project.name}: {what} against {against}.")]
     if cmp.baseline_is_scenario and cmp.baseline_status != "optimal":
-        words = STATUS_WORDS.get(cmp.baseline_status, cmp.baseline_status)
+        words = status_text(cmp.baseline_status)
         lines.append(
             _fill(
                 f"The baseline '{cmp.baseline}' {words}, so no changes can be shown against "
@@ -225,7 +225,7 @@ def _legend(project: Project, cmp: Comparison) -> str:
         if chosen is not None and s.name == chosen.name:
             notes.append("chosen for the bid")
         if not s.ok:
-            notes.append(STATUS_WORDS.get(s.status, s.status))
+            notes.append(status_text(s.status))
         tail = f"  ({'; '.join(notes)})" if notes else ""
         rows.append(f"  {letter(k)}  {s.name}{tail}")
     if not cmp.baseline_is_scenario:
@@ -250,24 +250,24 @@ def _amounts_table(cmp: Comparison) -> str:
         changes = [_partner_tag(p)]
         if extra:
             base = cmp.baseline_received
-            amounts.append("-" if base is None else money(base[i], cur))
+            amounts.append(NOT_SHOWN if base is None else money(base[i], cur))
             changes.append("")
         for s in cmp.scenarios:
             if not s.ok:
-                amounts.append("-")
+                amounts.append(NOT_SHOWN)
                 changes.append("")
                 continue
             pc = s.partners[i]
             amounts.append(money(pc.received, cur) if pc.included else "left out")
-            changes.append(money_change(pc.change, pc.relative_change, cur))
+            changes.append(money_change_text(pc.change, pc.relative_change, cur))
         rows.append(amounts)
         if show_changes or changes[0]:
             rows.append(changes)
     total = ["Total"]
     if extra:
         base = cmp.baseline_received
-        total.append("-" if base is None else money(sum(base), cur))
-    total += [money(s.budget, cur) if s.ok else "-" for s in cmp.scenarios]
+        total.append(NOT_SHOWN if base is None else money(sum(base), cur))
+    total += [money(s.budget, cur) if s.ok else NOT_SHOWN for s in cmp.scenarios]
     rows.append(total)
     return text_table(headers, rows, left=1)
 
@@ -286,12 +286,12 @@ def _measures_table(cmp: Comparison) -> str:
             changes.append("")
         for s in cmp.scenarios:
             if s.measures is None:
-                values.append("-")
+                values.append(NOT_SHOWN)
                 changes.append("")
                 continue
             values.append(measure_text(key, s.measures.get(key)))
             delta = None if s.measure_changes is None else s.measure_changes.get(key)
-            changes.append(measure_change(key, delta) if s.measure_changes is not None else "")
+            changes.append(measure_change_text(key, delta) if s.measure_changes is not None else "")
         rows.append(values)
         if show_changes:
             rows.append(changes)
@@ -354,7 +354,7 @@ def _unsolved_notes(
             lines.append(f"{head} cannot be solved until these are fixed:")
             lines += [_fill(t, "  - ", "    ") for t in words]
         else:
-            words = STATUS_WORDS.get(s.status, s.status)
+            words = status_text(s.status)
             lines.append(_fill(f"{head} {words}: {s.message}"))
     return lines
 

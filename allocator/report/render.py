@@ -6,18 +6,31 @@ floor"), money in whole units. JSON is for scripts: it keeps the field paths.
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from allocator.domain.fields import FIELDS, FieldSpec, format_value, spec_for
 from allocator.domain.model import Project
-from allocator.domain.text import MINUS, money, pct, signed_money
+from allocator.domain.text import money, pct
 from allocator.errors import Problem
+from allocator.report.words import (
+    MEASURES,
+    NOT_SHOWN,
+    STATUS_TEXT,
+    limit_text,
+    limits_text,
+    measure_change_text,
+    measure_text,
+    measure_values,
+    money_change_text,
+    status_text,
+)
 
 if TYPE_CHECKING:  # named in signatures only
-    from allocator.engine.result import ScenarioResult
+    from allocator.engine.result import Relaxation, ScenarioResult
+    from allocator.report.baseline import PartnerInfo
+    from allocator.report.sweep import Sweep
 
 SIZE_PROPORTIONAL = (
     "vs size-proportional: the change against the size-proportional split (the bigger "
@@ -27,19 +40,13 @@ SIZE_PROPORTIONAL = (
 )
 """The one definition of the "bigger slice" reference every result is measured against."""
 
-STATUS_WORDS = {
-    "optimal": "solved",
-    "infeasible": "cannot be met",
-    "invalid": "cannot be solved yet",
-    "error": "solver error",
-    "cancelled": "stopped",
-}
+STATUS_WORDS = STATUS_TEXT
+"""The old name of :data:`allocator.report.words.STATUS_TEXT`."""
 
 
-def status_of(result: Any) -> str:
-    """A result's status as plain text ("optimal", "invalid", ...), whatever its type."""
-    status = getattr(result, "status", result)
-    return str(getattr(status, "value", status))
+def status_of(result: ScenarioResult | str) -> str:
+    """A result's status as plain text ("optimal", "invalid", ...), from a result or a status."""
+    return str(result) if isinstance(result, str) else str(result.status)
 
 
 # ----------------------------------------------------------------------------------
@@ -152,65 +159,10 @@ def text_table(headers: list[str], rows: list[list[str]], left: int = 1, wrap: b
 # Changes: gains and losses by sign and arrow, never by colour
 # ----------------------------------------------------------------------------------
 
-UP = "\u25b2"  # ▲
-DOWN = "\u25bc"  # ▼
-NO_CHANGE = "no change"
-
-
-def _arrow(value: float) -> str:
-    return UP if value > 0 else DOWN
-
-
-def signed_pct(value: float, digits: int = 1) -> str:
-    """A relative change with its sign: 0.052 -> "+5.2%", -0.108 -> "−10.8%"."""
-    text = pct(abs(value), digits)
-    if float(text.rstrip("%")) == 0:
-        return text
-    return ("+" if value > 0 else MINUS) + text
-
-
-def money_change(change: float | None, relative: float | None, currency: str) -> str:
-    """A partner's gain or loss: "▲ +£1,200 +5.2%", "▼ −£1,200", "no change"; "" unknown."""
-    if change is None:
-        return ""
-    if round(change) == 0:
-        return NO_CHANGE
-    text = f"{_arrow(change)} {signed_money(change, currency)}"
-    if relative is not None and math.isfinite(relative):
-        text += f" {signed_pct(relative)}"
-    return text
-
-
-SHARE_MEASURES = ("min_attainment", "max_attainment", "by_and_for_share", "lead_share")
-"""Measures that are shares: shown as percentages, their changes in percentage points."""
-
-
-def measure_text(key: str, value: float | None) -> str:
-    """A measure's value as people read it: "99.6%", "0.013", "1.11", "unbounded"."""
-    if key == "need_ratio" and (value is None or not math.isfinite(value)):
-        return "unbounded"
-    if value is None or not math.isfinite(value):
-        return "-"
-    if key in SHARE_MEASURES:
-        return pct(value)
-    return f"{value:.3f}" if key == "gini" else f"{value:.2f}"
-
-
-def measure_change(key: str, change: float | None) -> str:
-    """A change in a measure: "▲ +7.8 pts" (percentage points), "▼ −0.013", "no change"."""
-    if change is None or not math.isfinite(change):
-        return ""
-    if change == 0:
-        return NO_CHANGE
-    if key in SHARE_MEASURES:
-        size, unit, digits = abs(change) * 100, " pts", 1
-    else:
-        size, unit, digits = abs(change), "", 3 if key == "gini" else 2
-    step = 10**-digits
-    if round(size, digits) == 0:
-        return f"{_arrow(change)} under {step:.{digits}f}{unit}"
-    sign = "+" if change > 0 else MINUS
-    return f"{_arrow(change)} {sign}{size:.{digits}f}{unit}"
+# The change words live in allocator.report.words; these names stay for the callers
+# that import them from here.
+money_change = money_change_text
+measure_change = measure_change_text
 
 
 def _names(names: Sequence[str]) -> str:
@@ -220,12 +172,12 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def relaxation_text(relaxation: Any) -> str:
+def relaxation_text(relaxation: Relaxation) -> str:
     """A suggested change in words: "lower Amani Collective's floor from £60,000 to £42,000"."""
-    return getattr(relaxation, "explanation", "") or getattr(relaxation, "words", "")
+    return relaxation.explanation or relaxation.words
 
 
-def _grant_verb(r: ScenarioResult, alternative: int, budget_edits: Sequence[Any]) -> str:
+def _grant_verb(r: ScenarioResult, alternative: int, budget_edits: Sequence[Relaxation]) -> str:
     """ "raise" or "lower": the grant that would solve may be smaller than today's (the
     partners' capacities or the ring-fence cannot take it all). The budget edits say
     which way each figure moves; with per-year figures moving both ways, "change"."""
@@ -244,10 +196,10 @@ def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
     if r.relaxations:
         lines.append("Suggested changes (together they make it solve):")
         lines += [f"  - {relaxation_text(x)}" for x in r.relaxations]
-    alternative = getattr(r, "budget_alternative", None)
+    alternative = r.budget_alternative
     if alternative:
         over = f" in total over the {len(r.years)} years" if len(r.years) > 1 else ""
-        budget_edits = tuple(getattr(r, "budget_edits", ()) or ())
+        budget_edits = r.budget_edits
         how = [relaxation_text(x) for x in budget_edits]
         how_text = f" ({'; '.join(t for t in how if t)})" if any(how) else ""
         lines.append(
@@ -256,7 +208,7 @@ def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
             f"{money(alternative, project.currency)}{over}{how_text}, "
             "keeping everything else as it is."
         )
-    zero = tuple(getattr(r, "after_relaxations_zero", ()) or ())
+    zero = r.after_relaxations_zero
     if zero:
         lines.append(
             f"After the suggested changes, {_names(zero)} would get nothing in at least one year."
@@ -271,7 +223,7 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
     told: dict[tuple[str, ...], str] = {}  # problems already listed, by the scenario listing them
     for r in results:
         status = status_of(r)
-        head = f"{r.name}  [{STATUS_WORDS.get(status, status)}]"
+        head = f"{r.name}  [{status_text(status)}]"
         lines = [head, "=" * len(head)]
         # An invalid scenario's problems, and an unmet one's checks and suggested changes,
         # are listed below in words: the message would only say them again.
@@ -279,7 +231,7 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         if r.message and not listed:
             lines.append(r.message)
         if status == "invalid":
-            problems = tuple(problems_text(project, getattr(r, "problems", ())))
+            problems = tuple(problems_text(project, r.problems))
             if problems in told:
                 lines.append(f"Fix these first: the same as for '{told[problems]}' above.")
             else:
@@ -305,7 +257,9 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         rows = []
         for p in r.partners:
             if not p.included:
-                rows.append([p.name, *["-"] * len(r.years), "-", "-", "-", "left out", "-"])
+                rows.append(
+                    [p.name, *[NOT_SHOWN] * (len(r.years) + 3), limit_text("excluded"), NOT_SHOWN]
+                )
                 continue
             tag = " (lead)" if p.lead else (" (by and for)" if p.by_and_for else "")
             rows.append(
@@ -315,8 +269,8 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
                     money(p.total, cur),
                     money(p.fair_share_total, cur),
                     pct(p.attainment),
-                    ", ".join(p.limited_by),
-                    signed_money(p.vs_size_proportional, cur),
+                    limits_text(p.limited_by),
+                    money_change_text(p.vs_size_proportional, None, cur),
                 ]
             )
         if any(r.fee):
@@ -326,15 +280,10 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         rows.append([*total, "", "", "", ""])
         lines.append("")
         lines.append(text_table(headers, rows, left=1))
-        m = r.metrics
-        ratio = "unbounded" if m.need_ratio is None or m.need_ratio == float("inf") else None
+        values = measure_values(r.metrics)
         lines.append("")
-        lines.append(
-            f"Attainment {pct(m.min_attainment)} to {pct(m.max_attainment)}; Gini of funding "
-            f"per unit of need {m.gini:.3f}; largest/smallest funding per unit of need "
-            f"{ratio or f'{m.need_ratio:.2f}'}; by-and-for share {pct(m.by_and_for_share)}; "
-            f"lead share (fee included) {pct(m.lead_share)}."
-        )
+        said = "; ".join(f"{m.name} {measure_text(m.key, values[m.key], cur)}" for m in MEASURES)
+        lines.append(textwrap.fill(said + ".", width=88, break_on_hyphens=False))
         blocks.append("\n".join(lines))
     if any_table:
         blocks.append(textwrap.fill(SIZE_PROPORTIONAL, width=88, break_on_hyphens=False))
@@ -483,16 +432,15 @@ def listing_json(project: Project, groups: list[tuple[str, list[dict]]]) -> dict
 # ----------------------------------------------------------------------------------
 
 
-def _sweep_partner_label(partner: Any) -> str:
+def _sweep_partner_label(partner: PartnerInfo) -> str:
     return f"{partner.name} (lead)" if partner.lead else partner.name
 
 
-def render_sweep(sweep: Any) -> str:
+def render_sweep(sweep: Sweep) -> str:
     """A sweep as text: per value, whether the scenario can be met and the measures;
     then each partner's grant over all years; then the points where something changes
     and why a value cannot be met. Long headers are wrapped to keep the tables narrow.
     """
-    from allocator.report.baseline import MEASURES
     from allocator.report.sweep import show_value
 
     cur = sweep.currency
@@ -514,15 +462,19 @@ def render_sweep(sweep: Any) -> str:
         value_header = spec.short or sweep.label
     else:  # "Amani Collective's floor", "The grant in the first year"
         value_header = sweep.words[:1].upper() + sweep.words[1:]
-    headers = [value_header, "Status", *[label for _, label in MEASURES]]
+    headers = [value_header, "Status", *[m.name for m in MEASURES]]
     rows = []
     for s in sweep.steps:
-        status = STATUS_WORDS.get(s.status, s.status)
+        status = status_text(s.status)
         if s.measures is None:
-            rows.append([s.shown, status, *["-"] * len(MEASURES)])
+            rows.append([s.shown, status, *[NOT_SHOWN] * len(MEASURES)])
         else:
             rows.append(
-                [s.shown, status, *[measure_text(k, s.measures.get(k)) for k, _ in MEASURES]]
+                [
+                    s.shown,
+                    status,
+                    *[measure_text(m.key, s.measures.get(m.key), cur) for m in MEASURES],
+                ]
             )
     blocks.append("The split at each value\n\n" + text_table(headers, rows, left=2, wrap=True))
 
@@ -533,7 +485,7 @@ def render_sweep(sweep: Any) -> str:
     rows = []
     for s in sweep.steps:
         if s.grants is None:
-            rows.append([s.shown, *["-"] * len(sweep.partners)])
+            rows.append([s.shown, *[NOT_SHOWN] * len(sweep.partners)])
         else:
             rows.append(
                 [

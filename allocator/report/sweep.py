@@ -47,6 +47,7 @@ from allocator.report.baseline import (
     resolve_scenario_name,
     status_text,
 )
+from allocator.report.words import status_text as status_words
 
 if TYPE_CHECKING:
     from allocator.engine.solve import Engine
@@ -70,12 +71,6 @@ MAX_STEPS = 1000
 
 RULES: tuple[str, ...] = (CAPACITY, FLOOR, NEEDS_FLOOR, RING_FENCE, SPREAD, LEAD_CAP)
 """The rules a step can find binding, in the order they are listed."""
-
-_STATUS_WORDS = {
-    "infeasible": "cannot be met",
-    "invalid": "cannot be solved yet",
-    "error": "met a solver error",
-}
 
 _NOT_RULES = {LEVEL, EXCLUDED, BUDGET}
 
@@ -597,11 +592,11 @@ def _changes(
             again = " again" if met_before else ""
             text = f"{at}, the scenario becomes possible{again}"
         elif prev.ok:
-            why = _STATUS_WORDS.get(cur.status, cur.status)
+            why = status_words(cur.status)
             why = "" if cur.status == "infeasible" else f" (it {why})"
             text = f"{at}, the scenario stops being possible{why}"
         else:
-            now = _STATUS_WORDS.get(cur.status, cur.status)
+            now = status_words(cur.status)
             text = f"{at}, the scenario still does not solve: it {now}"
         return [event("status", None, None, text)]
     if not cur.ok:

@@ -121,7 +121,7 @@ def test_text_marks_gains_and_losses_by_sign_and_arrow():
             if change == 0:
                 continue
             arrow, sign = ("▲", "+") if change > 0 else ("▼", "−")
-            want = f"{arrow} {sign}£{abs(change):,} {sign}{abs(rel) * 100:.1f}%"
+            want = f"{arrow} {sign}£{abs(change):,} ({sign}{abs(rel) * 100:.1f}%)"
             assert want in out, want
     assert out.count("no change") >= len(doc["partners"])
     # each partner named once (one table, a column per scenario), each measure labelled

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 
 from allocator.domain import edits
 from allocator.domain.text import money, pct, signed_money
+from allocator.engine.explain import need_words
+from allocator.report.words import limit_text, money_change_text
 from ui.views.explain import ExplanationView, ProblemsView
 
 
@@ -47,6 +49,12 @@ def test_explanation_of_the_selected_partner_names_its_figures(explanation, docu
     assert pct(pr.attainment) in text
     assert signed_money(pr.vs_size_proportional) in text
     assert "Its need is its capacity of £180,000 ×" in text
+    # need, what limits it and the change are said in the engine's and the table's words
+    scenario = document.project.scenario(result.name)
+    assert f"Its {need_words(document.project, scenario, 1)}." in text
+    for reason in set(pr.limited_by_per_year):
+        assert limit_text(reason) in text
+    assert money_change_text(pr.vs_size_proportional, None, result.currency) in text
     assert pr.reason in text
     # the rules that hold every partner, with their shadow prices in words
     shared = [b.explanation for b in result.binding if b.partner is None]

@@ -144,7 +144,7 @@ def test_invalid_inputs_grey_the_last_split_under_a_banner(view, solved, qtbot, 
     assert view.model.data(view.model.index(1, 1), D.UserRole) == before  # kept, not blank
     assert view.model.data(view.model.index(1, 1), D.ForegroundRole) is not None
     with qtbot.waitSignal(view.showProblem) as blocker:
-        view.banner.button.click()
+        view.banner.action("show").click()
     assert blocker.args == ["partners[1].capacity"]
     solved.undo_stack.undo()
     wait_solved(solved)
@@ -307,3 +307,72 @@ def test_the_reasons_reach_the_tooltips_once_they_come(sample_project, qtbot, wa
     finally:
         engine.full_gate.set()
         doc.shutdown()
+
+
+def test_measure_names_are_the_same_in_the_app_the_command_line_and_the_workbook(
+    view, solved, qtbot
+):
+    """Each measure has one name: under the results table, in the compare table, in
+    what ``fairshare compare`` prints (text and JSON) and in the exported workbook."""
+    import io
+
+    import openpyxl
+
+    from allocator.formats.workbook import workbook_bytes
+    from allocator.report.baseline import compare_to_baseline
+    from allocator.report.compare import render_comparison
+    from allocator.report.words import MEASURES, measure_name
+    from ui.views.compare import ROW_MEASURE, CompareView
+
+    names = [m.name for m in MEASURES]
+    # the results view: every measure it shows, by its name
+    for key, label in view.measure_labels.items():
+        assert label.accessibleName() == measure_name(key)
+        assert label.text().startswith(measure_name(key))
+    # the compare view's rows
+    compare = CompareView(solved)
+    qtbot.addWidget(compare)
+    model = compare.model
+    rows = [r for r in range(model.rowCount()) if model.row_kind(r) == ROW_MEASURE]
+    assert [model.index(r, 0).data() for r in rows] == names
+    # the command line's comparison, as text and as JSON
+    project, results = solved.project, solved.results()
+    comparison = compare_to_baseline(project, results)
+    text = render_comparison(project, comparison, results).splitlines()
+    for name in names:
+        assert any(line.startswith(name + "  ") for line in text), name
+    assert [m["label"] for m in comparison.to_json()["measures"]] == names
+    # the workbook: the Summary's and the Scenarios sheet's measures
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(project, results)))
+    for sheet in ("Summary", "Scenarios"):
+        column_a = [c.value for c in book[sheet]["A"]]
+        at = column_a.index(names[0])
+        assert column_a[at : at + len(names)] == names, sheet
+
+
+def test_the_banner_says_each_kind_with_only_the_buttons_it_offers(qtbot):
+    from ui.widgets.banner import Banner, BannerKind
+
+    banner = Banner("someBanner")
+    qtbot.addWidget(banner)
+    pressed: list[str] = []
+    banner.actionTriggered.connect(pressed.append)
+    retry = banner.add_action("retry", "Run again", "someBannerRetry")
+    assert banner.isHidden() and banner.text() == ""
+    banner.say("Solving…", BannerKind.INFO)
+    assert banner.text() == "Solving…" and banner.kind is BannerKind.INFO
+    assert retry.isHidden() and banner.icon.isHidden()
+    banner.say("It failed.", BannerKind.ERROR, ["retry"])
+    assert not retry.isHidden() and not banner.icon.isHidden()
+    assert banner.findChild(type(retry), "someBannerRetry") is retry
+    assert banner.label.objectName() == "someBannerText"
+    retry.click()
+    assert pressed == ["retry"]
+    with pytest.raises(KeyError):
+        banner.say("No such button.", BannerKind.WARNING, ["nothing"])
+
+
+def test_the_results_banner_keeps_its_names(view):
+    assert view.banner.objectName() == "resultsBanner"
+    assert view.banner.label.objectName() == "resultsBannerText"
+    assert view.banner.action("show").objectName() == "resultsBannerShow"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from allocator.domain import fields
 from allocator.domain.text import money
+from allocator.report.words import MEASURES
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,46 +84,12 @@ def bounds_words(spec: fields.FieldSpec, currency: str) -> str:
     return spec.bounds_text
 
 
-#: The measures of a split as a whole, in the app's words (results and compare views):
-#: key, label, how the figure reads ("pct", "gini" or "ratio"), what it means.
-MEASURE_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "min_attainment",
-        "Smallest attainment",
-        "pct",
-        "The lowest grant as a share of its fair share, over all partners taking part",
-    ),
-    (
-        "max_attainment",
-        "Largest attainment",
-        "pct",
-        "The highest grant as a share of its fair share, over all partners taking part",
-    ),
-    (
-        "gini",
-        "Gini",
-        "gini",
-        "How unevenly funding per unit of need is spread: 0 is perfectly even",
-    ),
-    (
-        "need_ratio",
-        "Need ratio",
-        "ratio",
-        "Largest over smallest funding per unit of need: 1.00 means everyone is funded "
-        "alike for their need",
-    ),
-    (
-        "by_and_for_share",
-        "By-and-for share",
-        "pct",
-        "The share of the grant that goes to by-and-for partners",
-    ),
-    (
-        "lead_share",
-        "Lead share (fee included)",
-        "pct",
-        "The share of the whole grant the lead receives, its management fee included",
-    ),
+#: The measures of a split as a whole (results, compare and sweep views): key, name, how
+#: the figure reads (a :class:`allocator.report.words.Shown`) and what it means; the
+#: words are :data:`allocator.report.words.MEASURES`'s, the same as the command line's
+#: and the workbook's.
+MEASURE_ROWS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (m.key, m.name, m.shown, m.tip) for m in MEASURES
 )
 
 
@@ -176,10 +143,3 @@ def longest_increasing(values: Sequence[int]) -> list[int]:
         out.append(values[i])
         i = parent[i]
     return out[::-1]
-
-
-# ======================================================================================
-# Results
-# ======================================================================================
-
-#: What limits a partner, in a few words for a table cell.

@@ -4,7 +4,7 @@ steps so that a one-cell change repaints one cell."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -14,7 +14,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from allocator.domain.text import money, pct, signed_money
+from allocator.domain.text import money, pct
+from allocator.report.words import (
+    LIMIT_TEXT,
+    LINE_KEYS,
+    NOT_SHOWN,
+    limit_text,
+    money_change_text,
+)
+from allocator.report.words import LINES as LINE_WORDS
 from ui.models.common import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
@@ -24,19 +32,21 @@ from ui.models.common import (
     stack_runs,
 )
 
-LIMIT_WORDS = {
-    "budget": "budget",
-    "capacity": "capacity",
-    "floor": "floor",
-    "needs floor": "needs floor",
-    "ring-fence": "ring-fence",
-    "spread": "spread limit",
-    "lead cap": "lead cap",
-    "level": "common level",
-    "excluded": "left out",
-}
+if TYPE_CHECKING:  # named in signatures only: results code loads after the first frame
+    from PySide6.QtCore import QObject
 
-LINES = ("delivery", "back_office", "management", "unrestricted")
+    from allocator.engine.result import PartnerResult, ScenarioResult
+    from ui.state.document import Document
+
+#: A row: what kind it is and, for a partner's row, its result.
+Row = tuple[str, "PartnerResult | None"]
+#: The figure behind a cell: a name, whole units, a fraction, what limits a partner.
+Figure = str | int | float | list[str] | None
+
+#: The old names of what limits a partner and of the budget lines: the words are
+#: :mod:`allocator.report.words`'s.
+LIMIT_WORDS = LIMIT_TEXT
+LINES = LINE_KEYS
 
 
 @dataclass(frozen=True)
@@ -80,27 +90,27 @@ class ResultsModel(QAbstractTableModel):
     Each row's text is worked out once per result, when it is first painted.
     """
 
-    def __init__(self, document: Any, parent: Any = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._document = document
         self._show_lines = False
         self._stale = False
-        self._result: Any = None
-        self._rows: list[tuple[str, Any]] = []
+        self._result: ScenarioResult | None = None
+        self._rows: list[Row] = []
         self._columns: list[ResultColumn] = []
-        self._text: list[tuple[Any, ...] | None] = []  # each row's cells, as shown
-        self._values: list[tuple[Any, ...] | None] = []  # the figures behind them
+        self._text: list[tuple[str, ...] | None] = []  # each row's cells, as shown
+        self._values: list[tuple[Figure, ...] | None] = []  # the figures behind them
         self._alignment: list[int] = []
         self._bold: QFont | None = None
         self._take(document.result())
 
     # -- options -----------------------------------------------------------------------
     @property
-    def document(self) -> Any:
+    def document(self) -> Document:
         return self._document
 
     @property
-    def result(self) -> Any:
+    def result(self) -> ScenarioResult | None:
         return self._result
 
     @property
@@ -147,7 +157,7 @@ class ResultsModel(QAbstractTableModel):
             result is not None
             and not _partners(result)
             and self._result is not None
-            and getattr(self._result, "name", None) == getattr(result, "name", None)
+            and self._result.name == result.name
         ):
             return
         if self._shape(result) == self._shape(self._result):
@@ -157,7 +167,7 @@ class ResultsModel(QAbstractTableModel):
         self._take(result)
         self.endResetModel()
 
-    def _shape(self, result: Any) -> tuple:
+    def _shape(self, result: ScenarioResult | None) -> tuple:
         if result is None or not _partners(result):
             return ()
         return (
@@ -165,11 +175,11 @@ class ResultsModel(QAbstractTableModel):
             _has_fee(result),
             len(result.years),
             tuple(result.years),
-            getattr(result, "currency", ""),
+            result.currency,
             self._show_lines,
         )
 
-    def _update_in_place(self, result: Any) -> None:
+    def _update_in_place(self, result: ScenarioResult) -> None:
         """Take a result of the same shape, telling the views which cells changed.
 
         Rows whose partner figures are equal are skipped without reading them; the
@@ -220,19 +230,17 @@ class ResultsModel(QAbstractTableModel):
         for top, bottom in tip_rows:
             self.dataChanged.emit(self.index(top, 0), self.index(bottom, last), [_TOOLTIP])
 
-    def _rows_of(self, result: Any) -> list[tuple[str, Any]]:
+    def _rows_of(self, result: ScenarioResult | None) -> list[Row]:
         partners = _partners(result) if result is not None else []
         if not partners:
             return []
-        rows: list[tuple[str, Any]] = [
-            (ROW_PARTNER, p) for p in sorted(partners, key=lambda p: p.index)
-        ]
+        rows: list[Row] = [(ROW_PARTNER, p) for p in sorted(partners, key=lambda p: p.index)]
         if _has_fee(result):
             rows.append((ROW_FEE, None))
         rows.append((ROW_TOTAL, None))
         return rows
 
-    def _row_values(self, row: int) -> tuple[Any, ...]:
+    def _row_values(self, row: int) -> tuple[Figure, ...]:
         """The figures behind the row's cells (UserRole), worked out once per result."""
         values = self._values[row]
         if values is None:
@@ -240,7 +248,7 @@ class ResultsModel(QAbstractTableModel):
             values = self._values[row] = self._values_of(kind, partner)
         return values
 
-    def _row_text(self, row: int) -> tuple[Any, ...]:
+    def _row_text(self, row: int) -> tuple[str, ...]:
         """The row's cells as shown (DisplayRole), worked out once per result."""
         text = self._text[row]
         if text is None:
@@ -252,7 +260,7 @@ class ResultsModel(QAbstractTableModel):
             self._text[row] = text
         return text
 
-    def _take(self, result: Any) -> None:
+    def _take(self, result: ScenarioResult | None) -> None:
         self._result = result
         self._rows = self._rows_of(result)
         self._text = [None] * len(self._rows)
@@ -301,24 +309,7 @@ class ResultsModel(QAbstractTableModel):
         ]
         if self._show_lines:
             cols += [
-                ResultColumn(
-                    "delivery", self.tr("Delivery"), self.tr("Direct delivery costs, all years")
-                ),
-                ResultColumn(
-                    "back_office",
-                    self.tr("Back-office"),
-                    self.tr("Full cost recovery: the back-office line, all years"),
-                ),
-                ResultColumn(
-                    "management",
-                    self.tr("Management fee"),
-                    self.tr("The lead's fee for coordinating the partnership, all years"),
-                ),
-                ResultColumn(
-                    "unrestricted",
-                    self.tr("Unrestricted"),
-                    self.tr("Part of the grant the partner may spend as it needs, all years"),
-                ),
+                ResultColumn(line.key, self.tr(line.name), self.tr(line.tip)) for line in LINE_WORDS
             ]
         self._columns = cols
         self._alignment = [
@@ -418,14 +409,14 @@ class ResultsModel(QAbstractTableModel):
         return QFont(self._bold)
 
     # -- the figures -------------------------------------------------------------------
-    def _values_of(self, kind: str, partner: Any) -> tuple[Any, ...]:
+    def _values_of(self, kind: str, partner: PartnerResult | None) -> tuple[Figure, ...]:
         """The figures behind a row's cells: whole units for money, a fraction for
         attainment (None where a cell has no figure)."""
         r = self._result
         cols = self._columns
         if kind == ROW_PARTNER:
             p = partner
-            figures: dict[str, Any] = {
+            figures: dict[str, Figure] = {
                 "name": p.name,
                 "total": int(p.total),
                 "fair_share": _fair_share(p),
@@ -434,7 +425,7 @@ class ResultsModel(QAbstractTableModel):
                 "vs": int(p.vs_size_proportional),
             }
             if self._show_lines:
-                for key in LINES:
+                for key in LINE_KEYS:
                     figures[key] = int(sum(p.lines.get(key, ()) or ()))
             years = p.per_year
             return tuple(
@@ -452,20 +443,22 @@ class ResultsModel(QAbstractTableModel):
             "fair_share": int(sum(_fair_share(p) for p in parts)),
         }
         if self._show_lines:
-            for key in LINES:
+            for key in LINE_KEYS:
                 figures[key] = int(sum(sum(p.lines.get(key, ()) or ()) for p in parts))
         return tuple(int(r.budget[c.year]) if c.key == "year" else figures.get(c.key) for c in cols)
 
-    def _display(self, kind: str, partner: Any, col: ResultColumn, value: Any) -> Any:
+    def _display(
+        self, kind: str, partner: PartnerResult | None, col: ResultColumn, value: Figure
+    ) -> str:
         """A cell as shown, from the figure behind it (``value``)."""
         key = col.key
         currency = self._result.currency
         if kind == ROW_PARTNER and not partner.included and key != "name":
             if key in ("total", "limited_by"):
-                return self.tr("left out")
+                return self.tr(limit_text("excluded"))
             if key == "vs":
-                return _arrow(int(partner.vs_size_proportional), currency)
-            return "–"
+                return money_change_text(int(partner.vs_size_proportional), None, currency)
+            return NOT_SHOWN
         if value is None:
             return ""
         if key == "name":
@@ -473,12 +466,12 @@ class ResultsModel(QAbstractTableModel):
         if key == "attainment":
             return pct(value, 1)
         if key == "limited_by":
-            return ", ".join(self.tr(LIMIT_WORDS.get(v, v)) for v in value)
+            return ", ".join(self.tr(limit_text(v)) for v in value)
         if key == "vs":
-            return _arrow(value, currency)
+            return money_change_text(value, None, currency)
         return money(value, currency)
 
-    def _tip(self, kind: str, partner: Any, col: ResultColumn) -> str | None:
+    def _tip(self, kind: str, partner: PartnerResult | None, col: ResultColumn) -> str | None:
         if kind == ROW_TOTAL:
             if col.key in ("year", "total"):
                 return self.tr("The partnership's whole grant: partners plus the management fee")
@@ -487,14 +480,15 @@ class ResultsModel(QAbstractTableModel):
             lead = next((p for p in _partners(self._result) if p.lead and p.included), None)
             who = lead.name if lead is not None else self.tr("the lead")
             return self.tr("{lead} keeps this for coordinating the partnership").format(lead=who)
-        if col.key in ("name", "limited_by") and getattr(partner, "reason", ""):
+        if partner is None:
+            return None
+        if col.key in ("name", "limited_by") and partner.reason:
             return partner.reason
         if col.key == "year":
-            reasons = getattr(partner, "limited_by_per_year", ())
+            reasons = partner.limited_by_per_year
             if col.year < len(reasons):
-                words = LIMIT_WORDS.get(reasons[col.year], reasons[col.year])
                 return self.tr("Limited by {what} in {year}").format(
-                    what=self.tr(words), year=self._result.years[col.year]
+                    what=self.tr(limit_text(reasons[col.year])), year=self._result.years[col.year]
                 )
         return None
 
@@ -502,26 +496,17 @@ class ResultsModel(QAbstractTableModel):
         return self.tr("Management fee")
 
 
-def _partners(result: Any) -> list[Any]:
-    return list(getattr(result, "partners", ()) or ())
+def _partners(result: ScenarioResult) -> tuple[PartnerResult, ...]:
+    return result.partners
 
 
-def _fair_share(partner: Any) -> int:
+def _fair_share(partner: PartnerResult) -> int:
     """The fair share in whole units: the engine's rounded figures when it gives them."""
-    units = getattr(partner, "fair_share_units", ())
+    units = partner.fair_share_units
     if units:
         return int(sum(units))
     return int(round(partner.fair_share_total))
 
 
-def _has_fee(result: Any) -> bool:
-    return any(int(f) for f in (getattr(result, "fee", ()) or ()))
-
-
-def _arrow(value: int, currency: str) -> str:
-    """A change by sign and arrow, never by colour alone: "▲ +£1,200", "▼ −£1,200"."""
-    if value > 0:
-        return f"▲ {signed_money(value, currency)}"
-    if value < 0:
-        return f"▼ {signed_money(value, currency)}"
-    return money(0, currency)
+def _has_fee(result: ScenarioResult) -> bool:
+    return any(int(f) for f in result.fee)

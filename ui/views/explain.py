@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPalette
@@ -36,8 +36,15 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain import needs
-from allocator.domain.text import money, pct, signed_money
+from allocator.domain.model import Partner
+from allocator.domain.text import money, pct
+from allocator.errors import Problem, ValidationError
+from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text
 from ui.models.common import warning_icon
+
+if TYPE_CHECKING:  # named in signatures only: results code loads after the first frame
+    from allocator.engine.result import PartnerResult, Relaxation, ScenarioResult
+    from ui.state.document import Document
 
 #: The most rules listed under "Rules that hold this split" before "and N more".
 MAX_RULES = 12
@@ -46,58 +53,24 @@ MAX_RULES = 12
 #: stay until the new ones come, greyed once they have taken this long.
 GREY_AFTER_MS = 150
 
-#: What limits a partner in a year, in a few words (the result's reason keys).
-LIMIT_WORDS = {
-    "capacity": "its capacity",
-    "floor": "its floor",
-    "needs floor": "the needs floor",
-    "ring-fence": "the ring-fence",
-    "spread": "the spread limit",
-    "lead cap": "the lead cap",
-    "level": "the common level",
-    "excluded": "left out",
-    "budget": "the budget",
-}
-
-BASIS_WORDS = {
-    "equal": "an equal base of 1",
-    "capacity": "its capacity of {value}",
-    "reach": "its reach of {value} people",
-}
+#: The old name of what limits a partner in a year, in a few words: the words are
+#: :mod:`allocator.report.words`'s, the same as the results table's.
+LIMIT_WORDS = LIMIT_TEXT
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ExplanationView", text)
 
 
-def _status(result: Any) -> str:
-    status = getattr(result, "status", "")
-    return str(getattr(status, "value", status))
-
-
 _NOT_YET = object()  # a view not filled yet
-
-
-def _explained(doc: Any) -> bool:
-    """The document's result carries its reasons (a document that solves in one step
-    has them whenever its result is current)."""
-    explained = getattr(doc, "result_is_explained", None)
-    return bool(explained()) if callable(explained) else bool(doc.result_is_current())
-
-
-def _up_down(value: float) -> str:
-    """An arrow beside a change, so gains and losses do not rest on colour."""
-    if value > 0:
-        return "\u25b2"
-    if value < 0:
-        return "\u25bc"
-    return "="
 
 
 class ExplanationView(QTextBrowser):
     """The selected partner's reasons, in words, for the scenario the results show."""
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    _ready = False  # set once built: a palette change can come while it is being built
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("explanationView")
         self.setAccessibleName(self.tr("Why this partner gets what it gets"))
@@ -118,6 +91,7 @@ class ExplanationView(QTextBrowser):
         document.solvingChanged.connect(self._on_solving)
         document.projectReset.connect(self.refresh)
         document.currentScenarioChanged.connect(lambda _n: self.refresh())
+        self._ready = True
         self.refresh()
 
     def refresh(self) -> None:
@@ -148,15 +122,14 @@ class ExplanationView(QTextBrowser):
         """The reasons shown are out of date and a solve of the inputs as they are is
         (or is about to be) on its way: nothing blocks it."""
         doc = self.document
-        if doc.result() is None or _explained(doc):
+        if doc.result() is None or doc.result_is_explained():
             return False
-        if getattr(doc, "solve_pending", False):
+        if doc.solve_pending:
             return True
         if doc.result_is_current():
             return False  # the figures came without reasons and none are on their way
         # just edited: the solve is asked for right after this signal
-        state = getattr(doc, "result_state", lambda: "none")()
-        return bool(getattr(doc, "autosolve", False)) and not doc.problems and state == "none"
+        return doc.autosolve and not doc.problems and doc.result_state() == "none"
 
     def _on_waited_long(self) -> None:
         self._waited_long = self._new_split_coming()
@@ -166,7 +139,7 @@ class ExplanationView(QTextBrowser):
         self._show_grey()
 
     def _show_grey(self) -> None:
-        busy = bool(getattr(self.document, "is_solving", False))
+        busy = self.document.is_solving
         enabled = not (busy or self._waited_long)
         if self._greyed == enabled:  # kept here: no call into Qt while nothing changes
             self._greyed = not enabled
@@ -175,10 +148,14 @@ class ExplanationView(QTextBrowser):
     def changeEvent(self, event: QEvent) -> None:
         # the out-of-date note takes its colour from the palette: redraw on a change
         super().changeEvent(event)
-        if event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.ApplicationPaletteChange,
-        ) and hasattr(self, "document"):
+        if (
+            event.type()
+            in (
+                QEvent.Type.PaletteChange,
+                QEvent.Type.ApplicationPaletteChange,
+            )
+            and self._ready
+        ):
             self._html = None
             self.refresh()
 
@@ -213,7 +190,7 @@ class ExplanationView(QTextBrowser):
                     "and the new split is on its way or blocked by a problem."
                 )
             )
-        if not getattr(result, "ok", False):
+        if not result.ok:
             return (
                 head
                 + self._para(
@@ -239,15 +216,13 @@ class ExplanationView(QTextBrowser):
         colour = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         return f'<p style="color:{colour}"><i>{escape(text)}</i></p>'
 
-    def _partner_html(self, result: Any, pr: Any, partner: Any) -> str:
+    def _partner_html(self, result: ScenarioResult, pr: PartnerResult, partner: Partner) -> str:
         cur = result.currency or self.document.project.currency
-        fee = sum(pr.lines.get("management", ()) or ())
-        out: list[str] = []
         title = self.tr("Why {name} gets {amount}").format(
             name=escape(pr.name), amount=money(pr.total, cur)
         )
-        out.append(f"<h3>{title}</h3>")
-        if not getattr(pr, "included", True):
+        out = [f"<h3>{title}</h3>"]
+        if not pr.included:
             out.append(
                 self._para(
                     self.tr("{name} is left out of '{scenario}', so it gets nothing in it.").format(
@@ -258,21 +233,30 @@ class ExplanationView(QTextBrowser):
             return "".join(out)
         if pr.reason:
             out.append(self._para(escape(pr.reason)))
+        out.append(self._years_html(result, pr, cur))
+        facts = self._facts(result, pr, cur)
+        out.append("<ul>" + "".join(f"<li>{f}</li>" for f in facts) + "</ul>")
+        rules = self._rules(result, pr)
+        if rules:
+            out.append(f"<h4>{self.tr('Rules that hold this split')}</h4>")
+            shown = rules[:MAX_RULES]
+            items = "".join(f"<li>{escape(r)}</li>" for r in shown)
+            if len(rules) > MAX_RULES:
+                items += "<li>" + self.tr("and {n} more").format(n=len(rules) - MAX_RULES) + "</li>"
+            out.append(f"<ul>{items}</ul>")
+        return "".join(out)
 
-        # per year
+    def _years_html(self, result: ScenarioResult, pr: PartnerResult, cur: str) -> str:
+        """The grant, fair share, attainment and limit of each year, and their totals."""
+        heads = (
+            (self.tr("Year"), "left"),
+            (self.tr("Grant"), "right"),
+            (self.tr("Fair share"), "right"),
+            (self.tr("Attainment"), "right"),
+            (self.tr("Limited by"), "left"),
+        )
         rows = [
-            "<tr>"
-            + "".join(
-                f"<th align='{a}'>&nbsp;{h}&nbsp;</th>"
-                for h, a in (
-                    (self.tr("Year"), "left"),
-                    (self.tr("Grant"), "right"),
-                    (self.tr("Fair share"), "right"),
-                    (self.tr("Attainment"), "right"),
-                    (self.tr("Limited by"), "left"),
-                )
-            )
-            + "</tr>"
+            "<tr>" + "".join(f"<th align='{a}'>&nbsp;{h}&nbsp;</th>" for h, a in heads) + "</tr>"
         ]
         for k, year in enumerate(result.years):
             limit = pr.limited_by_per_year[k] if k < len(pr.limited_by_per_year) else ""
@@ -281,7 +265,7 @@ class ExplanationView(QTextBrowser):
                 (money(pr.per_year[k], cur), "right"),
                 (money(pr.fair_share[k], cur), "right"),
                 (pct(pr.attainment_per_year[k]), "right"),
-                (self.tr(LIMIT_WORDS.get(limit, limit)), "left"),
+                (self.tr(limit_text(limit)) if limit else "", "left"),
             )
             rows.append(
                 "<tr>"
@@ -300,24 +284,26 @@ class ExplanationView(QTextBrowser):
             + "".join(f"<td align='{a}'>&nbsp;<b>{v}</b>&nbsp;</td>" for v, a in total_cells)
             + "</tr>"
         )
-        out.append("<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>")
+        return "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>"
 
+    def _facts(self, result: ScenarioResult, pr: PartnerResult, cur: str) -> list[str]:
+        """The fee, the need, the change against a size-proportional split, the rate."""
         facts: list[str] = []
+        fee = sum(pr.lines.get("management", ()) or ())
         if fee:
             facts.append(
                 self.tr("As the lead it also receives a management fee of {fee}.").format(
                     fee=money(fee, cur)
                 )
             )
-        need = self._need_words(pr, partner, cur)
+        need = self._need_words(result, pr)
         if need:
             facts.append(need)
         diff = pr.vs_size_proportional
         if diff:
             facts.append(
-                self.tr("Against a size-proportional split: {arrow} {change} ({sp}).").format(
-                    arrow=_up_down(diff),
-                    change=signed_money(diff, cur),
+                self.tr("Against a size-proportional split: {change} ({sp}).").format(
+                    change=money_change_text(diff, None, cur),
                     sp=self.tr("that split would give it {amount}").format(
                         amount=money(sum(pr.size_proportional), cur)
                     ),
@@ -325,61 +311,42 @@ class ExplanationView(QTextBrowser):
             )
         else:
             facts.append(self.tr("The same as under a size-proportional split."))
-        rate = getattr(pr, "back_office_rate", None)
-        if rate is not None:
-            facts.append(
-                self.tr("Its back-office rate (full cost recovery) is {rate}.").format(
-                    rate=pct(rate)
-                )
+        facts.append(
+            self.tr("Its back-office rate (full cost recovery) is {rate}.").format(
+                rate=pct(pr.back_office_rate)
             )
-        out.append("<ul>" + "".join(f"<li>{f}</li>" for f in facts) + "</ul>")
+        )
+        return facts
 
-        rules = self._rules(result, pr)
-        if rules:
-            out.append(f"<h4>{self.tr('Rules that hold this split')}</h4>")
-            shown = rules[:MAX_RULES]
-            items = "".join(f"<li>{escape(r)}</li>" for r in shown)
-            if len(rules) > MAX_RULES:
-                items += "<li>" + self.tr("and {n} more").format(n=len(rules) - MAX_RULES) + "</li>"
-            out.append(f"<ul>{items}</ul>")
-        return "".join(out)
+    def _need_words(self, result: ScenarioResult, pr: PartnerResult) -> str:
+        """Need as base × factor, in the engine's words."""
+        # loaded with the first explanation, after the first frame (it brings NumPy)
+        from allocator.engine.explain import need_words
 
-    def _need_words(self, pr: Any, partner: Any, cur: str) -> str:
-        """Need as base × factor, from the scenario's basis and the result's need."""
         project = self.document.project
         try:
-            scenario = project.scenario(self.document.current_scenario)
-        except Exception:
+            scenario = project.scenario(result.name)
+        except ValidationError:  # renamed since it was solved: the new result is coming
             return ""
-        basis = scenario.basis
-        if basis == "equal":
-            base = 1.0
-            base_words = self.tr(BASIS_WORDS["equal"])
-        elif basis == "reach":
-            base = partner.reach or 0.0
-            base_words = self.tr(BASIS_WORDS["reach"]).format(value=f"{base:,.0f}")
-        else:
-            base = partner.capacity or 0.0
-            base_words = self.tr(BASIS_WORDS["capacity"]).format(value=money(base, cur))
-        if not base or not pr.need:
-            return ""
-        return self.tr("Its need is {base} × {factor}.").format(
-            base=base_words, factor=f"{pr.need / base:.3f}"
-        )
+        return self.tr("Its {need}.").format(need=need_words(project, scenario, pr.index))
 
-    def _rules(self, result: Any, pr: Any) -> list[str]:
+    def _rules(self, result: ScenarioResult, pr: PartnerResult) -> list[str]:
         """Binding rules for this partner first, then those that hold every partner."""
         # figures without their explanations carry the rules without words: none listed
         own = [b.explanation for b in result.binding if b.partner == pr.id and b.explanation]
         shared = [b.explanation for b in result.binding if b.partner is None and b.explanation]
         return own + shared
 
-    def _needs_html(self, partner: Any) -> str:
+    def _needs_html(self, partner: Partner) -> str:
         out: list[str] = []
-        sources = getattr(partner, "score_source", {}) or {}
+        sources = partner.score_source
+        scores = {
+            needs.MULTIPLE_DISADVANTAGE: partner.multiple_disadvantage,
+            needs.BACK_OFFICE_CAPACITY: partner.back_office_capacity,
+        }
         lines: list[str] = []
         for key in needs.GROUPS:
-            value = getattr(partner, key, None)
+            value = scores[key]
             name = needs.GROUP_NAMES[key]
             source = sources.get(key, "typed")
             if value is None:
@@ -398,11 +365,11 @@ class ExplanationView(QTextBrowser):
                         name=name.capitalize(), value=f"{value:.3f}"
                     )
                 )
-        answers = getattr(partner, "needs_answers", None) or {}
+        answers = partner.needs_answers
         if answers:
             try:
                 scored = needs.score(answers)
-            except Exception:
+            except ValidationError:  # answers not all given yet: the scores above say so
                 scored = None
             if scored is not None:
                 lines.extend(
@@ -425,16 +392,16 @@ class ProblemsView(QWidget):
     #: (the window gives it room while it has something to show).
     roomChanged = Signal(bool)
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._needs_room = False
         self.setObjectName("problemsView")
         self.setAccessibleName(self.tr("Problems and suggestions"))
         self.document = document
-        self._relaxations: list[Any] = []
+        self._relaxations: list[Relaxation] = []
         self._list_key: tuple | None = None  # what the problems list was filled from
-        self._list_project: Any = None
-        self._box_result: Any = _NOT_YET  # the unmet result the suggestions are for
+        self._list_project: object = None  # kept while its id is in the key
+        self._box_result: object = _NOT_YET  # the unmet result the suggestions are for
         self._last_shown: tuple[str, int] | None = None
         self._shown_at = 0.0
         self.applyButtons: list[QPushButton] = []
@@ -447,7 +414,16 @@ class ProblemsView(QWidget):
         self.applyAllSuggestionsAction.setStatusTip(self.applyAllSuggestionsAction.toolTip())
         self.applyAllSuggestionsAction.triggered.connect(self.apply_all)
         self.addAction(self.applyAllSuggestionsAction)
+        self._build()
 
+        document.problemsChanged.connect(self.refresh)
+        document.resultsChanged.connect(self.refresh)
+        document.projectReset.connect(self.refresh)
+        document.currentScenarioChanged.connect(lambda _n: self.refresh())
+        self.refresh()
+
+    def _build(self) -> None:
+        """The heading, the summary, the problems list and the box for an unmet scenario."""
         title = QLabel(self.tr("Problems and suggestions"), self)
         font = title.font()
         font.setBold(True)
@@ -470,7 +446,37 @@ class ProblemsView(QWidget):
         self.problemsList.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.problemsList.itemActivated.connect(self._on_problem)
         self.problemsList.itemClicked.connect(self._on_problem)
+        self.infeasibleBox = self._make_infeasible_box()
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.hide()
 
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(self.summary)
+        inner_layout.addWidget(self.problemsList)
+        inner_layout.addWidget(self.infeasibleBox)
+        inner_layout.addWidget(self.message)
+        inner_layout.addStretch(1)
+        self._inner_layout = inner_layout
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        scroll.setMinimumHeight(self.summary.sizeHint().height())
+        self._title = title
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def _make_infeasible_box(self) -> QFrame:
+        """Why an unmet scenario cannot be met, the suggested changes and the grant."""
         self.infeasibleBox = QFrame(self)
         self.infeasibleBox.setObjectName("infeasibleBox")
         self.infeasibleBox.setFrameShape(QFrame.Shape.StyledPanel)
@@ -500,46 +506,13 @@ class ProblemsView(QWidget):
         self.alternative.setWordWrap(True)
         self.alternative.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.alternative)
-
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.hide()
-
-        inner = QWidget(self)
-        inner_layout = QVBoxLayout(inner)
-        inner_layout.setContentsMargins(0, 0, 0, 0)
-        inner_layout.addWidget(self.summary)
-        inner_layout.addWidget(self.problemsList)
-        inner_layout.addWidget(self.infeasibleBox)
-        inner_layout.addWidget(self.message)
-        inner_layout.addStretch(1)
-        self._inner_layout = inner_layout
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        scroll.setMinimumHeight(self.summary.sizeHint().height())
-        self._title = title
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(title)
-        layout.addWidget(scroll, 1)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-
-        document.problemsChanged.connect(self.refresh)
-        document.resultsChanged.connect(self.refresh)
-        document.projectReset.connect(self.refresh)
-        document.currentScenarioChanged.connect(lambda _n: self.refresh())
-        self.refresh()
+        return self.infeasibleBox
 
     # -- what the window and tests read ---------------------------------------------
     def problem_lines(self) -> list[str]:
         return [self.problemsList.item(i).text() for i in range(self.problemsList.count())]
 
-    def suggestions(self) -> list[Any]:
+    def suggestions(self) -> list[Relaxation]:
         """The suggested changes shown, each with its Apply button (same order)."""
         return list(self._relaxations)
 
@@ -567,7 +540,7 @@ class ProblemsView(QWidget):
         result = doc.result()
         current = doc.result_is_current()
         infeasible = (
-            result is not None and current and _status(result) == "infeasible" and not problems
+            result is not None and current and result.status == "infeasible" and not problems
         )
         # The list and the suggestions are filled again only when what they show
         # changed, not on every edit and result. Their keys hold ids; the objects are
@@ -580,7 +553,7 @@ class ProblemsView(QWidget):
         box_result = result if infeasible else None
         if box_result is not self._box_result:
             self._box_result = box_result
-            relaxations = list(getattr(result, "relaxations", ()) or ()) if infeasible else []
+            relaxations = list(result.relaxations) if infeasible and result is not None else []
             self._fill_infeasible(box_result, relaxations)
 
         if problems:
@@ -594,7 +567,7 @@ class ProblemsView(QWidget):
             self.summary.setText(
                 self.tr("'{name}' cannot be met as it stands.").format(name=result.name)
             )
-        elif getattr(doc, "solve_error", None):
+        elif doc.solve_error:
             self.summary.setText(
                 self.tr("The split could not be worked out: {why}").format(why=doc.solve_error)
             )
@@ -607,7 +580,7 @@ class ProblemsView(QWidget):
             self._needs_room = room
             self.roomChanged.emit(room)
 
-    def _fill_problems(self, problems: list[Any]) -> None:
+    def _fill_problems(self, problems: list[Problem]) -> None:
         doc = self.document
         self.problemsList.clear()
         icon = warning_icon() if problems else None
@@ -623,7 +596,9 @@ class ProblemsView(QWidget):
         self._inner_layout.setStretch(last, 0 if problems else 1)
         self._inner_layout.setStretchFactor(self.problemsList, 1 if problems else 0)
 
-    def _fill_infeasible(self, result: Any, relaxations: list[Any]) -> None:
+    def _fill_infeasible(
+        self, result: ScenarioResult | None, relaxations: list[Relaxation]
+    ) -> None:
         while self.suggestionsGrid.count():
             item = self.suggestionsGrid.takeAt(0)
             widget = item.widget()
@@ -638,7 +613,7 @@ class ProblemsView(QWidget):
             self.arithmetic.clear()
             self.alternative.clear()
             return
-        checks = list(getattr(result, "checks", ()) or ())
+        checks = list(result.checks)
         html = f"<b>{escape(self.tr('Why it cannot be met'))}</b>"
         if checks:
             html += "<ul>" + "".join(f"<li>{escape(c)}</li>" for c in checks) + "</ul>"
@@ -649,7 +624,7 @@ class ProblemsView(QWidget):
             html += "</b>"
         self.arithmetic.setText(html)
         for row, r in enumerate(relaxations):
-            words = getattr(r, "words", "") or getattr(r, "explanation", "") or str(r.field)
+            words = r.words or r.explanation or r.field
             words = words[:1].upper() + words[1:]
             label = QLabel(words, self.suggestionsHost)
             label.setWordWrap(True)
@@ -665,10 +640,10 @@ class ProblemsView(QWidget):
         self.alternative.setText(self._alternative_text(result))
         self.alternative.setVisible(bool(self.alternative.text()))
 
-    def _alternative_text(self, result: Any) -> str:
-        cur = getattr(result, "currency", "") or self.document.project.currency
+    def _alternative_text(self, result: ScenarioResult) -> str:
+        cur = result.currency or self.document.project.currency
         parts: list[str] = []
-        needed = getattr(result, "budget_alternative", None)
+        needed = result.budget_alternative
         if needed:
             parts.append(
                 self.tr(
@@ -676,7 +651,7 @@ class ProblemsView(QWidget):
                     "is now {now}) would let this scenario be met."
                 ).format(needed=money(needed, cur), now=money(sum(result.budget), cur))
             )
-        zero = list(getattr(result, "after_relaxations_zero", ()) or ())
+        zero = list(result.after_relaxations_zero)
         if zero:
             names = self._names(zero)
             parts.append(
@@ -694,7 +669,7 @@ class ProblemsView(QWidget):
         return self.tr("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
     # -- actions -------------------------------------------------------------------
-    def apply(self, relaxation: Any) -> None:
+    def apply(self, relaxation: Relaxation) -> None:
         """Apply one suggested change as one undo step."""
         refused = self.document.apply_relaxation(relaxation)
         self._report(refused)

@@ -7,74 +7,37 @@ why they are old (a problem to fix, a solve under way, a scenario that cannot be
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from allocator.domain.text import pct
-from ui.models.common import MEASURE_ROWS, warning_icon
+from allocator.domain.text import money
+from allocator.errors import Problem
+from allocator.report.words import LIMIT_TEXT, measure_text, measure_values
+from ui.models.common import MEASURE_ROWS
 from ui.models.results import ResultsModel
+from ui.state import settings
+from ui.widgets.banner import Banner, BannerKind
+
+if TYPE_CHECKING:
+    from ui.state.document import Document
 
 #: The measures shown under the table: all but the largest attainment.
 MEASURES = tuple(m for m in MEASURE_ROWS if m[0] != "max_attainment")
 
-
-def _status(result: Any) -> str:
-    status = getattr(result, "status", "")
-    return str(getattr(status, "value", status))
-
-
-class Banner(QFrame):
-    """One line above the table saying why the figures are not the current split."""
-
-    clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("resultsBanner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 3, 3, 3)
-        self.icon = QLabel(self)  # the warning sign is drawn when first needed (say)
-        self.label = QLabel(self)
-        self.label.setObjectName("resultsBannerText")
-        self.label.setWordWrap(True)
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.button = QPushButton(self.tr("Show the problem"), self)
-        self.button.setObjectName("resultsBannerShow")
-        self.button.clicked.connect(self.clicked)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def say(self, text: str, *, warning: bool = True, button: str = "") -> None:
-        if warning and self.icon.pixmap().isNull():
-            self.icon.setPixmap(warning_icon().pixmap(16, 16))
-        self.label.setText(text)
-        self.setAccessibleDescription(text)
-        self.icon.setVisible(warning)
-        self.button.setVisible(bool(button))
-        if button:
-            self.button.setText(button)
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text() if not self.isHidden() else ""
+#: The banner's button that selects the first problem's field.
+SHOW_PROBLEM = "show"
 
 
 class ResultsView(QWidget):
@@ -82,12 +45,42 @@ class ResultsView(QWidget):
 
     showProblem = Signal(str)
 
-    def __init__(self, document: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.setObjectName("resultsView")
         self.model = ResultsModel(document, self)
 
+        self.banner = Banner("resultsBanner", self)
+        self.banner.add_action(SHOW_PROBLEM, self.tr("Show the problem"), "resultsBannerShow")
+        self.banner.actionTriggered.connect(self._on_banner_action)
+        self.table = self._make_table()
+        self.measures = self._make_measures()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addLayout(self._make_top())
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.measures)
+
+        document.resultsChanged.connect(self.refresh)
+        document.problemsChanged.connect(self.refresh)
+        document.solvingChanged.connect(self.refresh)
+        document.currentScenarioChanged.connect(self.refresh)
+        document.projectReset.connect(self.refresh)
+        document.selectedPartnerChanged.connect(self._follow_selected_partner)
+        self._restore_lines()
+        self.refresh()
+        self._fit_columns()
+        self._follow_selected_partner(document.selected_partner)
+        self.model.modelReset.connect(
+            lambda: self._follow_selected_partner(document.selected_partner)
+        )
+
+    def _make_top(self) -> QHBoxLayout:
+        """The title and the budget lines switch."""
         self.title = QLabel(self)
         self.title.setObjectName("resultsTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -104,28 +97,28 @@ class ResultsView(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.title, 1)
         top.addWidget(self.lines_box)
+        return top
 
-        self.banner = Banner(self)
-        self.banner.clicked.connect(self._show_first_problem)
-
-        self.table = QTableView(self)
-        self.table.setObjectName("resultsTable")
-        self.table.setAccessibleName(self.tr("Results"))
-        self.table.setAccessibleDescription(
+    def _make_table(self) -> QTableView:
+        """The table of the split, with its copy action."""
+        table = QTableView(self)
+        table.setObjectName("resultsTable")
+        table.setAccessibleName(self.tr("Results"))
+        table.setAccessibleDescription(
             self.tr("Each partner's grant per year and in total, its fair share and what limits it")
         )
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        header = self.table.horizontalHeader()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.model.modelReset.connect(self._fit_columns)
 
         self.copy_action = QAction(self.tr("Copy"), self)
@@ -136,17 +129,20 @@ class ResultsView(QWidget):
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy)
-        self.table.addAction(self.copy_action)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addAction(self.copy_action)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        return table
 
-        self.measures = QWidget(self)
-        self.measures.setObjectName("measures")
-        row = QHBoxLayout(self.measures)
+    def _make_measures(self) -> QWidget:
+        """The measures of the split in one row under the table."""
+        measures = QWidget(self)
+        measures.setObjectName("measures")
+        row = QHBoxLayout(measures)
         row.setContentsMargins(2, 2, 2, 2)
         row.setSpacing(18)
         self.measure_labels: dict[str, QLabel] = {}
         for key, label, _how, tip in MEASURES:
-            widget = QLabel(self.measures)
+            widget = QLabel(measures)
             widget.setObjectName(f"measure_{key}")
             widget.setToolTip(self.tr(tip))
             widget.setAccessibleName(self.tr(label))
@@ -154,29 +150,7 @@ class ResultsView(QWidget):
             self.measure_labels[key] = widget
             row.addWidget(widget)
         row.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.measures)
-
-        document.resultsChanged.connect(self.refresh)
-        document.problemsChanged.connect(self.refresh)
-        document.solvingChanged.connect(self.refresh)
-        document.currentScenarioChanged.connect(self.refresh)
-        document.projectReset.connect(self.refresh)
-        if hasattr(document, "selectedPartnerChanged"):
-            document.selectedPartnerChanged.connect(self._follow_selected_partner)
-        self._restore_lines()
-        self.refresh()
-        self._fit_columns()
-        self._follow_selected_partner(getattr(document, "selected_partner", -1))
-        self.model.modelReset.connect(
-            lambda: self._follow_selected_partner(getattr(document, "selected_partner", -1))
-        )
+        return measures
 
     # -- following the document --------------------------------------------------------
     def state(self) -> str:
@@ -184,12 +158,12 @@ class ResultsView(QWidget):
         doc = self.document
         result = doc.result()
         current = doc.result_is_current()
-        if current and result is not None and _status(result) not in ("optimal", ""):
-            return "infeasible" if _status(result) == "infeasible" else "failed"
+        if current and result is not None and result.status != "optimal":
+            return "infeasible" if result.status == "infeasible" else "failed"
         if current:
             return "current"
-        word = doc.result_state() if hasattr(doc, "result_state") else ""
-        if word == "invalid" or (not word and doc.problems):
+        word = doc.result_state()
+        if word == "invalid":
             return "invalid"
         if word == "failed":
             return "failed"
@@ -197,12 +171,11 @@ class ResultsView(QWidget):
             return "none"
         return "solving"
 
-    def refresh(self, *args: Any) -> None:
+    def refresh(self, *args: object) -> None:
         """Take the document's result and say how current it is."""
-        doc = self.document
         self.model.refresh()
         state = self.state()
-        busy = bool(getattr(doc, "is_solving", False))
+        busy = self.document.is_solving
         stale = (
             state in ("invalid", "failed")
             or (state == "solving" and busy)
@@ -217,8 +190,7 @@ class ResultsView(QWidget):
         doc = self.document
         result = doc.result()
         if state == "invalid":
-            problems = _problems(doc)
-            n = len(problems)
+            n = len(doc.scenario_problems())
             text = (
                 self.tr("Fix 1 problem to update the split.")
                 if n == 1
@@ -228,34 +200,32 @@ class ResultsView(QWidget):
             )
             if result is not None:
                 text += " " + self.tr("The figures below are from before the last change.")
-            self.banner.say(text, button=self.tr("Show the problem") if n else "")
-        elif state == "infeasible":
-            message = getattr(result, "message", "") or ""
-            text = self.tr("This scenario cannot be met: {why}").format(why=message).strip()
-            alternative = getattr(result, "budget_alternative", None)
-            if alternative:
-                from allocator.domain.text import money
-
+            self.banner.say(text, BannerKind.WARNING, [SHOW_PROBLEM] if n else [])
+        elif state == "infeasible" and result is not None:
+            text = self.tr("This scenario cannot be met: {why}").format(why=result.message).strip()
+            if result.budget_alternative:
                 text += " " + self.tr("A grant of {amount} would make it work as it is.").format(
-                    amount=money(alternative, getattr(result, "currency", "GBP"))
+                    amount=money(result.budget_alternative, result.currency)
                 )
             if self.model.showing_older:
                 text += " " + self.tr("The figures below are the last split that could be met.")
-            self.banner.say(text)
+            self.banner.say(text, BannerKind.WARNING)
         elif state == "failed":
-            why = getattr(doc, "solve_error", None) or getattr(result, "message", "") or ""
-            self.banner.say(self.tr("The split could not be worked out: {why}").format(why=why))
-        elif state == "solving" and (busy or result is None):
-            self.banner.say(self.tr("Solving…"), warning=False)
-        elif state == "none":
-            self.banner.say(self.tr("Solving…"), warning=False)
+            why = doc.solve_error or (result.message if result is not None else "")
+            self.banner.say(
+                self.tr("The split could not be worked out: {why}").format(why=why),
+                BannerKind.ERROR,
+            )
+        elif (state == "solving" and (busy or result is None)) or state == "none":
+            self.banner.say(self.tr("Solving…"), BannerKind.INFO)
         else:
             self.banner.hide()
 
     def _show_title(self) -> None:
         doc = self.document
         name = doc.current_scenario
-        chosen = getattr(doc.project.chosen_scenario, "name", None)
+        chosen_scenario = doc.project.chosen_scenario
+        chosen = chosen_scenario.name if chosen_scenario is not None else None
         if not name:
             self.title.setText(self.tr("Results"))
         elif name == chosen:
@@ -265,36 +235,28 @@ class ResultsView(QWidget):
 
     def _show_measures(self) -> None:
         result = self.model.result
-        metrics = getattr(result, "metrics", None) if result is not None else None
-        shown = metrics is not None and bool(getattr(result, "partners", ()))
-        for key, label, how, _tip in MEASURES:
+        values = measure_values(result.metrics) if result is not None and result.partners else {}
+        for key, label, _how, _tip in MEASURES:
             widget = self.measure_labels[key]
-            value = getattr(metrics, key, None) if shown else None
-            if value is None:
-                text = "–"
-            elif how == "pct":
-                text = pct(value, 1)
-            elif how == "gini":
-                text = f"{value:.3f}"
-            else:
-                text = f"{value:.2f}"
+            text = measure_text(key, values.get(key), result.currency if result else "GBP")
             widget.setText(f"{self.tr(label)}  <b>{text}</b>")
             widget.setEnabled(not self.model.stale)
 
+    def _on_banner_action(self, key: str) -> None:
+        if key == SHOW_PROBLEM:
+            self._show_first_problem()
+
     def _show_first_problem(self) -> None:
-        problems = _problems(self.document)
+        problems: list[Problem] = self.document.scenario_problems()
         if problems:
-            path = getattr(problems[0], "path", None)
-            if path is None:
-                path = problems[0][0]
-            self.showProblem.emit(str(path))
+            self.showProblem.emit(problems[0].path)
 
     # -- selection ---------------------------------------------------------------------
     def _on_current_row(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
             return
         index = self.model.partner_index(current.row())
-        if index >= 0 and hasattr(self.document, "set_selected_partner"):
+        if index >= 0:
             self.document.set_selected_partner(index)
 
     def _follow_selected_partner(self, index: int) -> None:
@@ -344,18 +306,10 @@ class ResultsView(QWidget):
     # -- options -----------------------------------------------------------------------
     def _set_lines(self, on: bool) -> None:
         self.model.set_show_lines(on)
-        key = _settings_key("SHOW_BUDGET_LINES")
-        if key is not None:
-            from ui.state import settings
-
-            settings.set(key, bool(on))
+        settings.set(settings.SHOW_BUDGET_LINES, bool(on))
 
     def _restore_lines(self) -> None:
-        key = _settings_key("SHOW_BUDGET_LINES")
-        if key is not None:
-            from ui.state import settings
-
-            self.lines_box.setChecked(bool(settings.get(key)))
+        self.lines_box.setChecked(bool(settings.get(settings.SHOW_BUDGET_LINES)))
 
     def _fit_columns(self) -> None:
         """Columns wide enough for their figures and their whole header, never clipped."""
@@ -383,7 +337,9 @@ class ResultsView(QWidget):
                 longest = max((metrics.horizontalAdvance(n) for n in names), default=0)
                 width = min(max(longest + 16, metrics.horizontalAdvance("M" * 10)), 280)
             elif key == "limited_by":
-                width = metrics.horizontalAdvance("common level, capacity")
+                width = metrics.horizontalAdvance(
+                    ", ".join((LIMIT_TEXT["level"], LIMIT_TEXT["capacity"]))
+                )
             elif key == "vs":
                 width = metrics.horizontalAdvance("▲ +£000,000") + 24
             elif key == "attainment":
@@ -408,17 +364,3 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _problems(doc: Any) -> list[Any]:
-    if hasattr(doc, "scenario_problems"):
-        return list(doc.scenario_problems())
-    return list(doc.problems)
-
-
-def _settings_key(name: str) -> Any:
-    try:
-        from ui.state import settings
-    except ImportError:
-        return None
-    return getattr(settings, name, None)
