@@ -322,7 +322,8 @@ def test_measure_names_are_the_same_in_the_app_the_command_line_and_the_workbook
     from allocator.report.baseline import compare_to_baseline
     from allocator.report.compare import render_comparison
     from allocator.report.words import MEASURES, measure_name
-    from ui.views.compare import ROW_MEASURE, CompareView
+    from ui.models.compare import ROW_MEASURE
+    from ui.views.compare import CompareView
 
     names = [m.name for m in MEASURES]
     # the results view: every measure it shows, by its name
