@@ -180,11 +180,11 @@ def set_field(project: Project, path: FieldPath | str, value: Any) -> Project:
             return replace(project, chosen=None)
         return set_chosen(project, value)
     if spec is SCENARIO_NAME:
-        return rename_scenario(project, parts[1], value)
+        return rename_scenario(project, _index(fp, 1), value)
     parsed = parse_value(spec, value, text)
-    head = parts[0]
+    head = _name(fp, 0)
     if head == "partners":
-        return _set_partner(project, parts[1], spec, parsed)
+        return _set_partner(project, _index(fp, 1), spec, parsed)
     if head == "scenarios":
         return _set_scenario(project, fp, spec, parsed)
     if head == "budget":
@@ -196,21 +196,29 @@ def set_field(project: Project, path: FieldPath | str, value: Any) -> Project:
     return replace(project, **{head: parsed})
 
 
+def _index(fp: FieldPath, at: int) -> int:
+    """The list index at position ``at`` of a path whose pattern has one there."""
+    part = fp.parts[at]
+    assert isinstance(part, int), f"{fp}: no index at {at}"
+    return part
+
+
+def _name(fp: FieldPath, at: int) -> str:
+    """The field name at position ``at`` of a path whose pattern has one there."""
+    part = fp.parts[at]
+    assert isinstance(part, str), f"{fp}: no name at {at}"
+    return part
+
+
 def _check_index(project: Project, fp: FieldPath) -> None:
     parts = fp.parts
     text = str(fp)
-    if parts[0] == "partners" and not 0 <= parts[1] < len(project.partners):
-        raise _refuse(
-            text, f"there is no partner {parts[1] + 1} (there are {len(project.partners)})"
-        )
-    if parts[0] == "scenarios" and not 0 <= parts[1] < len(project.scenarios):
-        raise _refuse(
-            text, f"there is no scenario {parts[1] + 1} (there are {len(project.scenarios)})"
-        )
-    if fp.pattern == "budget.per_year[]" and not 0 <= parts[2] < project.year_count:
-        raise _refuse(
-            text, f"there is no year {parts[2] + 1}: the grant runs {project.year_count} years"
-        )
+    if parts[0] == "partners" and not 0 <= (i := _index(fp, 1)) < len(project.partners):
+        raise _refuse(text, f"there is no partner {i + 1} (there are {len(project.partners)})")
+    if parts[0] == "scenarios" and not 0 <= (j := _index(fp, 1)) < len(project.scenarios):
+        raise _refuse(text, f"there is no scenario {j + 1} (there are {len(project.scenarios)})")
+    if fp.pattern == "budget.per_year[]" and not 0 <= (k := _index(fp, 2)) < project.year_count:
+        raise _refuse(text, f"there is no year {k + 1}: the grant runs {project.year_count} years")
 
 
 def _set_partner(project: Project, i: int, spec: FieldSpec, value: Any) -> Project:
@@ -223,9 +231,9 @@ def _set_partner(project: Project, i: int, spec: FieldSpec, value: Any) -> Proje
 
 
 def _set_scenario(project: Project, fp: FieldPath, spec: FieldSpec, value: Any) -> Project:
-    j = fp.parts[1]
+    j = _index(fp, 1)
     s = project.scenarios[j]
-    group = fp.parts[2]
+    group = _name(fp, 2)
     if group == "weights":
         return project.with_scenario(j, weights=replace(s.weights, **{spec.key: value}))
     if group == "back_office_rate":
@@ -256,9 +264,9 @@ def _partner_ids(project: Project, items: tuple[str, ...], path: str) -> tuple[s
 
 def _set_budget(project: Project, fp: FieldPath, value: Any) -> Project:
     b = project.budget
-    key = fp.parts[1]
+    key = _name(fp, 1)
     if key == "per_year":
-        k = fp.parts[2]
+        k = _index(fp, 2)
         if b.per_year is not None:
             figures = list(b.per_year) + [None] * (project.year_count - len(b.per_year))
         elif b.first_year is not None:
@@ -471,7 +479,7 @@ def use_questionnaire_score(project: Project, index: int, key: str) -> Project:
 
 
 def _set_answer(project: Project, fp: FieldPath, value: Any) -> Project:
-    i, qid = fp.parts[1], fp.parts[3]
+    i, qid = _index(fp, 1), _name(fp, 3)
     _check_index(project, fp)
     answers = dict(project.partners[i].needs_answers)
     text = "" if value is None else str(value).strip()

@@ -775,6 +775,7 @@ def _parse_choice(spec: FieldSpec, value: Any, path: str) -> str:
 
 
 def _parse_ids(value: Any, path: str) -> tuple[str, ...]:
+    items: list[Any] | tuple[Any, ...]
     if isinstance(value, str):
         items = [part.strip() for part in re.split(r"[,;\n]", value)]
     elif isinstance(value, (list, tuple)):

@@ -20,7 +20,7 @@ import math
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from allocator.domain import needs
 from allocator.domain.fields import (
@@ -482,6 +482,8 @@ def read_project(data: Any) -> tuple[Project, list[str]]:
             r.fail("chosen", f"no scenario is called {chosen!r}")
     if r.problems:
         raise ValidationError(r.problems)
+    # a missing or unreadable year or budget was a problem above
+    assert start is not None and count is not None and budget is not None
     project = Project(
         name=name,
         currency=currency,
@@ -904,7 +906,7 @@ def check_project(project: Project) -> list[Problem]:
     return problems
 
 
-def _number(v: Any) -> bool:
+def _number(v: object) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from allocator.errors import ValidationError
 
-MULTIPLE_DISADVANTAGE = "multiple_disadvantage"
-BACK_OFFICE_CAPACITY = "back_office_capacity"
+MULTIPLE_DISADVANTAGE: Final = "multiple_disadvantage"
+BACK_OFFICE_CAPACITY: Final = "back_office_capacity"
 GROUPS = (MULTIPLE_DISADVANTAGE, BACK_OFFICE_CAPACITY)
 GROUP_NAMES = {
     MULTIPLE_DISADVANTAGE: "multiple disadvantage",
@@ -554,8 +554,8 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
     lines: list[ScoreLine] = []
     missing: list[str] = []
     for q in QUESTIONS:
-        opt = chosen.get(q.id)
-        if opt is None:
+        given = chosen.get(q.id)
+        if given is None:
             missing.append(q.id)
         denom = answered_weight[q.feeds]
         lines.append(
@@ -565,11 +565,11 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
                 topic=q.topic,
                 text=q.text,
                 feeds=q.feeds,
-                answer_id=None if opt is None else opt.id,
-                answer=None if opt is None else opt.label,
-                option_score=None if opt is None else opt.score,
+                answer_id=None if given is None else given.id,
+                answer=None if given is None else given.label,
+                option_score=None if given is None else given.score,
                 weight=q.weight,
-                contribution=None if opt is None else q.weight * opt.score / denom,
+                contribution=None if given is None else q.weight * given.score / denom,
             )
         )
 

@@ -105,14 +105,15 @@ def feasibility_checks(
                     f"ring-fence of {money(inst.ring, cur)}."
                 )
     if spread and inst.k is not None and not out:
-        out += _spread_checks(inst, [project.partners[i].name for i in inst.index], cur)
+        names = [project.partners[i].name for i in inst.index]
+        out += _spread_checks(inst, inst.k, names, cur)
     return out
 
 
-def _spread_checks(inst: YearInstance, names: list[str], cur: str) -> list[str]:
-    # The spread limit bounds funding per unit of need: work along need (scaled like
-    # fair shares, which it equals when there is no core share).
-    k, lo, hi = inst.k, inst.lo, inst.hi
+def _spread_checks(inst: YearInstance, k: float, names: list[str], cur: str) -> list[str]:
+    # The spread limit ``k`` bounds funding per unit of need: work along need (scaled
+    # like fair shares, which it equals when there is no core share).
+    lo, hi = inst.lo, inst.hi
     d = inst.spread_dir * inst.D
     m_hi = spread_band(d, lo, hi, inst.bf, inst.ring, inst.D, k)
     m_lo = float(np.max(lo / (k * d)))
@@ -260,7 +261,7 @@ def _dual_for(split: YearSplit, kind: str | int, k: int | None = None) -> float:
         else:
             v = abs(sol.row_dual[kind])
         if v > 1e-9:
-            return v
+            return float(v)
     return 0.0
 
 

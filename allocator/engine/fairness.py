@@ -39,6 +39,7 @@ INF = float("inf")
 
 def need(partner: Partner, scenario: Scenario) -> float:
     """``n_p = base_p (1 + w_d d_p + w_b (1 - b_p))``."""
+    base: float | None
     if scenario.basis == "equal":
         base = 1.0
     elif scenario.basis == "capacity":
@@ -48,6 +49,8 @@ def need(partner: Partner, scenario: Scenario) -> float:
     w = scenario.weights
     d = partner.multiple_disadvantage
     b = partner.back_office_capacity
+    if base is None:
+        raise ValueError(f"{partner.name}: capacity is blank")
     if d is None or b is None:
         raise ValueError(f"{partner.name}: needs scores are blank")
     return base * (1.0 + w.multiple_disadvantage * d + w.back_office_gap * (1.0 - b))

@@ -308,8 +308,8 @@ class YearProgram:
         col_lo = [inst.lo / D, [-INF]]
         col_hi = [inst.hi / D, [INF]]
         cost = [np.zeros(n), [-1.0]]
-        spread = inst.k is not None
-        if spread:
+        spread = inst.k  # the spread limit, when one is set
+        if spread is not None:
             lay.L, lay.U = n + 1, n + 2
             if not old:
                 lay.col_names += ["L", "U"]
@@ -321,8 +321,8 @@ class YearProgram:
         lengths = [np.array([n])]
         index = [x]
         value = [np.ones(n)]
-        row_lo = [[1.0]]
-        row_hi = [[1.0]]
+        row_lo: list[np.ndarray | list[float]] = [[1.0]]
+        row_hi: list[np.ndarray | list[float]] = [[1.0]]
         if inst.ring > 0:
             bf = x[inst.bf]
             lay.ring_row = len(names)
@@ -332,7 +332,7 @@ class YearProgram:
             value.append(np.ones(len(bf)))
             row_lo.append([inst.ring / D])
             row_hi.append([INF])
-        if spread:
+        if spread is not None:
             # funding per unit of need within [L, U]: x / (need share), which is
             # attainment when fair shares follow need alone (no core share)
             nu = inst.spread_dir
@@ -358,7 +358,7 @@ class YearProgram:
             names.append("spread")
             lengths.append(np.array([2]))
             index.append(np.array([lay.U, lay.L], dtype=np.int32))
-            value.append(np.array([1.0, -inst.k]))
+            value.append(np.array([1.0, -spread]))
             row_lo.append([-INF])
             row_hi.append([0.0])
         lay.level = len(names)
@@ -397,6 +397,7 @@ class YearProgram:
         lp.a_matrix_.start_ = self.starts
         lp.a_matrix_.index_ = self.index
         lp.a_matrix_.value_ = self.value
+        assert self._highs is not None, "only a HiGHS program is passed to HiGHS"
         self._highs.passModel(lp)
 
     # -- changes in place ------------------------------------------------------------
@@ -501,7 +502,7 @@ class YearProgram:
             else:
                 continue
             a_idx.append([j, z])
-            a_val.append([1.0, -ref])
+            a_val.append([1.0, -float(ref)])
             self.row_lo = np.append(self.row_lo, -INF)
             self.row_hi = np.append(self.row_hi, 0.0)
             self.layout.row_names.append(f"relax_share[{self.layout.col_names[j]}]")
@@ -536,6 +537,7 @@ class YearProgram:
         import highspy
 
         h = self._highs
+        assert h is not None, "only a HiGHS program is solved by HiGHS"
         h.run()
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -585,7 +587,7 @@ class YearProgram:
             xs.append(prob.add_variable(_safe(nm), lo, hi))
         prob += pulp.lpSum(float(c) * xs[j] for j, c in enumerate(self.cost) if c)
         a_idx, a_val = self.rows
-        cons = []
+        cons: list[pulp.LpConstraint | None] = []
         for r, nm in enumerate(self.layout.row_names):
             expr = pulp.lpSum(v * xs[j] for j, v in zip(a_idx[r], a_val[r], strict=True))
             lo, hi = self.row_lo[r], self.row_hi[r]

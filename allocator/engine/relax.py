@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from allocator.domain.edits import set_field, validate
 from allocator.domain.fields import spec_for
@@ -199,24 +200,27 @@ def _elastic_edits(
             s = float(sol.x[col])
             if s <= 1e-9:
                 continue
+            partner = None if k is None else inst.index[k]  # for a partner's own limit
             if kind == "floor":
-                f = f"partners[{inst.index[k]}].floor"
-                lower[f] = min(lower.get(f, INF), inst.floor[k] - s * D)
+                f = f"partners[{partner}].floor"
+                lower[f] = min(lower.get(f, INF), float(inst.floor[k] - s * D))
             elif kind == "capacity":
-                f = f"partners[{inst.index[k]}].capacity"
-                raise_[f] = max(raise_.get(f, -INF), inst.cap[k] + s * D)
+                f = f"partners[{partner}].capacity"
+                raise_[f] = max(raise_.get(f, -INF), float(inst.cap[k] + s * D))
             elif kind == "needs_floor":
                 f = f"scenarios[{j}].needs_floor"
                 tau_s = inst.tau[k] / D
-                lower[f] = min(lower.get(f, INF), (inst.alpha * tau_s - s) / tau_s)
+                lower[f] = min(lower.get(f, INF), float((inst.alpha * tau_s - s) / tau_s))
             elif kind == "lead_cap":
                 f = f"scenarios[{j}].lead_cap"
+                assert inst.lam is not None, "a lead cap is relaxed only when there is one"
                 raise_[f] = max(raise_.get(f, -INF), inst.lam + s)
             elif kind == "ring_fence":
                 f = f"scenarios[{j}].ring_fence"
                 lower[f] = min(lower.get(f, INF), inst.rho - s)
             elif kind == "spread":
                 f = f"scenarios[{j}].spread_limit"
+                assert inst.k is not None, "a spread limit is relaxed only when there is one"
                 L = sol.x[prog.layout.L]
                 U = sol.x[prog.layout.U]
                 need_k = U / L if L > 1e-12 else inst.k + s * 1e6
@@ -320,16 +324,17 @@ def budget_alternative(
             return None, ()
         ranges.append(grants)
     budget = project.budget
-    current = project.budgets()
+    current = project.budgets()  # refuses a blank figure: none is blank from here on
     if budget.per_year is not None:
+        given = cast(tuple[float, ...], budget.per_year)
         new = [min(max(b, lo), hi) for b, (lo, hi) in zip(current, ranges, strict=True)]
         edits = tuple(
-            _relaxation(project, f"budget.per_year[{y}]", float(budget.per_year[y]), float(v))
+            _relaxation(project, f"budget.per_year[{y}]", float(given[y]), float(v))
             for y, v in enumerate(new)
             if v != current[y]
         )
     else:
-        first = float(budget.first_year)
+        first = float(cast(float, budget.first_year))
         growth = [(1 + budget.annual_uplift) ** y for y in range(project.year_count)]
         low = max((lo - 0.5) / g for (lo, _), g in zip(ranges, growth, strict=True))
         high = min((hi + 0.5) / g for (_, hi), g in zip(ranges, growth, strict=True))

@@ -400,8 +400,9 @@ class Engine:
         if checks:
             return self._infeasible(project, j, insts, base, checks, should_cancel, explain_unmet)
         try:
-            splits = self._solve_years(scenario, insts, should_cancel, figures)
-            if any(s is None for s in splits):
+            years = self._solve_years(scenario, insts, should_cancel, figures)
+            splits = [s for s in years if s is not None]
+            if len(splits) < len(years):
                 return self._infeasible(project, j, insts, base, [], should_cancel, explain_unmet)
         except SolverError as exc:
             if self.solver == "highs":
@@ -466,6 +467,7 @@ class Engine:
         """``fair_share_units(inst)`` ("fair") or ``size_proportional_units(inst)``
         ("size"), remembered for the last few distinct inputs: a sweep of a rule meets
         the same fair shares and budgets step after step."""
+        key: tuple[str, bytes, int] | tuple[str, bytes, int, int]
         if which == "fair":
             key = (which, inst.tau.tobytes(), inst.budget, inst.fee)
         else:

@@ -42,8 +42,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def modules() -> dict[str, Path]:
-    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+def modules(package: Path = PACKAGE) -> dict[str, Path]:
+    """Every module of ``package`` (a folder under ROOT) by its dotted name."""
+    return {module_name(p): p for p in sorted(package.rglob("*.py"))}
 
 
 class Import:
@@ -95,8 +96,9 @@ def layer_of(module: str) -> int | None:
     return None
 
 
-def graph() -> dict[str, list[tuple[str, Import]]]:
-    found = modules()
+def graph(package: Path = PACKAGE) -> dict[str, list[tuple[str, Import]]]:
+    """Every module of ``package`` with what it imports (also used for ``ui``)."""
+    found = modules(package)
     known = set(found)
     return {
         name: [(imp.target, imp) for imp in imports_of(name, path, known)]

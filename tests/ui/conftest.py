@@ -3,7 +3,9 @@
 Settings never touch a real person's: ``QStandardPaths`` runs in test mode and the
 organisation name is a throwaway one, cleared before every test. Every fixture that
 starts a worker thread stops it, and the session checks that no window and no worker
-thread is left behind.
+thread is left behind. A modal dialog (one that waits for a person: ``exec``, the
+message box helpers, the file and input dialogs' getters) fails the test that opens it
+instead of hanging the suite, unless the test stands in for it itself.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = desktop_platform(f"test-{os.getpid()}")
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QDialog,
+    QFileDialog,
+    QFontDialog,
+    QInputDialog,
+    QMessageBox,
+)
 
 TEST_ORGANISATION = f"FairShareTest-{uuid.uuid4().hex[:8]}"
 
@@ -123,16 +133,88 @@ def wait_solved(qtbot):
     return wait
 
 
+class ModalDialogOpened(AssertionError):
+    """Code under test opened a dialog that waits for a person, which the test did not
+    stand in for (``monkeypatch.setattr(QMessageBox, "question", ...)`` and the like)."""
+
+
+# Every dialog that blocks until a person answers: ``exec`` (the dialog is the first
+# argument) and the static helpers (the parent is, then the title). A popup menu's
+# ``exec`` cannot be stood in for this way (PySide6 resolves a method that is both
+# static and not past the class attribute): no test opens one.
+MODAL_METHODS = (
+    (QDialog, "exec"),
+    (QDialog, "exec_"),
+    (QMessageBox, "exec"),
+)
+MODAL_HELPERS = (
+    (QMessageBox, ("question", "warning", "information", "critical", "about", "aboutQt")),
+    (
+        QFileDialog,
+        (
+            "getOpenFileName",
+            "getOpenFileNames",
+            "getSaveFileName",
+            "getExistingDirectory",
+            "getOpenFileUrl",
+            "getOpenFileUrls",
+            "getSaveFileUrl",
+            "getExistingDirectoryUrl",
+        ),
+    ),
+    (QInputDialog, ("getText", "getMultiLineText", "getInt", "getDouble", "getItem")),
+    (QColorDialog, ("getColor",)),
+    (QFontDialog, ("getFont",)),
+)
+
+
+def _describe(owner: type, name: str, args: tuple) -> str:
+    words = [str(a) for a in args if isinstance(a, str)]
+    first = args[0] if args else None
+    if isinstance(first, QMessageBox):
+        words = [first.windowTitle(), first.text()]
+    elif isinstance(first, QDialog):
+        words = [type(first).__name__, first.objectName() or first.windowTitle()]
+    said = " / ".join(w for w in words if w)
+    return (
+        f"a modal dialog opened in a test: {owner.__name__}.{name}({said}). It would wait "
+        "for a person forever; the test must monkeypatch it (or the code must not open it)."
+    )
+
+
+@pytest.fixture(autouse=True)
+def modal_dialog_guard(monkeypatch):
+    """Every modal dialog fails the test loudly instead of hanging the suite.
+
+    A test that expects a dialog monkeypatches the same name itself, which replaces
+    this guard for that test. The refusal raises where the dialog opens and, in case
+    the code under test caught that, fails the test again when it ends.
+    """
+    opened: list[str] = []
+
+    def refusal(owner: type, name: str):
+        def refuse(*args, **kwargs):
+            message = _describe(owner, name, args)
+            opened.append(message)
+            raise ModalDialogOpened(message)
+
+        return refuse
+
+    for owner, name in MODAL_METHODS:
+        monkeypatch.setattr(owner, name, refusal(owner, name))
+    for owner, names in MODAL_HELPERS:
+        for name in names:
+            monkeypatch.setattr(owner, name, staticmethod(refusal(owner, name)))
+    yield opened
+    if opened:
+        pytest.fail("\n".join(opened), pytrace=False)
+
+
 @pytest.fixture
-def no_dialogs(monkeypatch):
-    """Fail loudly instead of hanging if code under test opens a message box."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"unexpected message box: {args[1:3]}")
-
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: refuse(self, self.text()))
+def no_dialogs(modal_dialog_guard):
+    """Says in a test's signature that it must open no modal dialog (every UI test is
+    held to that already by ``modal_dialog_guard``)."""
+    return modal_dialog_guard
 
 
 @pytest.fixture
