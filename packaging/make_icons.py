@@ -81,9 +81,7 @@ def ico(pngs: dict[int, bytes]) -> bytes:
 def icns(pngs: dict[int, bytes]) -> bytes:
     """A macOS .icns holding PNG chunks."""
     chunks = b"".join(
-        kind + struct.pack(">I", 8 + len(pngs[s])) + pngs[s]
-        for kind, s in ICNS_TYPES
-        if s in pngs
+        kind + struct.pack(">I", 8 + len(pngs[s])) + pngs[s] for kind, s in ICNS_TYPES if s in pngs
     )
     return b"icns" + struct.pack(">I", 8 + len(chunks)) + chunks
 
