@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -112,3 +113,25 @@ def test_the_bundle_carries_no_webengine_quick_or_cbc(bundle):
 def test_the_bundle_is_at_most_250_mb(bundle):
     size = sum(p.stat().st_size for p in real_files(bundle))
     assert size <= 250 * 1024 * 1024, f"{size / 1e6:.0f} MB"
+
+
+def test_a_second_launch_hands_its_project_to_the_running_app(bundle, run_bundle, home):
+    env = {**bare_environment(home), "QT_QPA_PLATFORM": "offscreen"}
+    first = subprocess.Popen(
+        [str(executable_in(bundle))],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any((home / "tmp").iterdir()):  # its socket: the first one listens
+            assert first.poll() is None, "the first FairShare ended"
+            assert time.monotonic() < deadline, "the first FairShare never listened"
+            time.sleep(0.05)
+        second = run_bundle(str(SAMPLE), QT_QPA_PLATFORM="offscreen", timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
