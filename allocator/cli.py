@@ -407,6 +407,16 @@ def top_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"fairshare {__version__}")
+    p.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="Linux: add FairShare to your applications menu and open .fairshare files in it",
+    )
+    p.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="Linux: remove what --install-desktop added",
+    )
     return p
 
 
@@ -427,8 +437,10 @@ def main(argv: list[str] | None = None) -> int:
         return _open_app(argv)
     try:
         if argv[0] not in COMMANDS:
-            top_parser().parse_args(argv)  # --help or --version exit; anything else errs
-            return 2
+            top = top_parser().parse_args(argv)  # --help or --version exit
+            if top.install_desktop != top.uninstall_desktop:
+                return _desktop_entry(install=top.install_desktop)
+            top_parser().error("give a command, a project file or one option")
         args = command_parser(argv[0]).parse_intermixed_args(argv[1:])
         return COMMANDS[argv[0]].run(args)
     except _Refused as exc:
@@ -466,6 +478,22 @@ def _could_be_project(word: str) -> bool:
     """Whether ``word`` names a file to open rather than a mistyped command: it exists,
     or looks like a path (a dot or a folder in it)."""
     return os.path.exists(word) or "." in word or os.sep in word or "/" in word
+
+
+def _desktop_entry(install: bool) -> int:
+    from allocator import desktop_entry
+
+    change = desktop_entry.install() if install else desktop_entry.uninstall()
+    done = "Installed" if install else "Removed"
+    for path in change.files:
+        print(f"{done} {path}")
+    for note in change.notes:
+        _say(note)
+    if install:
+        print("FairShare is in your applications menu; .fairshare files open in it.")
+    elif not change.files:
+        print("Nothing to remove: FairShare was not installed in the desktop menus.")
+    return 0
 
 
 def _mistyped_command(word: str) -> str | None:

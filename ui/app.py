@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from allocator.domain.model import Project
 from allocator.errors import ValidationError
 from ui.main_window import MainWindow
+from ui.single_instance import SingleInstance, hand_over, server_name
 from ui.state import collector, settings
 from ui.state.document import Document
 from ui.window.files import (
@@ -129,8 +130,16 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     app = _configure_application(argv)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in a terminal ends the app
+    instance = SingleInstance(server_name(), app)
+    if hand_over(_path_argument(argv) or "", instance.name):
+        return 0  # FairShare already runs for this person: it opens the project
+    instance.listen()
     window = create_main_window(_path_argument(argv))
+    instance.serve(window, window.files.open_file)
     window.show()
+    if os.environ.get("FAIRSHARE_SMOKE_TEST"):  # the bundle test: close after the first frame
+        QTimer.singleShot(0, lambda: (window.repaint(), window.close()))
+        return int(app.exec())
 
     def after_start() -> None:
         if window.startup_problem:

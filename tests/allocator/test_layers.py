@@ -23,7 +23,7 @@ LAYERS = (
     "allocator.engine",
     "allocator.report",
     "allocator.formats",
-    "allocator.cli",
+    ("allocator.cli", "allocator.desktop_entry"),  # the top layer: the command and its helpers
 )
 FACADE = "allocator"  # the package itself: what the app imports; above every layer
 # Any module may read the package's version number: ``from allocator import __version__``
@@ -90,8 +90,9 @@ def layer_of(module: str) -> int | None:
     """The layer's position in LAYERS; the facade is above them all; None: no layer."""
     if module == FACADE:
         return len(LAYERS)
-    for rank, prefix in enumerate(LAYERS):
-        if module == prefix or module.startswith(prefix + "."):
+    for rank, layer in enumerate(LAYERS):
+        prefixes = layer if isinstance(layer, tuple) else (layer,)
+        if any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes):
             return rank
     return None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
-from importlib import metadata
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -28,26 +27,33 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Help", text)
 
 
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return _tr("not installed")
-
-
 def versions() -> dict[str, str]:
-    """The versions About shows: FairShare, Qt, PySide6, the HiGHS solver and PuLP."""
+    """The versions About shows: FairShare, Qt, PySide6, the HiGHS solver and PuLP.
+
+    Each is read from the module itself, not from installed-package metadata, which a
+    bundled app does not carry.
+    """
+    import highspy
+    import pulp
     import PySide6
     from PySide6.QtCore import qVersion
 
     import allocator
 
+    highs = ".".join(
+        str(n)
+        for n in (
+            highspy.HIGHS_VERSION_MAJOR,
+            highspy.HIGHS_VERSION_MINOR,
+            highspy.HIGHS_VERSION_PATCH,
+        )
+    )
     return {
         "FairShare": allocator.__version__,
         "Qt": qVersion(),
         "PySide6": PySide6.__version__,
-        "HiGHS (highspy)": _version("highspy"),
-        "PuLP": _version("PuLP"),
+        "HiGHS (highspy)": highs,
+        "PuLP": pulp.__version__,
     }
 
 
