@@ -25,6 +25,7 @@ from typing import Any
 from allocator.domain import needs
 from allocator.domain.fields import (
     BASES,
+    KEEP_DEFAULT,
     CHOSEN,
     MAX_TEXT,
     PARTNER_COLUMNS,
@@ -33,6 +34,7 @@ from allocator.domain.fields import (
     SCENARIO_NAME,
     SCORE_SOURCES,
     FieldSpec,
+    check_rules,
     check_value,
     show,
 )
@@ -144,10 +146,15 @@ class Scenario:
     back_office_rate: BackOfficeRate = BackOfficeRate()
     unrestricted_share: float = 0.0
     excluded: tuple[str, ...] = ()
+    # the rules suggested changes never loosen (MODEL.md "Suggested changes keep the
+    # partnership's rules"); () lets every rule be suggested
+    keep: tuple[str, ...] = KEEP_DEFAULT
 
     def __post_init__(self) -> None:
         if isinstance(self.excluded, list):
             object.__setattr__(self, "excluded", tuple(self.excluded))
+        if isinstance(self.keep, list):
+            object.__setattr__(self, "keep", tuple(self.keep))
 
 
 @dataclass(frozen=True)
@@ -252,7 +259,7 @@ _ID = FieldSpec("partners[].id", "id", "text", "Id", "The partner's id in the fi
 _PARTNER_KEYS = {spec.key for spec in PARTNER_COLUMNS} | {"id", "needs_answers", "score_source"}
 _SCENARIO_KEYS = {"name", "basis", "weights", "core_share", "management_fee", "ring_fence"}
 _SCENARIO_KEYS |= {"needs_floor", "spread_limit", "lead_cap", "back_office_rate"}
-_SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule"}
+_SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule", "keep"}
 _PROJECT_KEYS = {"format", "version", "name", "currency", "years", "budget", "partners"}
 _PROJECT_KEYS |= {"scenarios", "chosen"}
 _OLD_RULES = ("leximin", "closest")
@@ -386,6 +393,17 @@ def _read_group(
     return out if ok else None
 
 
+def _read_rules(r: _Reader, raw: Any, where: str, spec: FieldSpec) -> tuple[str, ...] | None:
+    """A list of rule names (``keep``); missing or null takes the default."""
+    if raw is None:
+        return tuple(spec.default)
+    k, problem = check_rules(spec, raw)
+    if problem:
+        r.fail(where if k is None else f"{where}[{k}]", problem)
+        return None
+    return tuple(dict.fromkeys(raw))
+
+
 def _read_scenario(
     r: _Reader, raw: Any, path: str, ids: set[str], old_rules: list[str]
 ) -> Scenario | None:
@@ -406,6 +424,9 @@ def _read_scenario(
     values: dict[str, Any] = {}
     for spec in SCENARIO_FIELDS:
         if "." in spec.pattern.removeprefix("scenarios[].") or spec.kind == "ids":
+            continue
+        if spec.kind == "rules":
+            values[spec.key] = _read_rules(r, d.get(spec.key), f"{path}.{spec.key}", spec)
             continue
         values[spec.key] = r.value(d, spec.key, path, spec)
     excluded_raw = d.get("excluded")
@@ -1011,6 +1032,7 @@ def scenario_to_dict(s: Scenario) -> dict:
         "back_office_rate": {"base": s.back_office_rate.base, "uplift": s.back_office_rate.uplift},
         "unrestricted_share": s.unrestricted_share,
         "excluded": list(s.excluded) if isinstance(s.excluded, (tuple, list)) else s.excluded,
+        "keep": list(s.keep) if isinstance(s.keep, (tuple, list)) else s.keep,
     }
 
 

@@ -61,6 +61,7 @@ def test_column_and_form_orders():
         "back_office_rate.uplift",
         "unrestricted_share",
         "excluded",
+        "keep",
     ]
     assert [s.pattern for s in PROJECT_FIELDS] == [
         "name",
@@ -91,6 +92,7 @@ def test_every_field_has_words_for_people():
             "choice",
             "ids",
             "rate",
+            "rules",
         }
 
 
