@@ -834,7 +834,9 @@ def _parse_rules(spec: FieldSpec, value: Any, path: str) -> tuple[str, ...]:
     elif isinstance(value, (list, tuple)):
         items = value
     else:
-        raise _refuse(path, f"must be a list of rules ({', '.join(spec.choices)}), got {show(value)}")
+        raise _refuse(
+            path, f"must be a list of rules ({', '.join(spec.choices)}), got {show(value)}"
+        )
     out: list[str] = []
     for item in items:
         if not isinstance(item, str):

@@ -25,8 +25,8 @@ from typing import Any
 from allocator.domain import needs
 from allocator.domain.fields import (
     BASES,
-    KEEP_DEFAULT,
     CHOSEN,
+    KEEP_DEFAULT,
     MAX_TEXT,
     PARTNER_COLUMNS,
     PROJECT_FIELDS,
