@@ -467,22 +467,31 @@ SCENARIO_FIELDS: tuple[FieldSpec, ...] = (
         default=(),
         short="Left out",
     ),
-    _scenario(
-        "keep",
-        "rules",
-        "Rules suggestions keep",
-        "The partnership's rules that suggested changes never loosen when the scenario "
-        "cannot be met; blank lets every rule be suggested. Floors and the management "
-        "fee are always open to suggestions.",
-        "rules kept",
-        choices=RULES,
-        default=KEEP_DEFAULT,
-        short="Keep",
-    ),
+)
+
+# Kept apart from the settings that shape a split (SCENARIO_FIELDS, which the app's
+# scenario form and the comparison of settings list): it says only what suggestions
+# for a scenario that cannot be met may change.
+SCENARIO_KEEP = _scenario(
+    "keep",
+    "rules",
+    "Rules suggestions keep",
+    "The partnership's rules that suggested changes never loosen when the scenario "
+    "cannot be met; blank lets every rule be suggested. Floors and the management "
+    "fee are always open to suggestions.",
+    "rules kept",
+    choices=RULES,
+    default=KEEP_DEFAULT,
+    short="Keep",
 )
 
 FIELDS: tuple[FieldSpec, ...] = (
-    PROJECT_FIELDS + (CHOSEN,) + PARTNER_COLUMNS + (SCENARIO_NAME,) + SCENARIO_FIELDS
+    PROJECT_FIELDS
+    + (CHOSEN,)
+    + PARTNER_COLUMNS
+    + (SCENARIO_NAME,)
+    + SCENARIO_FIELDS
+    + (SCENARIO_KEEP,)
 )
 
 _BY_PATTERN = {spec.pattern: spec for spec in FIELDS}

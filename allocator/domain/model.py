@@ -31,6 +31,7 @@ from allocator.domain.fields import (
     PARTNER_COLUMNS,
     PROJECT_FIELDS,
     SCENARIO_FIELDS,
+    SCENARIO_KEEP,
     SCENARIO_NAME,
     SCORE_SOURCES,
     FieldSpec,
@@ -253,7 +254,7 @@ def round_half_up(x: float) -> float:
 # ----------------------------------------------------------------------------------
 
 _SPECS = {spec.pattern: spec for spec in (*PROJECT_FIELDS, CHOSEN, *PARTNER_COLUMNS)}
-_SPECS.update({spec.pattern: spec for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)})
+_SPECS.update({spec.pattern: spec for spec in (SCENARIO_NAME, *SCENARIO_FIELDS, SCENARIO_KEEP)})
 _ID = FieldSpec("partners[].id", "id", "text", "Id", "The partner's id in the file.", words="id")
 
 _PARTNER_KEYS = {spec.key for spec in PARTNER_COLUMNS} | {"id", "needs_answers", "score_source"}
@@ -425,10 +426,8 @@ def _read_scenario(
     for spec in SCENARIO_FIELDS:
         if "." in spec.pattern.removeprefix("scenarios[].") or spec.kind == "ids":
             continue
-        if spec.kind == "rules":
-            values[spec.key] = _read_rules(r, d.get(spec.key), f"{path}.{spec.key}", spec)
-            continue
         values[spec.key] = r.value(d, spec.key, path, spec)
+    values["keep"] = _read_rules(r, d.get("keep"), f"{path}.keep", SCENARIO_KEEP)
     excluded_raw = d.get("excluded")
     excluded_raw = [] if excluded_raw is None else excluded_raw
     excluded: list[str] = []
@@ -699,7 +698,7 @@ def _acceptor(spec: FieldSpec) -> _Accepts:
 _PARTNER_ACCEPTS = tuple((spec.key, _acceptor(spec)) for spec in (_ID, *PARTNER_COLUMNS))
 _SCENARIO_ACCEPTS = tuple(
     (tuple(spec.pattern.removeprefix("scenarios[].").split(".")), _acceptor(spec))
-    for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)
+    for spec in (SCENARIO_NAME, *SCENARIO_FIELDS, SCENARIO_KEEP)
     if spec.kind != "ids"
 )
 

@@ -45,6 +45,7 @@ __all__ = [
     "budget_alternative",
     "budget_range",
     "describe_change",
+    "pending",
     "relaxations",
     "suggest",
     "Suggestions",
@@ -128,6 +129,31 @@ def apply_relaxation(project: Project, relaxation: Relaxation) -> Project:
             ) from None
         fp = FieldPath((fp.parts[0], i, *fp.parts[2:]))
     return set_field(project, fp, relaxation.to_value)
+
+
+def _current(project: Project, relaxation: Relaxation) -> float | None:
+    """The value the suggestion's field holds now (its partner found by id), or None
+    when the partner is gone."""
+    fp = FieldPath.parse(relaxation.field)
+    if relaxation.partner_id is not None and fp.parts[:1] == ("partners",):
+        try:
+            i = project.partner_index(relaxation.partner_id)
+        except KeyError:
+            return None
+        fp = FieldPath((fp.parts[0], i, *fp.parts[2:]))
+    return fp.get(project)
+
+
+def pending(project: Project, relaxations: Iterable[Relaxation]) -> tuple[Relaxation, ...]:
+    """The items of a list of suggestions not yet made in ``project``, as listed.
+
+    The list is worked out once for the scenario as it stood: after some of its items
+    are applied, the rest are still what makes it solve (each is a target of its own),
+    while a fresh solve would share the remaining cut anew. The app shows these.
+    """
+    return tuple(
+        r for r in relaxations if (now := _current(project, r)) is not None and now == r.from_value
+    )
 
 
 def apply_relaxations(project: Project, relaxations: Iterable[Relaxation]) -> Project:

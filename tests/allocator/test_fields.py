@@ -61,7 +61,6 @@ def test_column_and_form_orders():
         "back_office_rate.uplift",
         "unrestricted_share",
         "excluded",
-        "keep",
     ]
     assert [s.pattern for s in PROJECT_FIELDS] == [
         "name",

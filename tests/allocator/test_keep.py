@@ -12,7 +12,7 @@ from allocator.domain import edits
 from allocator.domain.fields import KEEP_DEFAULT, RULES
 from allocator.domain.model import Scenario, project_from_dict, project_to_dict
 from allocator.domain.paths import FieldPath
-from allocator.engine.relax import apply_relaxation, apply_relaxations
+from allocator.engine.relax import apply_relaxation, apply_relaxations, pending
 from allocator.engine.result import Status
 from allocator.engine.solve import solve
 from allocator.errors import ValidationError
@@ -69,7 +69,9 @@ def test_suggestions_keep_the_rules_and_solve_in_any_number_of_steps(data):
     for k, x in enumerate(result.relaxations):
         for rest in result.relaxations[k:]:
             assert FieldPath.parse(rest.field).get(step) == rest.from_value
+        assert pending(step, result.relaxations) == result.relaxations[k:]
         step = apply_relaxation(step, x)
+    assert pending(step, result.relaxations) == ()
     assert step == apply_relaxations(project, result.relaxations)
     again = solve(step)[0]
     assert again.ok, (result.relaxations, again.message)
