@@ -175,7 +175,6 @@ RULE_WORDS = {
     "lead_cap": "lead cap",
     "core_share": "core share",
 }
-_LOWERED = ("ring_fence", "needs_floor")  # loosened downwards; the others upwards
 _SHARE_STEP = 0.001  # a share is suggested to a tenth of a percentage point
 _RATIO_STEP = 0.1  # a spread limit to a tenth
 _TIGHTEN = 6  # how many times the rounded figures are moved one step further
@@ -279,8 +278,8 @@ def h_status_words(status: object) -> str:
     return str(status).rsplit(".", 1)[-1]
 
 
-def _search(project: Project, j: int, insts: list[YearInstance], free: _Free) -> _Found | None:
-    """The smallest changes to the free figures that make every year feasible, or None.
+class _Search:
+    """The smallest changes to the free figures that make every year feasible.
 
     All years in one program, in currency divided by the largest budget. First the
     smallest largest change, each as a share of the figure it changes (every floor,
@@ -290,102 +289,121 @@ def _search(project: Project, j: int, insts: list[YearInstance], free: _Free) ->
     Limits that scale with the budget are stated at today's fee, which only errs on
     the safe side when the fee falls.
     """
-    scen = project.scenarios[j]
-    scale = max(max(inst.budget for inst in insts), 1)
-    n = len(insts[0].ids)
-    lp = _LP()
-    t = lp.col()
-    floors = insts[0].floor / scale
-    cut = [
-        lp.col(0.0, float(floors[i]) if free.floors else 0.0) if floors[i] > 0 else None
-        for i in range(n)
-    ]
-    fee_on = scen.management_fee > 0 and any(inst.fee > 0 for inst in insts)
-    g = lp.col(0.0, scen.management_fee if free.fee and fee_on else 0.0)
-    rel = {name: name in free.rules for name in RULE_WORDS}
-    rho, alpha, lam, k = scen.ring_fence, scen.needs_floor, scen.lead_cap, scen.spread_limit
-    r = lp.col(0.0, rho if rel["ring_fence"] else 0.0)
-    a = lp.col(0.0, alpha if rel["needs_floor"] else 0.0)
-    lam_room = (1.0 - lam) if lam is not None and rel["lead_cap"] else 0.0
-    ell = lp.col(0.0, lam_room)
-    for i, c in enumerate(cut):
-        if c is not None:
-            lp.row({c: 1.0, t: -float(floors[i])}, hi=0.0)
-    for col, ref in ((g, scen.management_fee), (r, rho), (a, alpha), (ell, lam or 0.0)):
-        if ref > 0:
-            lp.row({col: 1.0, t: -ref}, hi=0.0)
-    spread_slack: list[int] = []
-    spread_cols: list[tuple[int, int]] = []
-    total: dict[int, float] = {}
-    years = len(insts)
-    for c in cut:
-        if c is not None:
-            total[c] = float(years)
-    for inst in insts:
-        B, D0 = inst.budget / scale, inst.D / scale
+
+    def __init__(self, project: Project, j: int, insts: list[YearInstance], free: _Free):
+        self.j = j
+        self.scen = scen = project.scenarios[j]
+        self.insts = insts
+        self.scale = max(max(inst.budget for inst in insts), 1)
+        self.free = free
+        lp = self.lp = _LP()
+        self.t = lp.col()
+        self.floors = insts[0].floor / self.scale
+        self.cut = [
+            lp.col(0.0, float(f) if free.floors else 0.0) if f > 0 else None for f in self.floors
+        ]
+        fee_on = scen.management_fee > 0 and any(inst.fee > 0 for inst in insts)
+        self.g = lp.col(0.0, scen.management_fee if free.fee and fee_on else 0.0)
+        rel = free.rules
+        self.r = lp.col(0.0, scen.ring_fence if "ring_fence" in rel else 0.0)
+        self.a = lp.col(0.0, scen.needs_floor if "needs_floor" in rel else 0.0)
+        lam = scen.lead_cap
+        self.ell = lp.col(0.0, 1.0 - lam if lam is not None and "lead_cap" in rel else 0.0)
+        for c, f in zip(self.cut, self.floors, strict=True):
+            if c is not None:
+                lp.row({c: 1.0, self.t: -float(f)}, hi=0.0)
+        refs = (self.g, scen.management_fee), (self.r, scen.ring_fence), (self.a, scen.needs_floor)
+        for col, ref in (*refs, (self.ell, lam or 0.0)):
+            if ref > 0:
+                lp.row({col: 1.0, self.t: -ref}, hi=0.0)
+        self.total: dict[int, float] = {c: float(len(insts)) for c in self.cut if c is not None}
+        self.spread: list[tuple[int, int, int]] = []  # (L, U, slack) per year
+        for inst in insts:
+            self._year(inst)
+
+    def _weigh(self, col: int, amount: float) -> None:
+        self.total[col] = self.total.get(col, 0.0) + amount
+
+    def _year(self, inst: YearInstance) -> None:
+        lp, scen, g = self.lp, self.scen, self.g
+        rho, alpha, lam, k = scen.ring_fence, scen.needs_floor, scen.lead_cap, scen.spread_limit
+        n = len(inst.ids)
+        B, D0 = inst.budget / self.scale, inst.D / self.scale
         Bg = B if inst.fee > 0 else 0.0
         share = inst.tau / inst.D if inst.D > 0 else np.zeros(n)
-        total[g] = total.get(g, 0.0) + B
-        total[r] = total.get(r, 0.0) + D0
-        total[ell] = total.get(ell, 0.0) + D0
-        xs = [lp.col(0.0, float(inst.cap[i]) / scale) for i in range(n)]
+        self._weigh(g, B)
+        self._weigh(self.r, D0)
+        self._weigh(self.ell, D0)
+        xs = [lp.col(0.0, float(inst.cap[i]) / self.scale) for i in range(n)]
         lp.row({**{x: 1.0 for x in xs}, g: -Bg}, D0, D0)
         for i, x in enumerate(xs):
-            if cut[i] is not None:
-                lp.row({x: 1.0, cut[i]: 1.0}, lo=float(floors[i]))
+            c = self.cut[i]
+            if c is not None:
+                lp.row({x: 1.0, c: 1.0}, lo=float(self.floors[i]))
             if alpha > 0:
                 tau0 = float(share[i]) * D0
-                total[a] = total.get(a, 0.0) + tau0
-                lp.row({x: 1.0, g: -alpha * float(share[i]) * Bg, a: tau0}, lo=alpha * tau0)
+                self._weigh(self.a, tau0)
+                row = {x: 1.0, g: -alpha * float(share[i]) * Bg, self.a: tau0}
+                lp.row(row, lo=alpha * tau0)
             if inst.lead[i] and lam is not None:
-                lp.row({x: 1.0, g: -lam * Bg, ell: -D0}, hi=lam * D0)
+                lp.row({x: 1.0, g: -lam * Bg, self.ell: -D0}, hi=lam * D0)
         if rho > 0:  # with no by-and-for partner at all, only the ring-fence can move
             coefs = {xs[i]: 1.0 for i in range(n) if inst.bf[i]}
-            lp.row({**coefs, g: -rho * Bg, r: D0}, lo=rho * D0)
+            lp.row({**coefs, g: -rho * Bg, self.r: D0}, lo=rho * D0)
         if k is not None:
             low, high = lp.col(), lp.col()
-            s = lp.col(0.0, INF if rel["spread_limit"] else 0.0)
+            s = lp.col(0.0, INF if "spread_limit" in self.free.rules else 0.0)
             nu = inst.spread_dir
             for i, x in enumerate(xs):
                 lp.row({x: 1.0, low: -float(nu[i])}, lo=0.0)
                 lp.row({x: 1.0, high: -float(nu[i])}, hi=0.0)
             lp.row({high: 1.0, low: -k, s: -1.0}, hi=0.0)
-            spread_slack.append(s)
-            spread_cols.append((low, high))
-    lp.cost[t] = 1.0
-    for s in spread_slack:
-        lp.cost[s] = 1.0
-    first = lp.solve()
-    if first is None:
-        return None
-    # keep the first stage's answer; now the smallest total change in currency
-    lp.hi[t] = float(first[t]) * (1 + 1e-6) + 1e-9
-    if spread_slack:
-        got = sum(float(first[s]) for s in spread_slack)
-        lp.row({s: 1.0 for s in spread_slack}, hi=got * (1 + 1e-6) + 1e-9)
-    lp.cost = [0.0] * len(lp.cost)
-    for col, w in total.items():
-        lp.cost[col] = w
-    second = lp.solve()
-    x = first if second is None else second
-    found = _Found()
-    for i, c in enumerate(cut):
-        if c is not None and x[c] * scale > 1e-6:
-            found.lower[f"partners[{insts[0].index[i]}].floor"] = float((floors[i] - x[c]) * scale)
-    for col, name, old in ((g, "management_fee", scen.management_fee), (r, "ring_fence", rho)):
-        if x[col] > 1e-9:
-            found.lower[f"scenarios[{j}].{name}"] = old - float(x[col])
-    if x[a] > 1e-9:
-        found.lower[f"scenarios[{j}].needs_floor"] = alpha - float(x[a])
-    if lam is not None and x[ell] > 1e-9:
-        found.raise_[f"scenarios[{j}].lead_cap"] = lam + float(x[ell])
-    if k is not None and any(x[s] > 1e-9 for s in spread_slack):
-        need = max(
-            (x[hi] / x[lo] if x[lo] > 1e-12 else k + x[s] * 1e6)
-            for (lo, hi), s in zip(spread_cols, spread_slack, strict=True)
+            self.spread.append((low, high, s))
+
+    def solve(self) -> _Found | None:
+        lp = self.lp
+        lp.cost[self.t] = 1.0
+        for _low, _high, s in self.spread:
+            lp.cost[s] = 1.0
+        first = lp.solve()
+        if first is None:
+            return None
+        # keep the first stage's answer; now the smallest total change in currency
+        lp.hi[self.t] = float(first[self.t]) * (1 + 1e-6) + 1e-9
+        if self.spread:
+            got = sum(float(first[s]) for _low, _high, s in self.spread)
+            lp.row({s: 1.0 for _low, _high, s in self.spread}, hi=got * (1 + 1e-6) + 1e-9)
+        lp.cost = [0.0] * len(lp.cost)
+        for col, w in self.total.items():
+            lp.cost[col] = w
+        second = lp.solve()
+        return self._answer(first if second is None else second)
+
+    def _answer(self, x: np.ndarray) -> _Found:
+        scen, j = self.scen, self.j
+        found = _Found()
+        for i, c in enumerate(self.cut):
+            if c is not None and x[c] * self.scale > 1e-6:
+                new = float((self.floors[i] - x[c]) * self.scale)
+                found.lower[f"partners[{self.insts[0].index[i]}].floor"] = new
+        lowered = (
+            (self.g, "management_fee", scen.management_fee),
+            (self.r, "ring_fence", scen.ring_fence),
+            (self.a, "needs_floor", scen.needs_floor),
         )
-        found.raise_[f"scenarios[{j}].spread_limit"] = max(float(need), k)
-    return found
+        for col, name, old in lowered:
+            if x[col] > 1e-9:
+                found.lower[f"scenarios[{j}].{name}"] = old - float(x[col])
+        if scen.lead_cap is not None and x[self.ell] > 1e-9:
+            found.raise_[f"scenarios[{j}].lead_cap"] = scen.lead_cap + float(x[self.ell])
+        k = scen.spread_limit
+        if k is not None and any(x[s] > 1e-9 for _low, _high, s in self.spread):
+            need = max(
+                (x[high] / x[low] if x[low] > 1e-12 else k + x[s] * 1e6)
+                for low, high, s in self.spread
+            )
+            found.raise_[f"scenarios[{j}].spread_limit"] = max(float(need), k)
+        return found
 
 
 def _money_step(change: float) -> int:
@@ -446,7 +464,7 @@ def _fix(
     insts = year_instances(project, project.scenarios[j])
     if not insts:
         return None
-    found = _search(project, j, insts, free)
+    found = _Search(project, j, insts, free).solve()
     if found is None:
         return None
     for extra in range(_TIGHTEN):
@@ -469,15 +487,16 @@ def _active(project: Project, j: int, rule: str) -> bool:
 
 
 def _in_the_way(project: Project, edits: list[Relaxation], alone: bool) -> Relaxation:
-    """A kept rule's change, said as what stands in the way, not as a suggestion."""
+    """A kept rule's change, said as what stands in the way, not as a suggestion:
+    "the 25% ring-fence stands in the way: at 9.1% it would solve"."""
     r = edits[0]
     fp = FieldPath.parse(r.field)
-    spec = spec_for(fp)
-    rule = fp.parts[-1]
+    rule = RULE_WORDS.get(str(fp.parts[-1]), spec_for(fp).words)
     old = _value_words(fp, r.from_value, project.currency)
     new = _value_words(fp, r.to_value, project.currency)
+    named = f"the {rule} of {old}" if spec_for(fp).kind == "ratio" else f"the {old} {rule}"
     rest = "" if alone else ", with changes to floors or the fee"
-    words = f"the {old} {RULE_WORDS.get(str(rule), spec.words)} stands in the way: at {new}{rest} it would solve"
+    words = f"{named} stands in the way: at {new}{rest} it would solve"
     return replace(r, explanation=words, words=words)
 
 
