@@ -691,7 +691,7 @@ class Engine:
                 + "."
             )
         if budget_words:
-            tail += f" Or, as things stand, {budget_words}."
+            tail += f" Or, {budget_words}."
         return replace(
             result,
             checks=tuple(checks) + tuple(notes),
