@@ -23,6 +23,9 @@ MAX_TEXT = 2000
 """Longest text accepted in any field, in characters."""
 
 BASES = ("equal", "capacity", "reach")
+RULES = ("ring_fence", "needs_floor", "spread_limit", "lead_cap", "core_share")
+"""The partnership's rules a scenario may keep out of suggested changes (``keep``)."""
+KEEP_DEFAULT: tuple[str, ...] = RULES
 SCORE_SOURCES = ("typed", "questionnaire")
 
 
@@ -63,6 +66,8 @@ class FieldSpec:
         """The allowed range in words, for help and for ``fairshare set --list``."""
         if self.kind in ("text", "bool", "ids"):
             return ""
+        if self.kind == "rules":
+            return "any of " + ", ".join(self.choices)
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         lo = self.minimum
@@ -464,8 +469,29 @@ SCENARIO_FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
+# Kept apart from the settings that shape a split (SCENARIO_FIELDS, which the app's
+# scenario form and the comparison of settings list): it says only what suggestions
+# for a scenario that cannot be met may change.
+SCENARIO_KEEP = _scenario(
+    "keep",
+    "rules",
+    "Rules suggestions keep",
+    "The partnership's rules that suggested changes never loosen when the scenario "
+    "cannot be met; blank lets every rule be suggested. Floors and the management "
+    "fee are always open to suggestions.",
+    "rules kept",
+    choices=RULES,
+    default=KEEP_DEFAULT,
+    short="Keep",
+)
+
 FIELDS: tuple[FieldSpec, ...] = (
-    PROJECT_FIELDS + (CHOSEN,) + PARTNER_COLUMNS + (SCENARIO_NAME,) + SCENARIO_FIELDS
+    PROJECT_FIELDS
+    + (CHOSEN,)
+    + PARTNER_COLUMNS
+    + (SCENARIO_NAME,)
+    + SCENARIO_FIELDS
+    + (SCENARIO_KEEP,)
 )
 
 _BY_PATTERN = {spec.pattern: spec for spec in FIELDS}
@@ -563,7 +589,7 @@ def check_value(spec: FieldSpec, v: Any) -> str | None:
     business (``blank_problem``). The reader, ``set_field`` and ``validate`` all use this.
     """
     if v is None:
-        if spec.optional and spec.kind not in ("text", "bool", "ids"):
+        if spec.optional and spec.kind not in ("text", "bool", "ids", "rules"):
             return None
         if spec.kind == "text":
             return "is required: enter some text"
@@ -584,7 +610,19 @@ def check_value(spec: FieldSpec, v: Any) -> str | None:
         if not isinstance(v, (list, tuple)) or not all(isinstance(e, str) for e in v):
             return f"must be a list of partner ids, got {show(v)}"
         return None
+    if spec.kind == "rules":
+        return check_rules(spec, v)[1]
     raise AssertionError(f"unknown kind {spec.kind!r}")
+
+
+def check_rules(spec: FieldSpec, v: Any) -> tuple[int | None, str | None]:
+    """What is wrong with a list of rule names, and at which item (None: the list)."""
+    if not isinstance(v, (list, tuple)):
+        return None, f"must be a list of rules ({', '.join(spec.choices)}), got {show(v)}"
+    for k, e in enumerate(v):
+        if not isinstance(e, str) or e not in spec.choices:
+            return k, f"must be one of {', '.join(spec.choices)}, got {show(e)}"
+    return None, None
 
 
 def _check_text(spec: FieldSpec, v: Any) -> str | None:
@@ -654,7 +692,7 @@ def parse_value(spec: FieldSpec, value: Any, path: str = "") -> Any:
     if value is None and spec.kind == "text":
         value = ""
     if value is None:
-        if spec.kind == "ids":
+        if spec.kind in ("ids", "rules"):
             return ()
         if spec.kind == "bool":
             return False
@@ -678,6 +716,8 @@ def parse_value(spec: FieldSpec, value: Any, path: str = "") -> Any:
         return _parse_choice(spec, value, path)
     if spec.kind == "ids":
         return _parse_ids(value, path)
+    if spec.kind == "rules":
+        return _parse_rules(spec, value, path)
     raise AssertionError(f"unknown kind {spec.kind!r}")
 
 
@@ -791,6 +831,36 @@ def _parse_ids(value: Any, path: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _parse_rules(spec: FieldSpec, value: Any, path: str) -> tuple[str, ...]:
+    """Rule names as typed: "ring_fence, needs floor", "Ring-fence" or a list; "none"
+    (or a blank) for no rule kept, "all" for every rule."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("none", "-", "[]"):
+            return ()
+        if text == "all":
+            return tuple(spec.choices)
+        items: Any = [part.strip() for part in re.split(r"[,;\n]", value)]
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        raise _refuse(
+            path, f"must be a list of rules ({', '.join(spec.choices)}), got {show(value)}"
+        )
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise _refuse(path, f"must be one of {', '.join(spec.choices)}, got {show(item)}")
+        name = re.sub(r"[\s-]+", "_", item.strip().lower())
+        if not name:
+            continue
+        if name not in spec.choices:
+            raise _refuse(path, f"must be one of {', '.join(spec.choices)}, got {item!r}")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
 def format_value(spec: FieldSpec, value: Any, currency: str = "GBP") -> str:
     """A stored value as it is shown for editing; blank for None.
 
@@ -802,7 +872,7 @@ def format_value(spec: FieldSpec, value: Any, currency: str = "GBP") -> str:
     kind = spec.kind
     if kind == "bool":
         return "yes" if value else "no"
-    if kind == "ids":
+    if kind in ("ids", "rules"):
         return ", ".join(value)
     if kind in ("text", "choice"):
         return str(value)

@@ -26,13 +26,16 @@ from allocator.domain import needs
 from allocator.domain.fields import (
     BASES,
     CHOSEN,
+    KEEP_DEFAULT,
     MAX_TEXT,
     PARTNER_COLUMNS,
     PROJECT_FIELDS,
     SCENARIO_FIELDS,
+    SCENARIO_KEEP,
     SCENARIO_NAME,
     SCORE_SOURCES,
     FieldSpec,
+    check_rules,
     check_value,
     show,
 )
@@ -144,10 +147,15 @@ class Scenario:
     back_office_rate: BackOfficeRate = BackOfficeRate()
     unrestricted_share: float = 0.0
     excluded: tuple[str, ...] = ()
+    # the rules suggested changes never loosen (MODEL.md "Suggested changes keep the
+    # partnership's rules"); () lets every rule be suggested
+    keep: tuple[str, ...] = KEEP_DEFAULT
 
     def __post_init__(self) -> None:
         if isinstance(self.excluded, list):
             object.__setattr__(self, "excluded", tuple(self.excluded))
+        if isinstance(self.keep, list):
+            object.__setattr__(self, "keep", tuple(self.keep))
 
 
 @dataclass(frozen=True)
@@ -246,13 +254,13 @@ def round_half_up(x: float) -> float:
 # ----------------------------------------------------------------------------------
 
 _SPECS = {spec.pattern: spec for spec in (*PROJECT_FIELDS, CHOSEN, *PARTNER_COLUMNS)}
-_SPECS.update({spec.pattern: spec for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)})
+_SPECS.update({spec.pattern: spec for spec in (SCENARIO_NAME, *SCENARIO_FIELDS, SCENARIO_KEEP)})
 _ID = FieldSpec("partners[].id", "id", "text", "Id", "The partner's id in the file.", words="id")
 
 _PARTNER_KEYS = {spec.key for spec in PARTNER_COLUMNS} | {"id", "needs_answers", "score_source"}
 _SCENARIO_KEYS = {"name", "basis", "weights", "core_share", "management_fee", "ring_fence"}
 _SCENARIO_KEYS |= {"needs_floor", "spread_limit", "lead_cap", "back_office_rate"}
-_SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule"}
+_SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule", "keep"}
 _PROJECT_KEYS = {"format", "version", "name", "currency", "years", "budget", "partners"}
 _PROJECT_KEYS |= {"scenarios", "chosen"}
 _OLD_RULES = ("leximin", "closest")
@@ -386,6 +394,17 @@ def _read_group(
     return out if ok else None
 
 
+def _read_rules(r: _Reader, raw: Any, where: str, spec: FieldSpec) -> tuple[str, ...] | None:
+    """A list of rule names (``keep``); missing or null takes the default."""
+    if raw is None:
+        return tuple(spec.default)
+    k, problem = check_rules(spec, raw)
+    if problem:
+        r.fail(where if k is None else f"{where}[{k}]", problem)
+        return None
+    return tuple(dict.fromkeys(raw))
+
+
 def _read_scenario(
     r: _Reader, raw: Any, path: str, ids: set[str], old_rules: list[str]
 ) -> Scenario | None:
@@ -408,6 +427,7 @@ def _read_scenario(
         if "." in spec.pattern.removeprefix("scenarios[].") or spec.kind == "ids":
             continue
         values[spec.key] = r.value(d, spec.key, path, spec)
+    values["keep"] = _read_rules(r, d.get("keep"), f"{path}.keep", SCENARIO_KEEP)
     excluded_raw = d.get("excluded")
     excluded_raw = [] if excluded_raw is None else excluded_raw
     excluded: list[str] = []
@@ -680,7 +700,7 @@ def _acceptor(spec: FieldSpec) -> _Accepts:
 _PARTNER_ACCEPTS = tuple((spec.key, _acceptor(spec)) for spec in (_ID, *PARTNER_COLUMNS))
 _SCENARIO_ACCEPTS = tuple(
     (tuple(spec.pattern.removeprefix("scenarios[].").split(".")), _acceptor(spec))
-    for spec in (SCENARIO_NAME, *SCENARIO_FIELDS)
+    for spec in (SCENARIO_NAME, *SCENARIO_FIELDS, SCENARIO_KEEP)
     if spec.kind != "ids"
 )
 
@@ -1013,6 +1033,7 @@ def scenario_to_dict(s: Scenario) -> dict:
         "back_office_rate": {"base": s.back_office_rate.base, "uplift": s.back_office_rate.uplift},
         "unrestricted_share": s.unrestricted_share,
         "excluded": list(s.excluded) if isinstance(s.excluded, (tuple, list)) else s.excluded,
+        "keep": list(s.keep) if isinstance(s.keep, (tuple, list)) else s.keep,
     }
 
 

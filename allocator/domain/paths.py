@@ -21,6 +21,14 @@ _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
+FIELD_ALIASES: dict[str, tuple[str | int, ...]] = {
+    "budget": ("budget", "first_year"),
+    "grant": ("budget", "first_year"),
+}
+"""Names people use for a field, read as its path: ``budget=900000`` sets the first
+year's grant. (The budget as a whole is ``FieldPath(("budget",))``.)"""
+
+
 @dataclass(frozen=True)
 class FieldPath:
     """A place in a project: names and list indices, ``("partners", 2, "capacity")``.
@@ -40,6 +48,9 @@ class FieldPath:
         stripped = text.strip()
         if not stripped:
             return cls(())
+        alias = FIELD_ALIASES.get(stripped.lower())
+        if alias is not None:
+            return cls(alias)
         parts: list[str | int] = []
         for segment in stripped.split("."):
             m = _SEGMENT.fullmatch(segment)
@@ -142,6 +153,8 @@ def describe_path(project: Any, path: FieldPath | str) -> str:
     "scenario 'Needs-weighted': ring-fence". Never the path's text form, unless the
     path points at nothing FairShare knows (then the text is better than a guess).
     """
+    if isinstance(path, str) and path.strip() == "budget":
+        path = FieldPath(("budget",))  # a problem with the budget as a whole
     try:
         fp = as_path(path)
     except ValidationError:

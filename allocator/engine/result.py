@@ -256,7 +256,8 @@ class ScenarioResult:
     it solve), ``budget_alternative`` (the total grant over all years that would make
     it solve as it stands, with ``budget_edits`` to set it) and
     ``after_relaxations_zero`` (who would get nothing in some year after the
-    relaxations). INVALID carries ``problems`` from validation.
+    relaxations), with the split's smallest attainment and by-and-for share after
+    them; when no change helps, ``blocking`` names the kept rules in the way. INVALID carries ``problems`` from validation.
     """
 
     name: str
@@ -277,6 +278,17 @@ class ScenarioResult:
     budget_alternative: int | None = None
     budget_edits: tuple[Relaxation, ...] = ()
     after_relaxations_zero: tuple[str, ...] = ()
+    # the kept rules that stand in the way when no suggested change helps, each with
+    # the value at which it would solve; never suggestions (``relaxations`` is empty)
+    blocking: tuple[Relaxation, ...] = ()
+    # the grant that would make it solve as it stands, per year, and that in words
+    # ("a grant of £760,870 a year, £39,130 a year less than today, would ...")
+    budget_alternative_per_year: tuple[int, ...] = ()
+    budget_words: str = ""
+    # the split once every suggested change is made: its smallest attainment and the
+    # by-and-for partners' share (None when there are no suggestions)
+    after_relaxations_min_attainment: float | None = None
+    after_relaxations_by_and_for_share: float | None = None
     method: str = ""  # how the split was computed (for the Method sheet)
     solver: str = ""
 
@@ -314,6 +326,17 @@ class ScenarioResult:
             "budget_alternative": self.budget_alternative,
             "budget_edits": [r.to_json() for r in self.budget_edits],
             "after_relaxations_zero": list(self.after_relaxations_zero),
+            "after_relaxations": (
+                None
+                if self.after_relaxations_min_attainment is None
+                else {
+                    "min_attainment": self.after_relaxations_min_attainment,
+                    "by_and_for_share": self.after_relaxations_by_and_for_share,
+                }
+            ),
+            "kept_rule_in_the_way": [r.to_json() for r in self.blocking],
+            "budget_alternative_per_year": list(self.budget_alternative_per_year),
+            "budget_alternative_words": self.budget_words,
             "checks": list(self.checks),
             "problems": [{"path": str(p.path), "message": p.message} for p in self.problems],
         }

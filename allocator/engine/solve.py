@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from allocator.engine.result import (
     LEAD_CAP,
     NEEDS_FLOOR,
     Lines,
+    Relaxation,
     ScenarioResult,
     Status,
     partner_result,
@@ -660,8 +661,12 @@ class Engine:
             return replace(result, message=head)
         _poll(should_cancel)
         notes: list[str] = []
+        blocking: tuple[Relaxation, ...] = ()
         try:
-            found = tuple(relax.relaxations(project, j, self.solver, should_cancel))
+            got = relax.suggest(
+                project, j, self.solver, should_cancel, lambda p: self._solves(p, j, should_cancel)
+            )
+            found, blocking = got.relaxations, got.blocking
         except SolverError as exc:  # pragma: no cover - solver library failure
             found = ()
             notes.append(f"No suggestions could be computed: {exc}")
@@ -672,7 +677,8 @@ class Engine:
         except SolverError as exc:  # pragma: no cover - solver library failure
             alternative, budget_edits = None, ()
             notes.append(f"No alternative grant could be computed: {exc}")
-        zero = self._zero_after(project, j, found, should_cancel) if found else ()
+        after = self._after(project, j, found, should_cancel) if found else None
+        per_year, budget_words = relax.grant_words(project, budget_edits)
         tail = (
             " Suggested changes that together would make it solve: "
             + "; ".join(r.explanation for r in found)
@@ -680,34 +686,66 @@ class Engine:
             if found
             else ""
         )
+        if blocking:
+            tail += (
+                " No change to floors or the fee helps: "
+                + "; ".join(r.explanation for r in blocking)
+                + "."
+            )
+        if budget_words:
+            tail += f" Or, {budget_words}."
         return replace(
             result,
             checks=tuple(checks) + tuple(notes),
             relaxations=found,
+            blocking=blocking,
             budget_alternative=alternative,
             budget_edits=budget_edits,
-            after_relaxations_zero=zero,
+            budget_alternative_per_year=per_year,
+            budget_words=budget_words,
+            after_relaxations_zero=after.zero if after else (),
+            after_relaxations_min_attainment=after.min_attainment if after else None,
+            after_relaxations_by_and_for_share=after.by_and_for_share if after else None,
             message=head + tail,
         )
 
-    def _zero_after(
+    def _shadow(
+        self, project: Project, j: int, should_cancel: ShouldCancel
+    ) -> ScenarioResult | None:
+        """Scenario ``j`` of a changed project solved for figures, or None if it does
+        not solve (the suggestions' own programs are kept apart from the scenario's)."""
+        problems = validate(project)
+        shadow = Engine(solver=self.solver, method=self.method)
+        res = shadow._solve_scenario(project, j, should_cancel, "", problems, explain_unmet=False)
+        return res if res.status == Status.OPTIMAL else None
+
+    def _solves(self, project: Project, j: int, should_cancel: ShouldCancel) -> bool:
+        return self._shadow(project, j, should_cancel) is not None
+
+    def _after(
         self, project: Project, j: int, found: tuple, should_cancel: ShouldCancel
-    ) -> tuple[str, ...]:
-        """Who would get nothing in some year once the suggested changes are made."""
+    ) -> _After | None:
+        """The split once the suggested changes are made: who would get nothing in
+        some year, its smallest attainment and the by-and-for share."""
         try:
             fixed = relax.apply_relaxations(project, found)
         except ValidationError:
-            return ()
-        problems = validate(fixed)
-        # the suggestions' own programs are kept apart from the scenario's
-        shadow = Engine(solver=self.solver, method=self.method)
-        res = shadow._solve_scenario(fixed, j, should_cancel, "", problems, explain_unmet=False)
-        if res.status != Status.OPTIMAL:
-            return ()
-        return relax.zero_grants(
+            return None
+        res = self._shadow(fixed, j, should_cancel)
+        if res is None:
+            return None
+        zero = relax.zero_grants(
             (p.per_year for p in res.partners if p.included),
             (p.name for p in res.partners if p.included),
         )
+        return _After(zero, res.metrics.min_attainment, res.metrics.by_and_for_share)
+
+
+@dataclass(frozen=True)
+class _After:
+    zero: tuple[str, ...]
+    min_attainment: float
+    by_and_for_share: float
 
 
 def closed_form(inst: YearInstance) -> np.ndarray | None:

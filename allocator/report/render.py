@@ -196,8 +196,20 @@ def _unmet_lines(project: Project, r: ScenarioResult) -> list[str]:
     if r.relaxations:
         lines.append("Suggested changes (together they make it solve):")
         lines += [f"  - {relaxation_text(x)}" for x in r.relaxations]
+        if r.after_relaxations_min_attainment is not None:
+            lines.append(
+                f"  After them: smallest attainment {pct(r.after_relaxations_min_attainment)}; "
+                f"by-and-for share {pct(r.after_relaxations_by_and_for_share or 0.0)}."
+            )
+    if r.blocking:
+        lines.append(
+            "No change to floors or the fee helps; a rule the scenario keeps is in the way:"
+        )
+        lines += [f"  - {relaxation_text(x)}" for x in r.blocking]
     alternative = r.budget_alternative
-    if alternative:
+    if alternative and r.budget_words:
+        lines.append(("Or, instead, " if r.relaxations else "Or, ") + r.budget_words + ".")
+    elif alternative:
         over = f" in total over the {len(r.years)} years" if len(r.years) > 1 else ""
         budget_edits = r.budget_edits
         how = [relaxation_text(x) for x in budget_edits]

@@ -138,6 +138,9 @@ def good_values(spec):
         return st.sampled_from(spec.choices or ("Needs-weighted", ""))
     if kind == "ids":
         return st.lists(st.sampled_from(NAMES), max_size=3)
+    if kind == "rules":
+        rules = st.lists(st.sampled_from(spec.choices), max_size=3, unique=True)
+        return rules | rules.map(", ".join) | st.sampled_from(["", "none", "all"])
     lo = spec.minimum if spec.minimum is not None else 0.0
     hi = spec.maximum if spec.maximum is not None else 1e7
     if spec.whole:

@@ -187,11 +187,15 @@ def test_a_scenario_that_cannot_be_met_reads_in_words(tmp_path, sample_dict):
     said = r.stdout + r.stderr
     assert "Suggested changes" in said and "Amani Collective's floor" in said
     assert "partners[" not in said and "scenarios[" not in said
-    assert "raise the grant to £" in said
+    assert "Or, instead, a grant of £" in said and "more than today" in said
     assert not THREE_DECIMAL_MONEY.search(said), THREE_DECIMAL_MONEY.search(said)
     r = run("solve", path, "--scenario", "Needs-weighted", "--json")
     s = json.loads(r.stdout)["scenarios"][0]
     assert s["relaxations"] and all("[" in x["field"] for x in s["relaxations"])
+    assert s["kept_rule_in_the_way"] == []
+    assert len(s["budget_alternative_per_year"]) == 3
+    assert s["budget_alternative"] == sum(s["budget_alternative_per_year"])
+    assert set(s["after_relaxations"]) == {"min_attainment", "by_and_for_share"}
 
 
 @pytest.mark.parametrize(

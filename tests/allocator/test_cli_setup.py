@@ -196,6 +196,31 @@ def test_set_applies_all_or_none(tmp_path):
     assert (p.year_count, p.currency, p.budget.first_year) == (4, "EUR", 1_000_000)
 
 
+def test_budget_and_grant_name_the_first_years_grant(tmp_path):
+    project = tmp_path / "p.fairshare"
+    ok(run("new", str(project), "--budget", "500000"))
+    r = run("set", str(project), "budget=900000")
+    ok(r)
+    assert "£900,000 (was £500,000)" in r.stdout
+    assert load_project(project).budget.first_year == 900_000
+    ok(run("set", str(project), "Grant=£1.1m"))
+    assert load_project(project).budget.first_year == 1_100_000
+
+
+def test_the_rules_a_scenario_keeps_are_set_and_listed(tmp_path):
+    project = tmp_path / "p.fairshare"
+    ok(run("new", str(project), "--budget", "500000"))
+    ok(run("set", str(project), "scenarios[0].keep=ring_fence,needs floor"))
+    assert load_project(project).scenarios[0].keep == ("ring_fence", "needs_floor")
+    ok(run("set", str(project), "scenarios[0].keep="))
+    assert load_project(project).scenarios[0].keep == ()
+    r = run("set", str(project), "scenarios[0].keep=ring_fence,floors")
+    assert r.returncode == 2 and "must be one of ring_fence, needs_floor" in r.stderr
+    listed = run("set", str(project), "--list")
+    ok(listed)
+    assert "scenarios[0].keep" in listed.stdout
+
+
 def test_fields_may_be_set_in_any_order(tmp_path):
     """A floor above the capacity is kept (it is wrong only with the capacity as it
     is), said as still to fix, and a solve waits for it with the reason in words."""

@@ -125,7 +125,14 @@ def test_leximin_equals_closed_form(data):
     result = solve(project)[0]
     inst0 = year_instances(project, project.scenarios[0])
     if result.status == "infeasible":
-        assert result.relaxations
+        # a change to floors or the fee, else the kept rule in the way, else the grant;
+        # where capacities fall short of the grant, the plain checks say so
+        assert (
+            result.relaxations
+            or result.blocking
+            or result.budget_alternative
+            or any("Capacities" in c for c in result.checks)
+        )
         return
     assert result.ok, result.message
     assert_invariants(project, result)
@@ -167,12 +174,16 @@ def test_invariants_hold_for_every_rule(data):
 def test_relaxations_make_infeasible_scenarios_solve(data):
     # squeeze the budget or lift floors so that many draws are infeasible
     data["partners"][0]["floor"] = data["partners"][0]["capacity"]
+    data["scenarios"][0]["keep"] = []  # every rule may be suggested
     project = project_from_dict(data)
     result = solve(project)[0]
     if result.ok:
         return
     assert result.status == "infeasible"
-    assert result.relaxations, result.message
+    if not result.relaxations:
+        # capacities and the grant are facts, never suggested as edits
+        assert any("Capacities" in c for c in result.checks), result.message
+        return
     fixed = apply_relaxations(project, result.relaxations)
     again = solve(fixed)[0]
     assert again.ok, (result.relaxations, again.message)
@@ -294,5 +305,7 @@ def test_relaxations_share_the_cut_between_floors(sample_dict):
     assert r.checks[0].startswith("2027: Floors add up to £200,000")
     shares = {x.field: x.to_value / x.from_value for x in r.relaxations}
     assert len(shares) == 4
-    assert max(shares.values()) - min(shares.values()) < 0.001
+    # the same share but for rounding each figure down to a round thousand
+    assert max(shares.values()) - min(shares.values()) < 0.03
+    assert all(x.to_value % 1000 == 0 for x in r.relaxations)
     assert solve(apply_relaxations(project, r.relaxations), ["Needs-weighted"])[0].ok

@@ -134,17 +134,31 @@ def test_no_grant_helps_when_a_floor_is_above_a_capacity(sample_dict):
     r = solve(project, [NAME])[0]
     assert r.status is Status.INFEASIBLE
     assert r.budget_alternative is None and r.budget_edits == ()
-    assert r.relaxations
+    # the needs floor is kept: it is named as what stands in the way, not suggested
+    assert r.relaxations == ()
+    [kept] = r.blocking
+    assert kept.field == "scenarios[1].needs_floor" and kept.to_value < 1.0
+    assert kept.explanation.startswith("the 100% needs floor stands in the way: at ")
+    released = edits.set_field(project, "scenarios[1].keep", "")
+    r = solve(released, [NAME])[0]
+    assert [x.field for x in r.relaxations] == ["scenarios[1].needs_floor"]
+    assert solve(apply_relaxations(released, r.relaxations), [NAME])[0].ok
 
 
 def test_who_gets_nothing_after_the_suggested_changes(squeezed):
-    """Cutting floors to fit the grant leaves the partners without floors nothing."""
+    """The result says who would get nothing once the floors are cut to fit the grant,
+    and its smallest attainment and by-and-for share then, before anything is applied."""
+    squeezed = edits.set_field(squeezed, "budget.first_year", 147000)
     r = solve(squeezed, [NAME])[0]
-    no_floor = tuple(p.name for p in squeezed.partners if p.floor == 0)
-    assert r.after_relaxations_zero == no_floor
     fixed = solve(apply_relaxations(squeezed, r.relaxations), [NAME])[0]
-    for p in fixed.partners:
-        assert (p.name in no_floor) == any(v == 0 for v in p.per_year)
+    zero = tuple(p.name for p in fixed.partners if any(v == 0 for v in p.per_year))
+    assert r.after_relaxations_zero == zero
+    assert r.after_relaxations_min_attainment == fixed.metrics.min_attainment
+    assert r.after_relaxations_by_and_for_share == fixed.metrics.by_and_for_share
+    assert r.to_json()["after_relaxations"] == {
+        "min_attainment": fixed.metrics.min_attainment,
+        "by_and_for_share": fixed.metrics.by_and_for_share,
+    }
 
 
 def test_nobody_gets_nothing_after_a_gentle_change(sample_dict):
@@ -152,6 +166,9 @@ def test_nobody_gets_nothing_after_a_gentle_change(sample_dict):
     project = project_from_dict(sample_dict)
     r = solve(project, ["Needs-weighted, 30% ring-fence, 10% fee"])[0]
     assert r.status is Status.INFEASIBLE
+    assert r.relaxations == () and [x.field for x in r.blocking] == ["scenarios[2].ring_fence"]
+    project = edits.set_field(project, "scenarios[2].keep", "needs_floor")
+    r = solve(project, ["Needs-weighted, 30% ring-fence, 10% fee"])[0]
     assert [x.field for x in r.relaxations] == ["scenarios[2].ring_fence"]
     assert r.relaxations[0].words.startswith("the ring-fence from 60% to ")
     assert r.after_relaxations_zero == ()
@@ -167,16 +184,20 @@ def test_suggestions_and_the_grant_each_make_it_solve(data):
     if result.ok:
         return
     assert result.status is Status.INFEASIBLE
-    assert result.relaxations, result.message
+    # capacities and the grant are never suggested, nor are kept rules: where only
+    # those would help there are no suggestions, and the message says what would
+    assert result.relaxations or result.blocking or result.checks, result.message
     for x in result.relaxations:
         assert re.search(r"\d\.\d{3}", x.words) is None  # never three decimals
+    if result.budget_alternative is not None:
+        granted = apply_relaxations(project, result.budget_edits)
+        assert solve(granted)[0].ok
+        assert sum(granted.budgets()) == result.budget_alternative
+    if not result.relaxations:
+        return
     fixed = apply_relaxations(project, result.relaxations)
     again = solve(fixed)[0]
     assert again.ok, (result.relaxations, again.message)
     assert_invariants(fixed, again)
     zero = tuple(p.name for p in again.partners if p.included and 0 in p.per_year)
     assert result.after_relaxations_zero == zero
-    if result.budget_alternative is not None:
-        granted = apply_relaxations(project, result.budget_edits)
-        assert solve(granted)[0].ok
-        assert sum(granted.budgets()) == result.budget_alternative

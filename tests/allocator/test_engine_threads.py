@@ -146,7 +146,7 @@ def test_cancel_during_the_search_for_suggestions(sample_dict, monkeypatch):
     project = project_from_dict(sample_dict)
     name = "Needs-weighted"
     inside = {"relaxations": 0, "budget": 0}
-    real_relax, real_budget = relax.relaxations, relax.budget_alternative
+    real_relax, real_budget = relax.suggest, relax.budget_alternative
 
     def counted(real, key):
         def run(*args, **kwargs):
@@ -155,7 +155,7 @@ def test_cancel_during_the_search_for_suggestions(sample_dict, monkeypatch):
 
         return run
 
-    monkeypatch.setattr(relax, "relaxations", counted(real_relax, "relaxations"))
+    monkeypatch.setattr(relax, "suggest", counted(real_relax, "relaxations"))
     monkeypatch.setattr(relax, "budget_alternative", counted(real_budget, "budget"))
 
     total = CancelAfter(float("inf"))

@@ -91,6 +91,7 @@ def test_every_field_has_words_for_people():
             "choice",
             "ids",
             "rate",
+            "rules",
         }
 
 
