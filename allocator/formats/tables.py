@@ -1272,7 +1272,7 @@ class RowPlan:
 
     @property
     def outcome(self) -> str:
-        """"added", "updated", "unchanged" (an update that changes nothing) or "skipped"."""
+        """ "added", "updated", "unchanged" (an update that changes nothing) or "skipped"."""
         if self.action == SKIP:
             return "skipped"
         if self.action == ADD:

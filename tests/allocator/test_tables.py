@@ -356,7 +356,11 @@ def test_a_partner_already_in_the_project_is_updated_field_by_field(tmp_path: Pa
     assert project_to_dict(project) == before  # nothing changes until applied
     assert preview.ok
     update, add = preview.plan
-    assert (update.action, update.outcome, update.match) == ("update", "updated", project.partners[0])
+    assert (update.action, update.outcome, update.match) == (
+        "update",
+        "updated",
+        project.partners[0],
+    )
     changed = {c.field: (c.old, c.new) for c in update.changes}
     assert changed == {
         "name": ("Amani Collective", "AMANI collective"),
