@@ -985,11 +985,14 @@ def _row_shape(grid: _Grid, header: _Header, row_no: int, cells: list[_Cell]) ->
     return None
 
 
-def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, list[CellProblem]]:
+def _table_from_grid(
+    grid: _Grid, source: str, repeats: bool = True
+) -> tuple[PartnerTable | None, list[CellProblem]]:
     """The partner rows under the header, and every problem found (up to MAX_PROBLEMS).
 
-    Every row is read, so one round lists every bad cell and every row that repeats an
-    earlier one; the table is None only when there is no usable header row.
+    Every row is read, so one round lists every bad cell and (unless ``repeats`` is
+    False) every row that repeats an earlier one; the table is None only when there is
+    no usable header row.
     """
     header, warnings, problems = _find_header(grid)
     warnings = list(grid.warnings) + warnings
@@ -1074,7 +1077,8 @@ def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, lis
             "(a blank is never read as no need); enter it or answer the needs questions "
             "before solving"
         )
-    problems = _in_order(problems + _repeated_rows(rows, numbers, labels), labels)
+    if repeats:
+        problems = _in_order(problems + _repeated_rows(rows, numbers, labels), labels)
     if not rows and not problems:
         problems.append(CellProblem(f"{source} has a header row but no partner rows under it"))
     currency = next(iter(parse.symbols)) if len(parse.symbols) == 1 else None
@@ -1336,7 +1340,7 @@ def preview_import(
         grid = _read_grid(path)
     except TableError as e:
         return ImportPreview(file, problems=tuple(CellProblem(m) for _, m in e.problems))
-    table, problems = _table_from_grid(grid, Path(path).name)
+    table, problems = _table_from_grid(grid, Path(path).name, repeats=False)
     if table is None:
         return ImportPreview(
             file, problems=tuple(_capped(problems)), warnings=tuple(grid.warnings), sheet=grid.sheet
@@ -1345,6 +1349,8 @@ def preview_import(
     plan = _plan(table, existing, choices or {}, on_match)
     skipped = {r.row for r in plan if r.action == SKIP}
     problems = [p for p in problems if p.row not in skipped]
+    kept = [(row, r.row) for row, r in zip(table.rows, plan, strict=True) if r.row not in skipped]
+    problems += _repeated_rows([r for r, _ in kept], [n for _, n in kept], table.labels)
     problems = _in_order(problems + _id_conflicts(table, plan, existing), table.labels)
     if problems:
         return ImportPreview(

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QTableWidgetItem
 
 from allocator.domain import fields, needs
-from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.import_dialog import FIRST_FIELD, ImportDialog
 from ui.dialogs.needs_dialog import NeedsDialog
 from ui.dialogs.project_dialog import ProjectDialog
 
@@ -193,6 +193,10 @@ def test_import_preview_with_a_bad_row_shows_where_and_changes_nothing(document,
     assert document.undo_stack.count() == 0
 
 
+def _column(key):
+    return FIRST_FIELD + [s.key for s in fields.PARTNER_COLUMNS].index(key)
+
+
 def test_import_preview_then_accept_adds_partners_in_one_step(document, qtbot, tmp_path):
     table = tmp_path / "partners.csv"
     table.write_text(
@@ -205,11 +209,12 @@ def test_import_preview_then_accept_adds_partners_in_one_step(document, qtbot, t
     dialog = ImportDialog(document, str(table))
     qtbot.addWidget(dialog)
     assert dialog.okButton.isEnabled()
+    assert dialog.okButton.text() == "Add 2 partners"
     assert dialog.partnersTable.rowCount() == 2
-    names = [dialog.partnersTable.item(r, 1).text() for r in range(2)]
+    names = [dialog.partnersTable.item(r, _column("name")).text() for r in range(2)]
     assert names == ["Harbourside Women's Centre", "Kinara Sisters Collective"]
-    capacity_col = 1 + [s.key for s in fields.PARTNER_COLUMNS].index("capacity")
-    assert dialog.partnersTable.item(0, capacity_col).text() == "300,000"
+    assert dialog.partnersTable.item(0, _column("capacity")).text() == "300,000"
+    assert dialog.row_actions() == [(2, "add"), (3, "add")]
     assert document.project == before  # nothing yet
     dialog.accept()
     assert [p.name for p in document.project.partners][-2:] == names
