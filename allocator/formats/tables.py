@@ -803,6 +803,23 @@ class PartnerTable:
     def label(self, fld: str) -> str:
         return self.labels.get(fld) or _BY_FIELD[fld].label
 
+    def blank_score_warnings(self, rows: set[int] | None = None) -> list[str]:
+        """A warning per score left blank on some of the rows (all of them by default)."""
+        out = []
+        for fld in _SCORES:
+            blank_rows = [
+                number
+                for number, blanks in zip(self.row_numbers, self.blanks, strict=True)
+                if fld in blanks and (rows is None or number in rows)
+            ]
+            if blank_rows:
+                out.append(
+                    f"{self.label(fld)} is blank on {_rows_in_words(blank_rows)}: the score "
+                    "stays blank (a blank is never read as no need); enter it or answer the "
+                    "needs questions before solving"
+                )
+        return out
+
 
 def _is_blank(cells: list[_Cell]) -> bool:
     return all(_blank(c) for c in cells)
@@ -1005,7 +1022,6 @@ def _table_from_grid(
     blanks: list[frozenset[str]] = []
     cleaned = 0
     stray: list[int] = []
-    blank_scores: dict[str, list[int]] = {}
     letters = {fld: get_column_letter(j + 1) for j, fld in columns.items()}
     for row_no, cells in grid.rows[header.index + 1 :]:
         picked = {fld: (cells[j] if j < len(cells) else _Cell(None)) for j, fld in columns.items()}
@@ -1043,8 +1059,6 @@ def _table_from_grid(
             except _Bad as e:
                 problems.append(CellProblem(str(e), row_no, label))
                 continue
-            if value is None and _BY_FIELD[fld].kind == "score":
-                blank_scores.setdefault(fld, []).append(row_no)
             if isinstance(value, str):
                 value, n = clean_text(value, multiline=fld == "notes")
                 value = value if fld == "notes" else value.strip()
@@ -1070,12 +1084,6 @@ def _table_from_grid(
         warnings.append(
             f"{_rows_in_words(stray)} of the sheet {'has' if len(stray) == 1 else 'have'} values "
             "right of the table's last column; they were not read"
-        )
-    for fld, blank_rows in blank_scores.items():
-        warnings.append(
-            f"{labels[fld]} is blank on {_rows_in_words(blank_rows)}: the score stays blank "
-            "(a blank is never read as no need); enter it or answer the needs questions "
-            "before solving"
         )
     if repeats:
         problems = _in_order(problems + _repeated_rows(rows, numbers, labels), labels)
@@ -1180,11 +1188,14 @@ def read_partner_table(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any
     ``id`` may be blank). Raises TableError naming row and column on a bad cell.
     """
     table = read_table(path)
-    return table.rows, table.warnings
+    return table.rows, table.warnings + table.blank_score_warnings()
 
 
 def read_table(path: str | os.PathLike[str]) -> PartnerTable:
-    """Like read_partner_table, keeping row numbers and headers for later messages."""
+    """Like read_partner_table, keeping row numbers and headers for later messages.
+
+    Its ``warnings`` leave out blank scores: ``blank_score_warnings`` says those.
+    """
     grid = _read_grid(path)
     table, problems = _table_from_grid(grid, Path(path).name)
     if table is None or problems:
@@ -1345,8 +1356,9 @@ def preview_import(
         return ImportPreview(
             file, problems=tuple(_capped(problems)), warnings=tuple(grid.warnings), sheet=grid.sheet
         )
-    warnings = list(table.warnings)
     plan = _plan(table, existing, choices or {}, on_match)
+    added = {r.row for r in plan if r.action == ADD}
+    warnings = list(table.warnings) + table.blank_score_warnings(added)
     skipped = {r.row for r in plan if r.action == SKIP}
     problems = [p for p in problems if p.row not in skipped]
     kept = [(row, r.row) for row, r in zip(table.rows, plan, strict=True) if r.row not in skipped]
@@ -1511,13 +1523,14 @@ def _updated(
 ) -> tuple[dict[str, Any], tuple[FieldChange, ...]]:
     """A partner with a row's filled cells, as a project-file dict, and what changed.
 
-    A score the table changes counts as typed from then on.
+    The name keeps the project's spelling (the row matched it ignoring case and
+    spaces). A score the table changes counts as typed from then on.
     """
     row, blanks = table.rows[k], table.blanks[k] if k < len(table.blanks) else frozenset()
     d = partner_to_dict(partner)
     sources = dict(partner.score_source)
     found: list[FieldChange] = []
-    for fld in _PARTNER_KEYS[1:]:
+    for fld in _PARTNER_KEYS[2:]:  # not the id, nor the name the row was matched by
         if fld not in row or fld in blanks:
             continue
         old, new = d.get(fld), row[fld]

@@ -50,7 +50,8 @@ class ImportDialog(QDialog):
         self.path = str(path)
         self.choices: dict[int, str] = {}  # table row -> UPDATE, ADD or SKIP, where chosen
         self.setWindowTitle(self.tr("Import partners from {file}").format(file=Path(path).name))
-        self.resize(1000, 560)
+        room = self.screen().availableGeometry()
+        self.resize(min(1200, room.width() - 80), min(620, room.height() - 80))
 
         self.summary = QLabel(self)
         self.summary.setObjectName("importSummary")
@@ -134,7 +135,7 @@ class ImportDialog(QDialog):
         added = len(preview.with_outcome("added"))
         updated = len(preview.with_outcome("updated"))
         self.okButton.setEnabled(self._changes_project(preview))
-        self.okButton.setText(self._ok_text(added, updated))
+        self.okButton.setText(self._ok_text(added, updated) if preview.ok else self.tr("Import"))
         self.summary.setText(self._summary(preview, added, updated))
         self._fill_rows(preview)
         self._fill_problems(preview.problems)
@@ -166,11 +167,15 @@ class ImportDialog(QDialog):
         name = Path(self.path).name
         problems = len(preview.problems)
         if problems:
+            what = (
+                self.tr("the problem below")
+                if problems == 1
+                else self.tr("the {n} problems below").format(n=problems)
+            )
             return self.tr(
-                "Nothing can be imported from {file} yet: fix the {n} problem(s) below in "
-                "the table and import it again, or skip the rows they are on. The project "
-                "is unchanged."
-            ).format(file=name, n=problems)
+                "Nothing can be imported from {file} yet: fix {what} in the table and "
+                "import it again, or skip the rows they are on. The project is unchanged."
+            ).format(file=name, what=what)
         if not preview.plan:
             return self.tr("{file} holds no partners to import.").format(file=name)
         parts = [
@@ -211,8 +216,15 @@ class ImportDialog(QDialog):
             row_item.setTextAlignment(RIGHT)
             table.setItem(r, 0, row_item)
             table.setCellWidget(r, 1, self._choice_box(step))
-            table.setItem(r, 2, QTableWidgetItem(self._changes_word(step)))
-            self._fill_fields(r, step)
+            bad = step.row in {p.row for p in preview.problems}
+            word = self.tr("see problems") if bad else self._changes_word(step)
+            table.setItem(r, 2, QTableWidgetItem(word if preview.ok or bad else ""))
+            self._fill_fields(
+                r,
+                step,
+                muted=step.action == SKIP
+                or (preview.ok and not step.changes and step.outcome == "unchanged"),
+            )
         table.verticalHeader().hide()
         table.resizeColumnsToContents()
         notes_col = table.columnCount() - 1
@@ -250,12 +262,12 @@ class ImportDialog(QDialog):
             "skipped": self.tr("skipped"),
         }[step.outcome]
 
-    def _fill_fields(self, r: int, step: RowPlan) -> None:
+    def _fill_fields(self, r: int, step: RowPlan, muted: bool) -> None:
         """The partner's fields; a changed one as old → new, in bold, the old in its tip."""
         currency = self.document.project.currency
         changed = {c.field: c for c in step.changes}
         shown = step.partner if step.partner is not None else step.match
-        muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for c, spec in enumerate(fields.PARTNER_COLUMNS, start=FIRST_FIELD):
             if shown is None:
                 text = step.name if spec.key == "name" else ""
@@ -277,8 +289,8 @@ class ImportDialog(QDialog):
                 item.setToolTip(text)
             if spec.is_number:
                 item.setTextAlignment(RIGHT)
-            if step.action == SKIP or (step.outcome == "unchanged"):
-                item.setForeground(muted)
+            if muted:
+                item.setForeground(grey)
             self.partnersTable.setItem(r, c, item)
 
     def _fill_problems(self, problems: Sequence[CellProblem]) -> None:
