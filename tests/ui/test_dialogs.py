@@ -124,32 +124,58 @@ def test_needs_dialog_previews_scores_answer_by_answer(document, qtbot):
     assert document.undo_stack.count() == 0  # previewing changes nothing
 
 
-def test_needs_dialog_apply_is_one_undo_step_and_typed_scores_stay(document, qtbot):
+def test_needs_dialog_ok_sets_both_scores_from_the_answers_as_one_step(document, qtbot):
     before = document.project
+    old = before.partners[1]
     dialog = NeedsDialog(document, 1)
     qtbot.addWidget(dialog)
-    # the sample's scores were typed in: shown as typed, kept as typed
-    assert "typed in" in dialog.sourceLabels["multiple_disadvantage"].text()
-    dialog.set_answer("cs_racism", "most")
-    dialog.set_answer("cs_intersecting", "three")
-    assert dialog.useButtons["multiple_disadvantage"].isEnabled()
-    dialog.applyButton.click()
+    # the sample's scores were typed in; with no answers OK leaves them, and says so
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    assert dialog.keepTypedCheck.isHidden()
+    answers = {"cs_racism": "most", "cs_intersecting": "three", "bo_finance": "none"}
+    for q, a in answers.items():
+        dialog.set_answer(q, a)
+    expected = needs.score(answers)
+    md = dialog.changeLabels["multiple_disadvantage"].text()
+    assert f"{old.multiple_disadvantage:.3f} (typed in) becomes" in md
+    assert f"{expected.multiple_disadvantage:.3f}" in md
+    bo = dialog.changeLabels["back_office_capacity"].text()
+    assert f"{old.back_office_capacity:.3f} (typed in) becomes" in bo
+    assert not dialog.keepTypedCheck.isHidden() and not dialog.keepTypedCheck.isChecked()
+    assert document.undo_stack.count() == 0  # previewing changes nothing
+    dialog.accept()
     partner = document.project.partners[1]
-    assert partner.needs_answers == {"cs_racism": "most", "cs_intersecting": "three"}
-    assert partner.multiple_disadvantage == before.partners[1].multiple_disadvantage
-    assert partner.source("multiple_disadvantage") == "typed"
-    assert document.undo_stack.count() == 1
-    # hand the score to the questionnaire: one more step
-    dialog.useButtons["multiple_disadvantage"].click()
-    partner = document.project.partners[1]
-    expected = needs.score({"cs_racism": "most", "cs_intersecting": "three"})
+    assert partner.needs_answers == answers
     assert partner.multiple_disadvantage == pytest.approx(expected.multiple_disadvantage)
+    assert partner.back_office_capacity == pytest.approx(expected.back_office_capacity)
     assert partner.source("multiple_disadvantage") == "questionnaire"
-    assert "from the needs questions" in dialog.sourceLabels["multiple_disadvantage"].text()
-    assert document.undo_stack.count() == 2
-    document.undo_stack.undo()
+    assert partner.source("back_office_capacity") == "questionnaire"
+    assert document.undo_stack.count() == 1
     document.undo_stack.undo()
     assert document.project == before
+
+
+def test_needs_dialog_can_keep_the_typed_scores(document, qtbot):
+    before = document.project
+    old = before.partners[1]
+    dialog = NeedsDialog(document, 1)
+    qtbot.addWidget(dialog)
+    dialog.set_answer("cs_racism", "most")
+    dialog.keepTypedCheck.setChecked(True)
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    dialog.applyButton.click()
+    partner = document.project.partners[1]
+    assert partner.needs_answers == {"cs_racism": "most"}  # the answers are saved
+    assert partner.multiple_disadvantage == old.multiple_disadvantage
+    assert partner.source("multiple_disadvantage") == "typed"
+    assert document.undo_stack.count() == 1
+    # the box unticked, Apply hands the score to the answers: one more step
+    dialog.keepTypedCheck.setChecked(False)
+    dialog.applyButton.click()
+    assert document.project.partners[1].source("multiple_disadvantage") == "questionnaire"
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    assert dialog.keepTypedCheck.isHidden()  # nothing typed differs any more
+    assert document.undo_stack.count() == 2
 
 
 def test_needs_dialog_ok_applies_and_cancel_does_not(document, qtbot):
@@ -163,6 +189,10 @@ def test_needs_dialog_ok_applies_and_cancel_does_not(document, qtbot):
     dialog.set_answer("bo_hr", "dedicated")
     dialog.accept()
     assert document.project.partners[0].needs_answers == {"bo_hr": "dedicated"}
+    assert document.undo_stack.count() == 1
+    dialog = NeedsDialog(document, 0)
+    qtbot.addWidget(dialog)
+    dialog.accept()  # nothing to change: no empty step
     assert document.undo_stack.count() == 1
 
 
