@@ -49,6 +49,7 @@ from allocator.report.words import status_text
 
 if TYPE_CHECKING:  # named in signatures only: opening the app loads no results code
     from allocator.engine.result import ScenarioResult
+    from allocator.formats.tables import ImportPreview
 
 PROJECT_SUFFIX = ".fairshare"
 
@@ -205,6 +206,23 @@ def _import_arguments(p: argparse.ArgumentParser) -> None:
         "table", metavar="TABLE", help="an .xlsx or .csv table laid out like the template"
     )
     p.add_argument("path", help="project file (.fairshare); created if it does not exist")
+    existing = p.add_mutually_exclusive_group()
+    existing.add_argument(
+        "--update",
+        dest="on_match",
+        action="store_const",
+        const="update",
+        default="update",
+        help="a row naming a partner already in the project (ignoring case and spaces) "
+        "updates it with the row's filled cells (the default)",
+    )
+    existing.add_argument(
+        "--skip-existing",
+        dest="on_match",
+        action="store_const",
+        const="skip",
+        help="leave partners already in the project as they are; add only the new names",
+    )
 
 
 def _method_arguments(p: argparse.ArgumentParser) -> None:
@@ -317,7 +335,9 @@ def _commands() -> dict[str, Command]:
             "add partners from an .xlsx or .csv table",
             "Add the partners in a table (laid out like the template in FairShare's "
             "resources) to a project file, creating the project if the file does not "
-            "exist. Nothing changes unless the whole table is good.",
+            "exist. A row naming a partner already in the project updates it (blank "
+            "cells leave its values as they are), or is skipped with --skip-existing. "
+            "Nothing changes unless every row is good; every problem is listed at once.",
             _import_arguments,
             _import,
         ),
@@ -1002,23 +1022,52 @@ def _name_from_file(path: Path) -> str:
 
 def _import(args: argparse.Namespace) -> int:
     from allocator.formats.files import save_project
-    from allocator.formats.tables import import_partners
+    from allocator.formats.tables import preview_import
 
     target = Path(args.path)
     existing = _load(args.path) if target.exists() else None
     try:
-        project, warnings = import_partners(
-            Path(args.table), existing, project_name=None if existing else _name_from_file(target)
+        preview = preview_import(
+            Path(args.table),
+            existing,
+            project_name=None if existing else _name_from_file(target),
+            on_match=args.on_match,
         )
     except ValidationError as exc:
         lines = problems_text(None, exc.problems)
         raise _Refused(*_file_lines(args.table, lines)) from None
-    save_project(project, target)
-    for w in warnings:
+    if not preview.ok or preview.project is None:
+        lines = problems_text(None, preview.error().problems)
+        raise _Refused(*_file_lines(args.table, lines))
+    for w in preview.warnings:
         _say(f"warning: {w}")
-    added = len(project.partners) - (len(existing.partners) if existing else 0)
-    print(f"Added {added} partner{'s' if added != 1 else ''} to {target}")
+    changed = existing is None or preview.project != existing
+    if changed:
+        save_project(preview.project, target)
+    print(_import_summary(preview, target, changed))
     return 0
+
+
+def _import_summary(preview: ImportPreview, target: Path, changed: bool) -> str:
+    """What an import added, updated (field by field) and skipped, in words."""
+    currency = preview.project.currency if preview.project is not None else "GBP"
+    added = len(preview.with_outcome("added"))
+    head = f"Added {added} partner{'s' * (added != 1)} to {target}"
+    more = [
+        f"{outcome} {len(preview.with_outcome(outcome))}"
+        for outcome in ("updated", "unchanged", "skipped")
+        if preview.with_outcome(outcome)
+    ]
+    lines = [head + ("; " + ", ".join(more) if more else "")]
+    for step in preview.plan:
+        if step.outcome == "updated":
+            changes = "; ".join(c.text(currency) for c in step.changes)
+            lines.append(f"  updated {step.name!r} (row {step.row}): {changes}")
+        elif step.outcome in ("skipped", "unchanged"):
+            lines.append(f"  {step.outcome} {step.name!r} (row {step.row})")
+    if not changed:
+        lines.append(f"Nothing changed; {target} was not written")
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------

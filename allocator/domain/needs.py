@@ -587,6 +587,83 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
 
 
 # --------------------------------------------------------------------------------------
+# What applying the answers sets.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """What applying a partner's answers does to one of its two scores.
+
+    ``before`` is the score now and ``typed`` whether a person typed it (rather than it
+    coming from the answers); ``from_answers`` is what the answers give (None when none
+    of the group's questions is answered); ``after`` is what applying sets.
+    """
+
+    group: str
+    before: float | None
+    typed: bool
+    from_answers: float | None
+    after: float | None
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def differs(self) -> bool:
+        """A typed score the answers would replace by a different figure."""
+        return (
+            self.typed
+            and self.before is not None
+            and self.from_answers is not None
+            and self.from_answers != self.before
+        )
+
+    def text(self) -> str:
+        """The change in words: "Multiple disadvantage: 0.400 (typed in) becomes 0.650"."""
+        name = GROUP_NAMES[self.group].capitalize()
+        now = "blank" if self.before is None else _num(self.before, 3)
+        if self.before is not None:
+            now += " (typed in)" if self.typed else " (from the answers)"
+        if self.changes:
+            if self.after is None:
+                return f"{name}: {now} becomes blank: none of its questions is answered now"
+            return f"{name}: {now} becomes {_num(self.after, 3)} from these answers"
+        if self.before is None:
+            return f"{name}: stays blank: answer one of its questions to give it a score"
+        if self.from_answers is None:
+            return f"{name}: stays {now}: these answers give no score for it"
+        if self.from_answers != self.before:
+            return f"{name}: stays {now}; these answers would give {_num(self.from_answers, 3)}"
+        return f"{name}: stays {now}, the score these answers give"
+
+
+def score_changes(
+    answers: Mapping[str, str],
+    current: Mapping[str, float | None],
+    typed: Mapping[str, bool],
+    keep_typed: bool = False,
+) -> tuple[ScoreChange, ...]:
+    """What applying ``answers`` sets, score by score, given each score now and whether
+    it was typed in.
+
+    The answers decide both scores, a typed one included, unless ``keep_typed``; a
+    score with no answered question keeps a typed figure (and a score that followed
+    the answers becomes blank: a blank is never read as no need).
+    """
+    scored = score({q: a for q, a in answers.items() if a})
+    out = []
+    for group in GROUPS:
+        before, was_typed = current.get(group), bool(typed.get(group))
+        given = scored.group_score(group)
+        keep = was_typed and before is not None and (given is None or keep_typed)
+        after = before if keep else given
+        out.append(ScoreChange(group, before, was_typed, given, after))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------
 # The method in words.
 # --------------------------------------------------------------------------------------
 

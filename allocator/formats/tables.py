@@ -35,8 +35,8 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,17 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from allocator.domain.edits import new_project, validate
-from allocator.domain.fields import PARTNER_COLUMNS, FieldSpec, parse_value, spec_for
+from allocator.domain.fields import (
+    PARTNER_COLUMNS,
+    FieldSpec,
+    format_value,
+    parse_value,
+    spec_for,
+)
 from allocator.domain.model import (
     MAX_PARTNERS,
     MAX_TEXT,
+    TYPED,
     Partner,
     Project,
     partner_to_dict,
@@ -787,6 +794,7 @@ class PartnerTable:
     warnings: list[str]
     currency: str | None = None  # when every money cell used the same symbol
     sheet: str | None = None
+    blanks: list[frozenset[str]] = field(default_factory=list)  # blank cells of each row
 
     def where(self, index: int, fld: str) -> str:
         """The place of a row's cell in words: "row 4, column Capacity"."""
@@ -794,6 +802,23 @@ class PartnerTable:
 
     def label(self, fld: str) -> str:
         return self.labels.get(fld) or _BY_FIELD[fld].label
+
+    def blank_score_warnings(self, rows: set[int] | None = None) -> list[str]:
+        """A warning per score left blank on some of the rows (all of them by default)."""
+        out = []
+        for fld in _SCORES:
+            blank_rows = [
+                number
+                for number, blanks in zip(self.row_numbers, self.blanks, strict=True)
+                if fld in blanks and (rows is None or number in rows)
+            ]
+            if blank_rows:
+                out.append(
+                    f"{self.label(fld)} is blank on {_rows_in_words(blank_rows)}: the score "
+                    "stays blank (a blank is never read as no need); enter it or answer the "
+                    "needs questions before solving"
+                )
+        return out
 
 
 def _is_blank(cells: list[_Cell]) -> bool:
@@ -977,8 +1002,15 @@ def _row_shape(grid: _Grid, header: _Header, row_no: int, cells: list[_Cell]) ->
     return None
 
 
-def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, list[CellProblem]]:
-    """The partner rows under the header, or every problem found (up to MAX_PROBLEMS)."""
+def _table_from_grid(
+    grid: _Grid, source: str, repeats: bool = True
+) -> tuple[PartnerTable | None, list[CellProblem]]:
+    """The partner rows under the header, and every problem found (up to MAX_PROBLEMS).
+
+    Every row is read, so one round lists every bad cell and (unless ``repeats`` is
+    False) every row that repeats an earlier one; the table is None only when there is
+    no usable header row.
+    """
     header, warnings, problems = _find_header(grid)
     warnings = list(grid.warnings) + warnings
     if header is None or problems:
@@ -987,9 +1019,9 @@ def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, lis
     parse = _Parse(decimal_comma=grid.decimal_comma)
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
+    blanks: list[frozenset[str]] = []
     cleaned = 0
     stray: list[int] = []
-    blank_scores: dict[str, list[int]] = {}
     letters = {fld: get_column_letter(j + 1) for j, fld in columns.items()}
     for row_no, cells in grid.rows[header.index + 1 :]:
         picked = {fld: (cells[j] if j < len(cells) else _Cell(None)) for j, fld in columns.items()}
@@ -1008,6 +1040,7 @@ def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, lis
         if extra:
             stray.append(row_no)  # beside an Excel table: not read, and said
         out: dict[str, Any] = {}
+        blanks.append(frozenset(fld for fld, cell in picked.items() if _blank(cell)))
         for fld, cell in picked.items():
             label = labels[fld]
             if cell.kind == "f":
@@ -1026,8 +1059,6 @@ def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, lis
             except _Bad as e:
                 problems.append(CellProblem(str(e), row_no, label))
                 continue
-            if value is None and _BY_FIELD[fld].kind == "score":
-                blank_scores.setdefault(fld, []).append(row_no)
             if isinstance(value, str):
                 value, n = clean_text(value, multiline=fld == "notes")
                 value = value if fld == "notes" else value.strip()
@@ -1054,18 +1085,50 @@ def _table_from_grid(grid: _Grid, source: str) -> tuple[PartnerTable | None, lis
             f"{_rows_in_words(stray)} of the sheet {'has' if len(stray) == 1 else 'have'} values "
             "right of the table's last column; they were not read"
         )
-    for fld, blank_rows in blank_scores.items():
-        warnings.append(
-            f"{labels[fld]} is blank on {_rows_in_words(blank_rows)}: the score stays blank "
-            "(a blank is never read as no need); enter it or answer the needs questions "
-            "before solving"
-        )
-    if problems:
-        return None, problems
-    if not rows:
-        return None, [CellProblem(f"{source} has a header row but no partner rows under it")]
+    if repeats:
+        problems = _in_order(problems + _repeated_rows(rows, numbers, labels), labels)
+    if not rows and not problems:
+        problems.append(CellProblem(f"{source} has a header row but no partner rows under it"))
     currency = next(iter(parse.symbols)) if len(parse.symbols) == 1 else None
-    return PartnerTable(rows, numbers, labels, warnings, currency, grid.sheet), []
+    table = PartnerTable(rows, numbers, labels, warnings, currency, grid.sheet, blanks)
+    return table, problems
+
+
+def _in_order(problems: list[CellProblem], labels: dict[str, str]) -> list[CellProblem]:
+    """Problems row by row, and left to right along a row, as a person fixes them."""
+    column = {label: j for j, label in enumerate(labels.values())}
+    return sorted(problems, key=lambda p: (p.row or 0, column.get(p.column or "", -1)))
+
+
+def name_key(name: str) -> str:
+    """How two partner names are compared: ignoring case and spaces."""
+    return "".join(name.casefold().split())
+
+
+def _repeated_rows(
+    rows: list[dict[str, Any]], numbers: list[int], labels: dict[str, str]
+) -> list[CellProblem]:
+    """Rows whose id or name (ignoring case and spaces) is also on an earlier row."""
+    problems: list[CellProblem] = []
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for row, number in zip(rows, numbers, strict=True):
+        pid = str(row.get("id") or "").strip()
+        if pid:
+            if pid.lower() in seen_ids:
+                earlier = seen_ids[pid.lower()]
+                message = f"{pid!r} is also the id on row {earlier}"
+                problems.append(CellProblem(message, number, labels.get("id", "ID")))
+            seen_ids.setdefault(pid.lower(), number)
+        name = row.get("name")
+        if not name:
+            continue
+        key = name_key(name)
+        if key in seen_names:
+            message = f"{name!r} is also on row {seen_names[key]}"
+            problems.append(CellProblem(message, number, labels["name"]))
+        seen_names.setdefault(key, number)
+    return problems
 
 
 def _rows_in_words(rows: Sequence[int]) -> str:
@@ -1125,14 +1188,17 @@ def read_partner_table(path: str | os.PathLike[str]) -> tuple[list[dict[str, Any
     ``id`` may be blank). Raises TableError naming row and column on a bad cell.
     """
     table = read_table(path)
-    return table.rows, table.warnings
+    return table.rows, table.warnings + table.blank_score_warnings()
 
 
 def read_table(path: str | os.PathLike[str]) -> PartnerTable:
-    """Like read_partner_table, keeping row numbers and headers for later messages."""
+    """Like read_partner_table, keeping row numbers and headers for later messages.
+
+    Its ``warnings`` leave out blank scores: ``blank_score_warnings`` says those.
+    """
     grid = _read_grid(path)
     table, problems = _table_from_grid(grid, Path(path).name)
-    if table is None:
+    if table is None or problems:
         raise table_error(problems, str(path))
     return table
 
@@ -1168,12 +1234,73 @@ def _starting_project(name: str, currency: str) -> tuple[Project, list[str]]:
     return project, warnings
 
 
+UPDATE = "update"
+ADD = "add"
+SKIP = "skip"
+ACTIONS = (UPDATE, ADD, SKIP)  # what an imported row does, as the app offers it
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a partner already in the project that an imported row changes."""
+
+    field: str
+    old: Any
+    new: Any
+
+    @property
+    def label(self) -> str:
+        """The field in the template's words: "Capacity (per year)"."""
+        return _BY_FIELD[self.field].label
+
+    def shown(self, value: Any, currency: str = "GBP") -> str:
+        """A value as the partners table shows it; "blank" for none."""
+        text = format_value(_spec(self.field), value, currency)
+        return text if text != "" else "blank"
+
+    def text(self, currency: str = "GBP") -> str:
+        """The change in words: "Capacity (per year) from 90,000 to 95,000"."""
+        old, new = self.shown(self.old, currency), self.shown(self.new, currency)
+        return f"{self.label} from {old} to {new}"
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What one row of the table does: update a partner already there, add one, or skip.
+
+    ``match`` is the partner in the project with the same name (ignoring case and
+    spaces); ``partner`` the partner as it would be after the import (None when the row
+    is skipped or the table has problems); ``changes`` each field an update changes.
+    """
+
+    row: int
+    name: str
+    action: str
+    match: Partner | None = None
+    partner: Partner | None = None
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The choices this row offers: update only for a partner already there."""
+        return ACTIONS if self.match is not None else (ADD, SKIP)
+
+    @property
+    def outcome(self) -> str:
+        """ "added", "updated", "unchanged" (an update that changes nothing) or "skipped"."""
+        if self.action == SKIP:
+            return "skipped"
+        if self.action == ADD:
+            return "added"
+        return "updated" if self.changes else "unchanged"
+
+
 @dataclass(frozen=True)
 class ImportPreview:
     """What importing a table would do, worked out without changing anything.
 
-    The app shows it before the import (the partners that would be added, or every
-    problem by row and column); :func:`import_partners` applies it.
+    The app shows it before the import (what each row would add, update or skip, or
+    every problem by row and column); :func:`import_partners` applies it.
     """
 
     file: str
@@ -1183,10 +1310,15 @@ class ImportPreview:
     warnings: tuple[str, ...] = ()  # worth knowing, but the import can go ahead
     project: Project | None = None  # the project after the import; None with problems
     sheet: str | None = None  # the worksheet read, for Excel files
+    plan: tuple[RowPlan, ...] = ()  # every row read, in table order, with what it does
 
     @property
     def ok(self) -> bool:
         return not self.problems and self.project is not None
+
+    def with_outcome(self, outcome: str) -> tuple[RowPlan, ...]:
+        """The rows that would be "added", "updated", "unchanged" or "skipped"."""
+        return tuple(r for r in self.plan if r.outcome == outcome)
 
     def error(self) -> TableError:
         """The error that refuses this import (call only when there are problems)."""
@@ -1197,55 +1329,100 @@ def preview_import(
     path: str | os.PathLike[str],
     existing: Project | None,
     project_name: str | None = None,
+    *,
+    choices: Mapping[int, str] | None = None,
+    on_match: str = UPDATE,
 ) -> ImportPreview:
-    """What adding the partners in a table to ``existing`` (None: a new project) would do.
+    """What importing the partners in a table into ``existing`` (None: a new project) does.
 
-    Never raises for what is in the file: an unreadable file, bad cells, duplicates of
-    partners already in the project and the project's own rules all come back as
-    problems, each at its row and column where it has one. ``existing`` is immutable
-    and is never changed.
+    A row whose name (ignoring case and spaces) is already a partner's updates that
+    partner (``on_match``: UPDATE, or SKIP to leave it alone); any other row is added.
+    ``choices`` (table row number -> UPDATE, ADD or SKIP) overrides that row by row.
+    In an update, the table's filled cells replace the partner's values; blank cells
+    and missing columns leave them as they are.
+
+    Never raises for what is in the file: an unreadable file, bad cells, rows that
+    repeat another, ids already taken and the project's own rules all come back as
+    problems, in one list, each at its row and column where it has one (a skipped row
+    is not read, so its problems are not listed). ``existing`` is never changed.
     """
     file = str(path)
     try:
         grid = _read_grid(path)
     except TableError as e:
         return ImportPreview(file, problems=tuple(CellProblem(m) for _, m in e.problems))
-    table, problems = _table_from_grid(grid, Path(path).name)
+    table, problems = _table_from_grid(grid, Path(path).name, repeats=False)
     if table is None:
         return ImportPreview(
             file, problems=tuple(_capped(problems)), warnings=tuple(grid.warnings), sheet=grid.sheet
         )
-    warnings = list(table.warnings)
-    problems = _duplicates(table, existing)
+    plan = _plan(table, existing, choices or {}, on_match)
+    added = {r.row for r in plan if r.action == ADD}
+    warnings = list(table.warnings) + table.blank_score_warnings(added)
+    skipped = {r.row for r in plan if r.action == SKIP}
+    problems = [p for p in problems if p.row not in skipped]
+    kept = [(row, r.row) for row, r in zip(table.rows, plan, strict=True) if r.row not in skipped]
+    problems += _repeated_rows([r for r, _ in kept], [n for _, n in kept], table.labels)
+    problems = _in_order(problems + _id_conflicts(table, plan, existing), table.labels)
     if problems:
         return ImportPreview(
-            file, problems=tuple(_capped(problems)), warnings=tuple(warnings), sheet=table.sheet
+            file,
+            problems=tuple(_capped(problems)),
+            warnings=tuple(warnings),
+            sheet=table.sheet,
+            plan=tuple(plan),
         )
-    dicts = _new_partner_dicts(table, existing)
     if existing is None:
         name = project_name or Path(path).stem.replace("_", " ").strip() or "New partnership"
         base, more = _starting_project(name[:MAX_TEXT], table.currency or "GBP")
         warnings += more
     else:
         base = existing
+    return _applied(file, table, plan, base, warnings)
+
+
+def _applied(
+    file: str, table: PartnerTable, plan: list[RowPlan], base: Project, warnings: list[str]
+) -> ImportPreview:
+    """The preview of a table with no problems: the project with the plan carried out."""
     data = project_to_dict(base)
-    offset = len(data["partners"])
-    data["partners"] = data["partners"] + dicts
+    where: dict[int, int] = {}  # project partner index -> table row
+    changes: dict[int, tuple[FieldChange, ...]] = {}
+    new_ids = _new_ids(table, plan, base)
+    for k, step in enumerate(plan):
+        if step.action == UPDATE and step.match is not None:
+            i = base.partners.index(step.match)
+            data["partners"][i], changes[k] = _updated(step.match, table, k)
+            where[i] = step.row
+        elif step.action == ADD:
+            where[len(data["partners"])] = step.row
+            data["partners"].append(_new_partner_dict(table.rows[k], new_ids[k]))
     try:
         project = project_from_dict(data)
     except ValidationError as e:
-        found = [_in_table_words(p, m, table, offset, base) for p, m in e.problems]
+        found = [_in_table_words(p, m, table, where, base) for p, m in e.problems]
         return ImportPreview(
-            file, problems=tuple(_capped(found)), warnings=tuple(warnings), sheet=table.sheet
+            file,
+            problems=tuple(_capped(found)),
+            warnings=tuple(warnings),
+            sheet=table.sheet,
+            plan=tuple(plan),
         )
-    warnings += _new_problems(project, base, table)
+    warnings += _new_problems(project, base, table, where)
+    at = {row: project.partners[i] for i, row in where.items()}
+    done = tuple(
+        replace(step, partner=at.get(step.row), changes=changes.get(k, ()))
+        for k, step in enumerate(plan)
+    )
+    added = [step for step in done if step.action == ADD and step.partner is not None]
     return ImportPreview(
         file,
-        partners=tuple(project.partners[offset:]),
-        rows=tuple(table.row_numbers),
+        partners=tuple(step.partner for step in added if step.partner is not None),
+        rows=tuple(step.row for step in added),
         warnings=tuple(warnings),
         project=project,
         sheet=table.sheet,
+        plan=done,
     )
 
 
@@ -1253,65 +1430,70 @@ def import_partners(
     path: str | os.PathLike[str],
     project: Project | None,
     project_name: str | None = None,
+    *,
+    choices: Mapping[int, str] | None = None,
+    on_match: str = UPDATE,
 ) -> tuple[Project, list[str]]:
-    """Add the partners in a table to a project (a new one when ``project`` is None).
+    """Import the partners in a table into a project (a new one when ``project`` is None).
 
-    Returns the new project and warnings; the given project is never changed (it is
-    immutable), so on any error the caller still holds what it had. Raises TableError
-    naming row and column for bad cells, and for partners that are already in the
-    project (same id, or same name ignoring case). ``project_name`` names a new project.
+    Rows naming a partner already in the project update it (or are skipped with
+    ``on_match=SKIP``); the others are added; see :func:`preview_import`. Returns the
+    new project and warnings; the given project is never changed (it is immutable), so
+    on any error the caller still holds what it had. Raises TableError naming row and
+    column for every bad cell, repeated row and id already taken, all at once.
+    ``project_name`` names a new project.
     """
-    preview = preview_import(path, project, project_name)
+    preview = preview_import(path, project, project_name, choices=choices, on_match=on_match)
     if preview.problems or preview.project is None:
         raise preview.error()
     return preview.project, list(preview.warnings)
 
 
-def _duplicates(table: PartnerTable, existing: Project | None) -> list[CellProblem]:
-    """Rows whose id or name is already in the project, or on an earlier row."""
+def _plan(
+    table: PartnerTable, existing: Project | None, choices: Mapping[int, str], on_match: str
+) -> list[RowPlan]:
+    """Each row's match in the project by name, and what it does (chosen or by default)."""
+    if on_match not in (UPDATE, SKIP):
+        raise ValueError(f"on_match must be {UPDATE!r} or {SKIP!r}, got {on_match!r}")
+    names: dict[str, Partner] = {}
+    for p in existing.partners if existing is not None else ():
+        names.setdefault(name_key(p.name), p)
+    plan: list[RowPlan] = []
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        name = str(row.get("name") or "")
+        match = names.get(name_key(name)) if name else None
+        action = choices.get(number) or (on_match if match is not None else ADD)
+        if action not in ACTIONS:
+            raise ValueError(f"row {number}: {action!r} is not one of {', '.join(ACTIONS)}")
+        if action == UPDATE and match is None:
+            action = ADD
+        plan.append(RowPlan(number, name, action, match))
+    return plan
+
+
+def _id_conflicts(
+    table: PartnerTable, plan: list[RowPlan], existing: Project | None
+) -> list[CellProblem]:
+    """Ids in the table that would clash with the project's partners."""
     partners = existing.partners if existing is not None else ()
     ids = {p.id.lower(): p for p in partners}
-    names = {p.name.strip().lower(): p for p in partners}
     problems: list[CellProblem] = []
-    seen_ids: dict[str, int] = {}
-    seen_names: dict[str, int] = {}
-    for i, row in enumerate(table.rows):
+    for row, step in zip(table.rows, plan, strict=True):
         pid = str(row.get("id") or "").strip()
-        name = row["name"]
-        number = table.row_numbers[i]
-        if pid:
-            if pid.lower() in ids:
-                other = ids[pid.lower()]
-                problems.append(
-                    CellProblem(
-                        f"{pid!r} is already the id of {other.name!r} in the project",
-                        number,
-                        table.label("id"),
-                    )
+        if not pid or step.action == SKIP:
+            continue
+        label = table.label("id")
+        if step.action == UPDATE and step.match is not None:
+            if pid.lower() != step.match.id.lower():
+                message = (
+                    f"{pid!r} is not the id of {step.match.name!r} in the project, which is "
+                    f"{step.match.id!r}; write that id or leave the cell blank"
                 )
-            elif pid.lower() in seen_ids:
-                earlier = table.row_numbers[seen_ids[pid.lower()]]
-                problems.append(
-                    CellProblem(
-                        f"{pid!r} is also the id on row {earlier}", number, table.label("id")
-                    )
-                )
-            seen_ids.setdefault(pid.lower(), i)
-        key = name.lower()
-        if key in names:
-            problems.append(
-                CellProblem(
-                    f"{name!r} is already a partner in the project (id {names[key].id!r})",
-                    number,
-                    table.label("name"),
-                )
-            )
-        elif key in seen_names:
-            earlier = table.row_numbers[seen_names[key]]
-            problems.append(
-                CellProblem(f"{name!r} is also on row {earlier}", number, table.label("name"))
-            )
-        seen_names.setdefault(key, i)
+                problems.append(CellProblem(message, step.row, label))
+        elif pid.lower() in ids:
+            other = ids[pid.lower()]
+            message = f"{pid!r} is already the id of {other.name!r} in the project"
+            problems.append(CellProblem(message, step.row, label))
     return problems
 
 
@@ -1327,68 +1509,109 @@ _PARTNER_KEYS = (
     "back_office_capacity",
     "notes",
 )
+_SCORES = ("multiple_disadvantage", "back_office_capacity")
 
 
-def _new_partner_dicts(table: PartnerTable, existing: Project | None) -> list[dict[str, Any]]:
-    """The rows as project-file partners, each with an id (made from the name when blank)."""
-    taken = {p.id.lower() for p in existing.partners} if existing is not None else set()
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+        return bool(old == new) and isinstance(old, bool) == isinstance(new, bool)
+    return bool(old == new)
+
+
+def _updated(
+    partner: Partner, table: PartnerTable, k: int
+) -> tuple[dict[str, Any], tuple[FieldChange, ...]]:
+    """A partner with a row's filled cells, as a project-file dict, and what changed.
+
+    The name keeps the project's spelling (the row matched it ignoring case and
+    spaces). A score the table changes counts as typed from then on.
+    """
+    row, blanks = table.rows[k], table.blanks[k] if k < len(table.blanks) else frozenset()
+    d = partner_to_dict(partner)
+    sources = dict(partner.score_source)
+    found: list[FieldChange] = []
+    for fld in _PARTNER_KEYS[2:]:  # not the id, nor the name the row was matched by
+        if fld not in row or fld in blanks:
+            continue
+        old, new = d.get(fld), row[fld]
+        if _same(old, new):
+            continue
+        found.append(FieldChange(fld, old, new))
+        d[fld] = new
+        if fld in _SCORES:
+            sources[fld] = TYPED
+    d["score_source"] = sources
+    return d, tuple(found)
+
+
+def _new_ids(table: PartnerTable, plan: list[RowPlan], existing: Project) -> dict[int, str]:
+    """The id of each added row (made from the name when blank), by row index."""
+    taken = {p.id.lower() for p in existing.partners}
     taken |= {str(r.get("id") or "").strip().lower() for r in table.rows} - {""}
-    out: list[dict[str, Any]] = []
-    for row in table.rows:
-        d = dict(row)
-        pid = str(d.get("id") or "").strip()
+    out: dict[int, str] = {}
+    for k, (row, step) in enumerate(zip(table.rows, plan, strict=True)):
+        if step.action != ADD:
+            continue
+        pid = str(row.get("id") or "").strip()
         if not pid:
-            pid = make_id(d["name"], taken)
+            pid = make_id(row["name"], taken)
             taken.add(pid.lower())
-        d["id"] = pid
-        d.setdefault("floor", 0.0)
-        d.setdefault("notes", "")
-        d.setdefault("lead", False)
-        d.setdefault("by_and_for", False)
-        out.append({k: d.get(k) for k in _PARTNER_KEYS})
+        out[k] = pid
     return out
+
+
+def _new_partner_dict(row: dict[str, Any], pid: str) -> dict[str, Any]:
+    """A row as a project-file partner, with its id."""
+    d = dict(row)
+    d["id"] = pid
+    d.setdefault("floor", 0.0)
+    d.setdefault("notes", "")
+    d.setdefault("lead", False)
+    d.setdefault("by_and_for", False)
+    return {k: d.get(k) for k in _PARTNER_KEYS}
 
 
 _PARTNER_PATH = re.compile(r"^partners\[(\d+)\](?:\.(\w+))?")
 
 
 def _in_table_words(
-    path: str, message: str, table: PartnerTable, offset: int, project: Project
+    path: str, message: str, table: PartnerTable, where: Mapping[int, int], project: Project
 ) -> CellProblem:
     """A problem the project's rules found, at the table's row and column where it is one.
 
-    ``partners[7].reach`` for an imported row becomes row 4, column People served; a
-    problem elsewhere in the project is named in words ("Amani Collective's floor",
+    ``partners[7].reach`` for an imported row becomes row 4, column People served
+    (``where`` maps a partner's place in the project to its table row); a problem
+    elsewhere in the project is named in words ("Amani Collective's floor",
     "scenario 'Base': management fee"), never by its field path.
     """
     m = _PARTNER_PATH.match(path)
     if m:
         index, fld = int(m.group(1)), m.group(2)
-        if index >= offset and index - offset < len(table.rows):
-            row = table.row_numbers[index - offset]
+        if index in where:
+            row = where[index]
             if fld in _BY_FIELD:
                 return CellProblem(message, row, table.label(fld))
             return CellProblem(message, row)
     return CellProblem(f"{describe_path(project, path)}: {message}" if path else message)
 
 
-def _new_problems(project: Project, before: Project, table: PartnerTable) -> list[str]:
+def _new_problems(
+    project: Project, before: Project, table: PartnerTable, where: Mapping[int, int]
+) -> list[str]:
     """What would stop a solve after the import that did not before, in the table's words.
 
     The import goes ahead (a person may fill a project in any order), but says so. Blank
     scores are already reported, row by row, by the reading of the table.
     """
-    offset = len(before.partners)
     old = {(p.path, p.message) for p in validate(before)}
     out: list[str] = []
     for path, message in validate(project):
         if (path, message) in old:
             continue
         m = _PARTNER_PATH.match(path)
-        if m and m.group(2) in ("multiple_disadvantage", "back_office_capacity"):
-            if int(m.group(1)) >= offset:
-                continue
-        found = _in_table_words(path, message, table, offset, project)
+        if m and m.group(2) in _SCORES and int(m.group(1)) in where:
+            continue
+        found = _in_table_words(path, message, table, where, project)
         out.append(f"{found.place}: {found.message}" if found.place else found.message)
     return out
 

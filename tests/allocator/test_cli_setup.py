@@ -438,3 +438,63 @@ def test_a_score_out_of_range_gets_a_sensible_hint(tmp_path):
         "set", str(project), "--partner", "Kinara Sisters Collective", "back_office_capacity=85"
     )
     assert r.returncode == 2 and "0.85" in r.stderr
+
+
+# -- import-partners: updates, skips, and every problem at once ---------------------------
+
+
+def test_import_again_updates_partners_already_there_and_says_what_changed(tmp_path):
+    project = tmp_path / "p.fairshare"
+    ok(run("new", str(project), "--budget", "500000"))
+    ok(run("import-partners", str(partners_table(tmp_path)), str(project)))
+    table = tmp_path / "update.csv"
+    table.write_text(
+        "Name,Capacity,Multiple disadvantage,Back-office capacity\n"
+        'kinara  sisters collective,"£130,000",,\n'
+        "Eastside Refuge,50000,0.6,0.4\n",
+        encoding="utf-8",
+    )
+    r = run("import-partners", str(table), str(project))
+    ok(r)
+    first = r.stdout.splitlines()[0]
+    assert first == f"Added 1 partner to {project}; updated 1"
+    assert "updated 'kinara  sisters collective' (row 2)" in r.stdout  # as the table has it
+    assert "Capacity (per year) from 120,000 to 130,000" in r.stdout
+    partners = load_project(project).partners
+    assert [p.name for p in partners][-1] == "Eastside Refuge"
+    kinara = partners[1]
+    assert kinara.capacity == 130000 and kinara.multiple_disadvantage == 0.85  # blank kept
+
+    before = project.read_bytes()
+    table.write_text(
+        "Name,Capacity,Multiple disadvantage,Back-office capacity\n"
+        "Kinara Sisters Collective,1,0.1,0.1\n",
+        encoding="utf-8",
+    )
+    r = run("import-partners", "--skip-existing", str(table), str(project))
+    ok(r)
+    assert "skipped 1" in r.stdout and "not written" in r.stdout
+    assert project.read_bytes() == before
+
+
+def test_import_refuses_with_every_problem_and_leaves_the_file_as_it_was(tmp_path):
+    project = tmp_path / "p.fairshare"
+    ok(run("new", str(project), "--budget", "500000"))
+    ok(run("import-partners", str(partners_table(tmp_path)), str(project)))
+    before = project.read_bytes()
+    table = tmp_path / "bad.csv"
+    table.write_text(
+        "Name,Capacity,Multiple disadvantage,Back-office capacity\n"
+        "Kinara Sisters Collective,lots,0.5,0.5\n"
+        "New One,100,0.5,0.5\n"
+        "new one,100,2,0.5\n",
+        encoding="utf-8",
+    )
+    r = run("import-partners", str(table), str(project))
+    assert r.returncode == 2
+    assert "row 2, column Capacity" in r.stderr
+    assert "row 4, column Name: 'new one' is also on row 3" in r.stderr
+    assert "row 4, column Multiple disadvantage" in r.stderr
+    assert project.read_bytes() == before
+    r = run("import-partners", "--update", "--skip-existing", str(table), str(project))
+    assert r.returncode == 2 and project.read_bytes() == before

@@ -308,3 +308,50 @@ def test_a_higher_scoring_answer_never_lowers_its_score(answers, data):
     assert after.group_score(q.feeds) >= before.group_score(q.feeds)
     other = BACK_OFFICE_CAPACITY if q.feeds == MULTIPLE_DISADVANTAGE else MULTIPLE_DISADVANTAGE
     assert after.group_score(other) == before.group_score(other)
+
+
+# -- what applying the answers sets -------------------------------------------------
+
+
+def test_score_changes_set_both_scores_from_the_answers_by_default():
+    answers = {"cs_racism": "most", "bo_finance": "part_time"}
+    given = score(answers)
+    md, bo = needs.score_changes(
+        answers,
+        {MULTIPLE_DISADVANTAGE: 0.4, BACK_OFFICE_CAPACITY: None},
+        {MULTIPLE_DISADVANTAGE: True, BACK_OFFICE_CAPACITY: True},
+    )
+    assert (md.before, md.after, md.typed) == (0.4, given.multiple_disadvantage, True)
+    assert md.changes and md.differs
+    assert md.text() == (
+        f"Multiple disadvantage: 0.400 (typed in) becomes {given.multiple_disadvantage:.3f} "
+        "from these answers"
+    )
+    assert (bo.before, bo.after) == (None, given.back_office_capacity)
+    assert bo.text().startswith("Back-office capacity: blank becomes 0.500")
+
+
+def test_score_changes_keep_typed_scores_when_asked_and_when_unanswered():
+    answers = {"cs_racism": "most"}
+    current = {MULTIPLE_DISADVANTAGE: 0.4, BACK_OFFICE_CAPACITY: 0.3}
+    typed = {MULTIPLE_DISADVANTAGE: True, BACK_OFFICE_CAPACITY: True}
+    md, bo = needs.score_changes(answers, current, typed, keep_typed=True)
+    assert md.after == 0.4 and not md.changes and md.differs
+    assert "stays 0.400 (typed in); these answers would give" in md.text()
+    # no back-office answer: a typed score is never blanked
+    for keep in (True, False):
+        _, bo = needs.score_changes(answers, current, typed, keep_typed=keep)
+        assert bo.after == 0.3 and not bo.changes and not bo.differs
+        assert (
+            bo.text()
+            == "Back-office capacity: stays 0.300 (typed in): these answers give no score for it"
+        )
+
+
+def test_score_changes_a_score_from_the_answers_follows_them_even_to_blank():
+    current = {MULTIPLE_DISADVANTAGE: 0.75, BACK_OFFICE_CAPACITY: None}
+    typed = {MULTIPLE_DISADVANTAGE: False, BACK_OFFICE_CAPACITY: True}
+    md, bo = needs.score_changes({}, current, typed, keep_typed=True)
+    assert md.after is None and md.changes
+    assert "becomes blank" in md.text()
+    assert bo.after is None and bo.text().startswith("Back-office capacity: stays blank")

@@ -307,26 +307,123 @@ def test_header_without_rows(tmp_path: Path) -> None:
         read_partner_table(path)
 
 
-def test_duplicates_against_the_project_and_within_the_table(tmp_path: Path) -> None:
+def test_every_problem_in_one_round_repeated_rows_with_bad_cells(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "p.csv",
         "ID,Name,Capacity,Multiple disadvantage,Back-office capacity\n"
         "AMANI,Someone else,100,0.5,0.5\n"
-        ",amani collective,100,0.5,0.5\n"
+        ",amani collective,lots,0.5,0.5\n"
         "x1,New One,100,0.5,0.5\n"
-        "x1,new one ,100,0.5,0.5\n",
+        "x1,newone ,100,1.5,0.5\n",
     )
     project = existing_project()
     with pytest.raises(ValidationError) as e:
         import_partners(path, project)
     got = problems(e)
-    assert any(m.startswith("row 2, column ID: 'AMANI' is already the id") for m in got)
-    assert any(
-        m.startswith("row 3, column Name: 'amani collective' is already a partner") for m in got
-    )
+    # bad cells, repeated rows and ids already taken, together and in row order
+    assert [m.split(":")[0] for m in got] == [
+        "row 2, column ID",
+        "row 3, column Capacity",
+        "row 5, column ID",
+        "row 5, column Name",
+        "row 5, column Multiple disadvantage",
+    ]
+    assert got[0].startswith("row 2, column ID: 'AMANI' is already the id of 'Amani Collective'")
     assert "row 5, column ID: 'x1' is also the id on row 4" in got
-    assert "row 5, column Name: 'new one' is also on row 4" in got
+    assert "row 5, column Name: 'newone' is also on row 4" in got  # case and spaces ignored
+    preview = tables.preview_import(path, project)
+    assert not preview.ok and preview.project is None
+    assert [(r.row, r.action) for r in preview.plan] == [
+        (2, "add"),
+        (3, "update"),
+        (4, "add"),
+        (5, "add"),
+    ]
+
+
+def test_a_partner_already_in_the_project_is_updated_field_by_field(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.csv",
+        f"{HEADER},People served,Notes\n"
+        "  AMANI collective ,200000,0.85,,,Renewed\n"
+        "New One,100,0.5,0.5,10,\n",
+    )
+    project = existing_project()
+    before = project_to_dict(project)
+    preview = tables.preview_import(path, project)
+    assert project_to_dict(project) == before  # nothing changes until applied
+    assert preview.ok
+    update, add = preview.plan
+    assert (update.action, update.outcome, update.match) == (
+        "update",
+        "updated",
+        project.partners[0],
+    )
+    changed = {c.field: (c.old, c.new) for c in update.changes}
+    assert changed == {"capacity": (180000, 200000.0), "notes": ("", "Renewed")}
+    # the name was matched ignoring case and spaces: the project's spelling stays
+    assert preview.project.partners[0].name == "Amani Collective"
+    # a blank score on an updated row keeps the project's: nothing to warn about
+    assert not any("blank on row 2" in w for w in preview.warnings)
+    # blank cells keep what the project has: the back-office score and the reach
+    amani = preview.project.partners[0]
+    assert amani.id == "amani" and amani.back_office_capacity == 0.3 and amani.reach == 900
+    assert amani == update.partner
+    assert (add.outcome, add.partner) == ("added", preview.project.partners[1])
+    assert preview.partners == (add.partner,) and preview.rows == (3,)
+    capacity = next(c for c in update.changes if c.field == "capacity")
+    assert capacity.text() == "Capacity (per year) from 180,000 to 200,000"
+    assert [r.row for r in preview.with_outcome("updated")] == [2]
+    assert import_partners(path, project) == (preview.project, list(preview.warnings))
+
+
+def test_an_update_of_a_score_makes_it_typed(tmp_path: Path) -> None:
+    from allocator.domain.edits import set_needs_answers, use_questionnaire_score
+
+    project = existing_project()
+    project = set_needs_answers(project, 0, {"cs_racism": "most"})
+    project = use_questionnaire_score(project, 0, "multiple_disadvantage")
+    assert project.partners[0].source("multiple_disadvantage") == "questionnaire"
+    path = write(tmp_path, "p.csv", f"{HEADER}\nAmani Collective,180000,0.5,0.3\n")
+    updated, _ = import_partners(path, project)
+    amani = updated.partners[0]
+    assert amani.multiple_disadvantage == 0.5
+    assert amani.source("multiple_disadvantage") == "typed"
+    assert amani.needs_answers == {"cs_racism": "most"}  # the answers are kept
+
+
+def test_rows_can_be_skipped_or_added_as_new_instead(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"{HEADER}\nAmani Collective,lots,0.5,0.5\nTwo,90,0.4,0.6\n")
+    project = existing_project()
+    # the bad cell is on a row that is skipped: it is not read, so not a problem
+    skipped = tables.preview_import(path, project, on_match=tables.SKIP)
+    assert skipped.ok
+    assert [(r.row, r.outcome) for r in skipped.plan] == [(2, "skipped"), (3, "added")]
+    assert skipped.project is not None
+    assert skipped.project.partners[0] == project.partners[0]
+    assert [p.name for p in skipped.project.partners] == ["Amani Collective", "Two"]
+    # the same choice row by row; and a matched row added as a new partner
+    path.write_text(f"{HEADER}\nAmani Collective,100,0.5,0.5\nTwo,90,0.4,0.6\n")
+    chosen = tables.preview_import(path, project, choices={2: tables.ADD, 3: tables.SKIP})
+    assert chosen.ok and chosen.project is not None
+    assert [p.id for p in chosen.project.partners] == ["amani", "amani-collective"]
+    assert chosen.plan[0].actions == tables.ACTIONS and chosen.plan[1].actions == ("add", "skip")
+    # importing the same table again changes nothing
+    once, _ = import_partners(path, project)
+    again = tables.preview_import(path, once)
+    assert [r.outcome for r in again.plan] == ["unchanged", "unchanged"]
+    assert again.project == once
+
+
+def test_an_id_that_is_not_the_matched_partners_is_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"ID,{HEADER}\nother,Amani Collective,100,0.5,0.5\n")
+    preview = tables.preview_import(path, existing_project())
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "ID")]
+    assert "which is 'amani'" in preview.problems[0].message
+    path.write_text(f"ID,{HEADER}\nAMANI,Amani Collective,100,0.5,0.5\n")
+    assert tables.preview_import(path, existing_project()).ok
 
 
 def test_import_into_an_existing_project_adds_partners_with_unique_ids(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QTableWidgetItem
 
 from allocator.domain import fields, needs
-from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.import_dialog import FIRST_FIELD, ImportDialog
 from ui.dialogs.needs_dialog import NeedsDialog
 from ui.dialogs.project_dialog import ProjectDialog
 
@@ -124,32 +124,58 @@ def test_needs_dialog_previews_scores_answer_by_answer(document, qtbot):
     assert document.undo_stack.count() == 0  # previewing changes nothing
 
 
-def test_needs_dialog_apply_is_one_undo_step_and_typed_scores_stay(document, qtbot):
+def test_needs_dialog_ok_sets_both_scores_from_the_answers_as_one_step(document, qtbot):
     before = document.project
+    old = before.partners[1]
     dialog = NeedsDialog(document, 1)
     qtbot.addWidget(dialog)
-    # the sample's scores were typed in: shown as typed, kept as typed
-    assert "typed in" in dialog.sourceLabels["multiple_disadvantage"].text()
-    dialog.set_answer("cs_racism", "most")
-    dialog.set_answer("cs_intersecting", "three")
-    assert dialog.useButtons["multiple_disadvantage"].isEnabled()
-    dialog.applyButton.click()
+    # the sample's scores were typed in; with no answers OK leaves them, and says so
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    assert dialog.keepTypedCheck.isHidden()
+    answers = {"cs_racism": "most", "cs_intersecting": "three", "bo_finance": "none"}
+    for q, a in answers.items():
+        dialog.set_answer(q, a)
+    expected = needs.score(answers)
+    md = dialog.changeLabels["multiple_disadvantage"].text()
+    assert f"{old.multiple_disadvantage:.3f} (typed in) becomes" in md
+    assert f"{expected.multiple_disadvantage:.3f}" in md
+    bo = dialog.changeLabels["back_office_capacity"].text()
+    assert f"{old.back_office_capacity:.3f} (typed in) becomes" in bo
+    assert not dialog.keepTypedCheck.isHidden() and not dialog.keepTypedCheck.isChecked()
+    assert document.undo_stack.count() == 0  # previewing changes nothing
+    dialog.accept()
     partner = document.project.partners[1]
-    assert partner.needs_answers == {"cs_racism": "most", "cs_intersecting": "three"}
-    assert partner.multiple_disadvantage == before.partners[1].multiple_disadvantage
-    assert partner.source("multiple_disadvantage") == "typed"
-    assert document.undo_stack.count() == 1
-    # hand the score to the questionnaire: one more step
-    dialog.useButtons["multiple_disadvantage"].click()
-    partner = document.project.partners[1]
-    expected = needs.score({"cs_racism": "most", "cs_intersecting": "three"})
+    assert partner.needs_answers == answers
     assert partner.multiple_disadvantage == pytest.approx(expected.multiple_disadvantage)
+    assert partner.back_office_capacity == pytest.approx(expected.back_office_capacity)
     assert partner.source("multiple_disadvantage") == "questionnaire"
-    assert "from the needs questions" in dialog.sourceLabels["multiple_disadvantage"].text()
-    assert document.undo_stack.count() == 2
-    document.undo_stack.undo()
+    assert partner.source("back_office_capacity") == "questionnaire"
+    assert document.undo_stack.count() == 1
     document.undo_stack.undo()
     assert document.project == before
+
+
+def test_needs_dialog_can_keep_the_typed_scores(document, qtbot):
+    before = document.project
+    old = before.partners[1]
+    dialog = NeedsDialog(document, 1)
+    qtbot.addWidget(dialog)
+    dialog.set_answer("cs_racism", "most")
+    dialog.keepTypedCheck.setChecked(True)
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    dialog.applyButton.click()
+    partner = document.project.partners[1]
+    assert partner.needs_answers == {"cs_racism": "most"}  # the answers are saved
+    assert partner.multiple_disadvantage == old.multiple_disadvantage
+    assert partner.source("multiple_disadvantage") == "typed"
+    assert document.undo_stack.count() == 1
+    # the box unticked, Apply hands the score to the answers: one more step
+    dialog.keepTypedCheck.setChecked(False)
+    dialog.applyButton.click()
+    assert document.project.partners[1].source("multiple_disadvantage") == "questionnaire"
+    assert "stays" in dialog.changeLabels["multiple_disadvantage"].text()
+    assert dialog.keepTypedCheck.isHidden()  # nothing typed differs any more
+    assert document.undo_stack.count() == 2
 
 
 def test_needs_dialog_ok_applies_and_cancel_does_not(document, qtbot):
@@ -163,6 +189,10 @@ def test_needs_dialog_ok_applies_and_cancel_does_not(document, qtbot):
     dialog.set_answer("bo_hr", "dedicated")
     dialog.accept()
     assert document.project.partners[0].needs_answers == {"bo_hr": "dedicated"}
+    assert document.undo_stack.count() == 1
+    dialog = NeedsDialog(document, 0)
+    qtbot.addWidget(dialog)
+    dialog.accept()  # nothing to change: no empty step
     assert document.undo_stack.count() == 1
 
 
@@ -193,6 +223,10 @@ def test_import_preview_with_a_bad_row_shows_where_and_changes_nothing(document,
     assert document.undo_stack.count() == 0
 
 
+def _column(key):
+    return FIRST_FIELD + [s.key for s in fields.PARTNER_COLUMNS].index(key)
+
+
 def test_import_preview_then_accept_adds_partners_in_one_step(document, qtbot, tmp_path):
     table = tmp_path / "partners.csv"
     table.write_text(
@@ -205,11 +239,12 @@ def test_import_preview_then_accept_adds_partners_in_one_step(document, qtbot, t
     dialog = ImportDialog(document, str(table))
     qtbot.addWidget(dialog)
     assert dialog.okButton.isEnabled()
+    assert dialog.okButton.text() == "Add 2 partners"
     assert dialog.partnersTable.rowCount() == 2
-    names = [dialog.partnersTable.item(r, 1).text() for r in range(2)]
+    names = [dialog.partnersTable.item(r, _column("name")).text() for r in range(2)]
     assert names == ["Harbourside Women's Centre", "Kinara Sisters Collective"]
-    capacity_col = 1 + [s.key for s in fields.PARTNER_COLUMNS].index("capacity")
-    assert dialog.partnersTable.item(0, capacity_col).text() == "300,000"
+    assert dialog.partnersTable.item(0, _column("capacity")).text() == "300,000"
+    assert dialog.row_actions() == [(2, "add"), (3, "add")]
     assert document.project == before  # nothing yet
     dialog.accept()
     assert [p.name for p in document.project.partners][-2:] == names

@@ -2,9 +2,10 @@
 
 The questions, answers and scoring all come from ``allocator.domain.needs``; the
 dialog shows them and a live preview of the two scores, answer by answer, so the lead
-and the partner can see and agree how the answers became the scores. Apply stores
-the answers as one undoable edit. A score that was typed in stays typed (and is shown
-so) until "Use the questionnaire score" hands it back to the answers.
+and the partner can see and agree how the answers became the scores. OK (or Apply)
+stores the answers and sets both scores from them as one undoable edit, and the dialog
+says beforehand which scores that sets, from what to what. A person who would rather
+keep scores typed into the partners table ticks one box to say so.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTreeWidget,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain import edits, needs
-from allocator.domain.model import Partner, Project
+from allocator.domain.model import TYPED, Partner, Project
 from ui.dialogs import error_label, problem_lines, show_problems
 from ui.state.document import Document
 
@@ -153,7 +153,7 @@ class NeedsDialog(QDialog):
         self.combos[q.id] = combo
 
     def _build_preview(self) -> QWidget:
-        """The two scores the answers give, where each stands now, and how each answer counts."""
+        """The two scores the answers give, what OK sets, and how each answer counts."""
         preview = QWidget(self)
         layout = QVBoxLayout(preview)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -163,42 +163,41 @@ class NeedsDialog(QDialog):
         title.setFont(font)
         layout.addWidget(title)
         self.scoreLabels: dict[str, QLabel] = {}
-        self.sourceLabels: dict[str, QLabel] = {}
-        self.useButtons: dict[str, QPushButton] = {}
         for key in needs.GROUPS:
-            self._add_score(key, preview, layout)
+            label = QLabel(preview)
+            label.setObjectName(f"score_{key}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+            self.scoreLabels[key] = label
+        layout.addWidget(self._build_changes(preview))
         self.linesTree = self._build_lines_tree(preview)
         layout.addWidget(self.linesTree, 1)
         return preview
 
-    def _add_score(self, key: str, preview: QWidget, layout: QVBoxLayout) -> None:
-        label = QLabel(preview)
-        label.setObjectName(f"score_{key}")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        source = QLabel(preview)
-        source.setObjectName(f"source_{key}")
-        source.setWordWrap(True)
-        button = QPushButton(self.tr("Use the questionnaire score"), preview)
-        button.setObjectName(f"useQuestionnaire_{key}")
-        button.setAccessibleName(
-            self.tr("Use the questionnaire score for {score}").format(score=needs.GROUP_NAMES[key])
-        )
-        button.setToolTip(
+    def _build_changes(self, parent: QWidget) -> QGroupBox:
+        """What OK sets, score by score, and the one choice to keep typed scores instead."""
+        box = QGroupBox(self.tr("What OK sets"), parent)
+        box.setObjectName("needsChanges")
+        layout = QVBoxLayout(box)
+        self.changeLabels: dict[str, QLabel] = {}
+        for key in needs.GROUPS:
+            label = QLabel(box)
+            label.setObjectName(f"change_{key}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+            self.changeLabels[key] = label
+        self.keepTypedCheck = QCheckBox(self.tr("Keep the scores typed in the partners table"), box)
+        self.keepTypedCheck.setObjectName("keepTypedScores")
+        self.keepTypedCheck.setToolTip(
             self.tr(
-                "Let the answers here decide this score instead of the figure typed in "
-                "(one undoable step, with the answers)"
+                "OK then stores the answers but leaves a score typed in the partners table as it is"
             )
         )
-        button.clicked.connect(lambda _c=False, k=key: self.use_questionnaire(k))
-        row = QHBoxLayout()
-        row.addWidget(source, 1)
-        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(label)
-        layout.addLayout(row)
-        self.scoreLabels[key] = label
-        self.sourceLabels[key] = source
-        self.useButtons[key] = button
+        self.keepTypedCheck.toggled.connect(lambda _on: self._preview())
+        layout.addWidget(self.keepTypedCheck)
+        return box
 
     def _build_lines_tree(self, parent: QWidget) -> QTreeWidget:
         tree = QTreeWidget(parent)
@@ -253,38 +252,34 @@ class NeedsDialog(QDialog):
     def _preview(self) -> None:
         scored = needs.score(self.answers())
         self.preview_score = scored
-        partner = self.partner()
         for key in needs.GROUPS:
             self.scoreLabels[key].setText(scored.summary(key))
-            self._show_source(key, partner, scored.group_score(key))
+        self._show_changes()
         self.linesTree.clear()
         for key in needs.GROUPS:
             self._add_lines(key, scored)
 
-    def _show_source(self, key: str, partner: Partner | None, from_answers: float | None) -> None:
-        """Where the score stands now (typed, from the answers, blank) and what these give."""
-        stored = _stored_score(partner, key) if partner is not None else None
-        source = partner.source(key) if partner is not None else "typed"
-        button = self.useButtons[key]
-        if source == "typed" and stored is not None:
-            if from_answers is None:
-                text = self.tr(
-                    "Now {value}, typed in. These answers give no score for it yet."
-                ).format(value=f"{stored:.3f}")
-            else:
-                text = self.tr(
-                    "Now {value}, typed in: it stays as typed. These answers would give {answers}."
-                ).format(value=f"{stored:.3f}", answers=f"{from_answers:.3f}")
-            button.setVisible(True)
-            button.setEnabled(from_answers is not None)
-        elif stored is None:
-            text = self.tr("Now blank: applying these answers fills it.")
-            button.setVisible(False)
-        else:
-            text = self.tr("Now {value}, from the needs questions: it follows the answers.")
-            text = text.format(value=f"{stored:.3f}")
-            button.setVisible(False)
-        self.sourceLabels[key].setText(text)
+    def score_changes(self, keep_typed: bool | None = None) -> tuple[needs.ScoreChange, ...]:
+        """What OK sets, score by score (with the box as it is, unless told)."""
+        partner = self.partner()
+        if partner is None:
+            return ()
+        keep = self.keepTypedCheck.isChecked() if keep_typed is None else keep_typed
+        current = {key: _stored_score(partner, key) for key in needs.GROUPS}
+        typed = {key: partner.source(key) == TYPED for key in needs.GROUPS}
+        return needs.score_changes(self.answers(), current, typed, keep)
+
+    def _show_changes(self) -> None:
+        """Each score before and after OK; the keep box only where typed scores differ."""
+        changes = self.score_changes()
+        differs = any(c.differs for c in self.score_changes(keep_typed=False))
+        self.keepTypedCheck.setVisible(differs)
+        for change in changes:
+            label = self.changeLabels[change.group]
+            label.setText(change.text())
+            font = label.font()
+            font.setBold(change.changes)
+            label.setFont(font)
 
     def _add_lines(self, key: str, scored: needs.NeedsScore) -> None:
         """One group of the tree: the score it adds up to, and each answer's part in it."""
@@ -319,30 +314,27 @@ class NeedsDialog(QDialog):
 
     # -- applying ------------------------------------------------------------------
     def apply(self) -> bool:
-        """Store the answers as one undoable edit; True when done."""
+        """Store the answers and set the scores shown under "What OK sets", as one
+        undoable edit; True when done (or when there was nothing to change)."""
         partner = self.partner()
         if partner is None:
             return False
         i = self.partner_index
         answers = self.answers()
-        refused = self.document.edit_with(
-            lambda p: edits.set_needs_answers(p, i, answers),
-            self.tr("Needs answers for {name}").format(name=partner.name),
-        )
-        return self._done(refused)
+        hand_over = [
+            c.group
+            for c in self.score_changes()
+            if c.typed and c.from_answers is not None and c.after == c.from_answers
+        ]
 
-    def use_questionnaire(self, key: str) -> bool:
-        """Store the answers and let them decide this score (one undoable edit)."""
-        partner = self.partner()
-        if partner is None:
-            return False
-        i = self.partner_index
-        answers = self.answers()
+        def assess(project: Project) -> Project:
+            project = edits.set_needs_answers(project, i, answers)
+            for key in hand_over:
+                project = edits.use_questionnaire_score(project, i, key)
+            return project
+
         refused = self.document.edit_with(
-            lambda p: edits.use_questionnaire_score(edits.set_needs_answers(p, i, answers), i, key),
-            self.tr("Use the questionnaire score for {name}'s {score}").format(
-                name=partner.name, score=needs.GROUP_NAMES[key]
-            ),
+            assess, self.tr("Needs assessment for {name}").format(name=partner.name)
         )
         return self._done(refused)
 
@@ -355,10 +347,8 @@ class NeedsDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        partner = self.partner()
-        if partner is not None and self.answers() != dict(partner.needs_answers):
-            if not self.apply():
-                return
+        if self.partner() is not None and not self.apply():
+            return
         super().accept()
 
     def _on_project_changed(self, _old: Project, _new: Project) -> None:
