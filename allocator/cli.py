@@ -81,7 +81,9 @@ def error_json(lines: Sequence[str], problems: Sequence[Problem] = (), file: str
     }
 
 
-def _print_error_json(lines: Sequence[str], problems: Sequence[Problem] = (), file: str = "") -> None:
+def _print_error_json(
+    lines: Sequence[str], problems: Sequence[Problem] = (), file: str = ""
+) -> None:
     print(json.dumps(error_json(lines, problems, file), indent=2, ensure_ascii=False))
 
 
