@@ -11,6 +11,7 @@ compared) must be a line of what the command prints, stdout then stderr, in orde
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -133,3 +134,18 @@ def test_the_readers_of_the_readme_see_what_the_test_checks():
     assert second.argv == ["export", "a.fairshare", "b.xlsx"] and second.status == 0
     assert _in_order(first.shown, ["x", "Needs-weighted  [cannot be met]"]) is None
     assert _in_order(["b", "a"], ["a", "b"]) == "a"
+
+
+def test_the_readmes_json_error_is_what_a_refused_file_prints(tmp_path, monkeypatch, capsys):
+    """The README's JSON error document: `fairshare solve p.fairshare --json` on the
+    sample with its third partner's capacity at -5."""
+    start = README.index('```json\n{\n  "error"')
+    shown = json.loads(README[README.index("\n", start) : README.index("```", start + 3)])
+    data = json.loads((ROOT / "resources" / "sample.fairshare").read_text(encoding="utf-8"))
+    data["partners"][2]["capacity"] = -5
+    monkeypatch.chdir(tmp_path)
+    Path("p.fairshare").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["solve", "p.fairshare", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out) == shown
+    assert f"fairshare: {shown['error']['message']}" in err
