@@ -5,8 +5,9 @@ subcommands are headless and never import Qt. A person can set up a whole partne
 without touching JSON: ``new``, ``import-partners``, ``set``, then ``solve`` and
 ``export``. Exit status: 0 when every requested scenario solved, 1 when any cannot be
 met (or the solver failed), 2 on bad input, with the reason on stderr in words and
-never a traceback. ``--json`` output keeps field paths for scripts; text names every
-place in words.
+never a traceback. ``--json`` output keeps field paths for scripts, and a ``--json``
+run refused on bad input also prints a JSON error document on stdout (``error_json``);
+text names every place in words.
 """
 
 from __future__ import annotations
