@@ -5,8 +5,9 @@ subcommands are headless and never import Qt. A person can set up a whole partne
 without touching JSON: ``new``, ``import-partners``, ``set``, then ``solve`` and
 ``export``. Exit status: 0 when every requested scenario solved, 1 when any cannot be
 met (or the solver failed), 2 on bad input, with the reason on stderr in words and
-never a traceback. ``--json`` output keeps field paths for scripts; text names every
-place in words.
+never a traceback. ``--json`` output keeps field paths for scripts, and a ``--json``
+run refused on bad input also prints a JSON error document on stdout (``error_json``);
+text names every place in words.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from allocator.errors import (
     Cancelled,
     FairShareError,
     Problem,
+    ProjectFileError,
     SaveError,
     SolverError,
+    TableError,
     ValidationError,
 )
 from allocator.report.render import (
@@ -55,11 +58,35 @@ PROJECT_SUFFIX = ".fairshare"
 
 
 class _Refused(Exception):
-    """Bad input: each line is printed after ``fairshare:`` on stderr; exit status 2."""
+    """Bad input: each line is printed after ``fairshare:`` on stderr; exit status 2.
 
-    def __init__(self, *lines: str):
+    ``problems`` keep the field paths behind the lines, and ``file`` the file they are
+    in, for the JSON error document of a ``--json`` run."""
+
+    def __init__(self, *lines: str, problems: Sequence[Problem] = (), file: str = ""):
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.problems = list(problems)
+        self.file = file
+
+
+def error_json(lines: Sequence[str], problems: Sequence[Problem] = (), file: str = "") -> dict:
+    """What a ``--json`` run that failed on bad input prints on stdout: the words, each
+    problem with its field path (null for the input as a whole) and the file, if any."""
+    listed = problems or [Problem("", line) for line in lines]
+    return {
+        "error": {
+            "message": "\n".join(lines),
+            "problems": [{"field": p.path or None, "message": p.message} for p in listed],
+            "file": file or None,
+        }
+    }
+
+
+def _print_error_json(
+    lines: Sequence[str], problems: Sequence[Problem] = (), file: str = ""
+) -> None:
+    print(json.dumps(error_json(lines, problems, file), indent=2, ensure_ascii=False))
 
 
 def _say(*lines: str) -> None:
@@ -72,11 +99,19 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
+class _BadUsage(SystemExit):
+    """A usage error: exit status 2, its message kept for a ``--json`` run."""
+
+    def __init__(self, message: str):
+        super().__init__(2)
+        self.message = message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # exit 2 with the usage and a plain message
         self.print_usage(sys.stderr)
         print(f"{self.prog}: {message}", file=sys.stderr)
-        raise SystemExit(2)
+        raise _BadUsage(message)
 
 
 # ----------------------------------------------------------------------------------
@@ -455,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_app(argv)
+    # a --json run that fails on bad input also prints a JSON error document on stdout
+    as_json = argv[0] in COMMANDS and "--json" in argv[1:]
     try:
         if argv[0] not in COMMANDS:
             top = top_parser().parse_args(argv)  # --help or --version exit
@@ -463,14 +500,26 @@ def main(argv: list[str] | None = None) -> int:
             top_parser().error("give a command, a project file or one option")
         args = command_parser(argv[0]).parse_intermixed_args(argv[1:])
         return COMMANDS[argv[0]].run(args)
+    except _BadUsage as exc:
+        if as_json:
+            _print_error_json([exc.message])
+        raise
     except _Refused as exc:
         _say(*exc.lines)
+        if as_json:
+            _print_error_json(exc.lines, exc.problems, exc.file)
         return 2
     except ValidationError as exc:
-        _say(*_file_lines(getattr(exc, "file", ""), problems_text(None, exc.problems)))
+        file = exc.file if isinstance(exc, (ProjectFileError, TableError)) else ""
+        lines = _file_lines(file, problems_text(None, exc.problems))
+        _say(*lines)
+        if as_json:
+            _print_error_json(lines, exc.problems, file)
         return 2
     except SaveError as exc:
         _say(str(exc))
+        if as_json:
+            _print_error_json([str(exc)], file=exc.file)
         return 2
     except SolverError as exc:
         _say(f"the solver could not finish: {exc}")
@@ -483,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (FairShareError, OSError) as exc:
         _say(str(exc) or type(exc).__name__)
+        if as_json:
+            _print_error_json([str(exc) or type(exc).__name__])
         return 2
     except Exception as exc:  # never a traceback for a person; FAIRSHARE_DEBUG shows one
         if os.environ.get("FAIRSHARE_DEBUG"):
@@ -579,13 +630,18 @@ def _names_in_file(path: str) -> Any:
 
 
 def _load(path: str) -> Project:
-    from allocator.formats.files import load_project
+    """The project at ``path``; notes on what was read differently (an old file's
+    retired rule) go to stderr."""
+    from allocator.formats.files import load_project_with_notes
 
     try:
-        return load_project(Path(path))
+        project, notes = load_project_with_notes(Path(path))
     except ValidationError as exc:
         names = _names_in_file(path) if any(p.path for p in exc.problems) else None
-        raise _Refused(*_file_lines(path, problems_text(names, exc.problems))) from None
+        lines = _file_lines(path, problems_text(names, exc.problems))
+        raise _Refused(*lines, problems=exc.problems, file=path) from None
+    _say(*_file_lines(path, [f"note: {note}" for note in notes]))
+    return project
 
 
 def _require_contents(project: Project, path: str) -> None:
@@ -653,7 +709,7 @@ def _solve_all(project: Project, names: list[str] | None = None) -> list[Scenari
     try:
         return list(Engine().solve(project, names))
     except ValidationError as exc:  # inputs the engine refuses outright
-        raise _Refused(*problems_text(project, exc.problems)) from None
+        raise _Refused(*problems_text(project, exc.problems), problems=exc.problems) from None
 
 
 def _exit_code(results: Sequence[ScenarioResult]) -> int:
@@ -661,6 +717,15 @@ def _exit_code(results: Sequence[ScenarioResult]) -> int:
     if "invalid" in statuses:
         return 2
     return 0 if all(s == "optimal" for s in statuses) else 1
+
+
+def _invalid_json(project: Project, results: Sequence[ScenarioResult], file: str) -> dict:
+    """The ``error`` of a JSON document whose scenarios the inputs stop (exit status 2)."""
+    problems = [p for r in results if status_of(r) == "invalid" for p in r.problems]
+    if not problems:
+        return {}
+    unique = list(dict.fromkeys(problems))
+    return error_json(problems_text(project, unique), unique, file)
 
 
 def _report_unsolved(project: Project, results: Sequence[ScenarioResult]) -> None:
@@ -691,7 +756,8 @@ def _solve(args: argparse.Namespace) -> int:
         names = [project.scenarios[find_scenario(project, args.scenario)].name]
     results = _solve_all(project, names)
     if args.json:
-        print(json.dumps(results_json(project, results), indent=2, ensure_ascii=False))
+        doc = results_json(project, results) | _invalid_json(project, results, args.path)
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         print(render_results(project, results))
     _report_unsolved(project, results)
@@ -711,7 +777,8 @@ def _compare(args: argparse.Namespace) -> int:
     results = _solve_all(project)
     comparison = compare_to_baseline(project, results, baseline)
     if args.json:
-        print(json.dumps(json_safe(comparison.to_json()), indent=2, ensure_ascii=False))
+        doc = json_safe(comparison.to_json()) | _invalid_json(project, results, args.path)
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         print(render_comparison(project, comparison, results))
     _report_unsolved(project, [r for r in results if status_of(r) == "invalid"])

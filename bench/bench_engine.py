@@ -2,6 +2,7 @@
 
     python bench/bench_engine.py [--quick] [--no-textbook] [--textbook-limit SECONDS]
                                  [--output PATH]
+    python bench/bench_engine.py --resolve [--quick]   # part C and validate() alone
 
 Prints figures and writes them as markdown: a full run to ``bench/RESULTS.md`` (the
 committed figures; rewritten after each part so a long run leaves partial figures),
@@ -51,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +65,7 @@ import pulp  # noqa: E402
 from instances import limits_summary, make_project  # noqa: E402
 from raw_highs_lp import solve_raw  # noqa: E402
 
-from allocator.domain.model import project_from_dict  # noqa: E402
+from allocator.domain.model import Project, project_from_dict  # noqa: E402
 from allocator.engine.solve import Engine, solve  # noqa: E402
 
 PY = sys.executable
@@ -552,11 +554,11 @@ def stage_breakdown(engine: Engine, variants: list, runs: int) -> list[tuple[str
     return [(k, statistics.median(v) * 1000) for k, v in times.items()]
 
 
-def bench_resolve(n: int, years: int, runs: int) -> dict:
-    data = make_project(n, years)
-    project = project_from_dict(data)
+def edit_variants(n: int, years: int) -> tuple[Project, int, list[Project]]:
+    """The instance, the partner edited and the project with its capacity as it is and
+    raised by a quarter: a partner its capacity holds (so the edit moves the split)."""
+    project = project_from_dict(make_project(n, years))
     base = solve(project)[0]
-    # Edit a partner that its capacity holds (so the edit moves the split), else partner 1.
     idx = next((i for i, p in enumerate(base.partners) if "capacity" in p.limited_by), 1)
     cap = project.partners[idx].capacity
     variants = [
@@ -565,6 +567,52 @@ def bench_resolve(n: int, years: int, runs: int) -> dict:
     ]
     for v in variants:
         assert solve(v)[0].status == "optimal"
+    return project, idx, variants
+
+
+def alternating(fn) -> Callable[[], object]:
+    """``fn`` called on the two variants in turn, so every call is a re-solve after an edit."""
+    state = {"k": 0}
+
+    def call() -> object:
+        state["k"] ^= 1
+        return fn(state["k"])
+
+    return call
+
+
+def resolve_figures(runs: int) -> None:
+    """``--resolve``: part C's re-solve at 30 x 3 alone, full (warm and fresh) and figures
+    only (the app's first pass after an edit, and each step of a sweep), then
+    ``validate`` after one edit at 1,000 partners x 5 years against reading the same
+    project through the file reader. Prints; writes nothing."""
+    from allocator.domain.edits import validate
+    from allocator.domain.model import project_to_dict
+
+    _, _, variants = edit_variants(30, 3)
+    full, figures = Engine(), Engine()
+    full.solve(variants[0])
+    figures.solve(variants[0], detail="figures")
+    warm = alternating(lambda k: full.solve(variants[k]))
+    cold = alternating(lambda k: Engine().solve(variants[k]))
+    w, c = measure_pair(warm, cold, runs, warmup=2)
+    f = measure(alternating(lambda k: figures.solve(variants[k], detail="figures")), runs, 2)
+    print(f"Re-solve after one edited capacity, leximin N=30 Y=3 (median of {runs}):")
+    print(f"  full, same Engine (warm):  {w.ms:6.2f} ms  ({w.spread})")
+    print(f"  figures only, warm:        {f.ms:6.2f} ms  ({f.spread})")
+    print(f"  full, fresh Engine:        {c.ms:6.2f} ms  ({c.spread})")
+    _, _, big = edit_variants(1000, 5)
+    checked = measure(alternating(lambda k: validate(big[k])), runs, 2)
+    dicts = [project_to_dict(v) for v in big]
+    reread = measure(alternating(lambda k: project_from_dict(dicts[k])), max(5, runs // 4), 1)
+    print(f"validate() after one edit, N=1000 Y=5 (median of {checked.runs}):")
+    print(f"  validate:                  {checked.ms:6.2f} ms  ({checked.spread})")
+    print(f"  through the file reader:   {reread.ms:6.2f} ms  ({reread.spread})")
+
+
+def bench_resolve(n: int, years: int, runs: int) -> dict:
+    project, idx, variants = edit_variants(n, years)
+    cap = project.partners[idx].capacity
     engine = Engine()
     engine.solve(variants[0])
     state = {"warm": 0, "cold": 0}
@@ -985,12 +1033,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-textbook", action="store_true", help="skip the PuLP + CBC loop")
     ap.add_argument(
+        "--resolve",
+        action="store_true",
+        help="only the re-solve after one edit (full and figures only) and validate() "
+        "at 1,000 partners; prints, writes nothing",
+    )
+    ap.add_argument(
         "--textbook-limit",
         type=float,
         default=4 * 3600,
         help="stop one textbook run after this many seconds (default 4 h)",
     )
     args = ap.parse_args(argv)
+    if args.resolve:
+        resolve_figures(25 if args.quick else 101)
+        return 0
     quick = args.quick
     sizes = (6, 30, 200) if quick else (6, 30, 200, 1000)
     year_counts = (1, 3) if quick else (1, 3, 5)

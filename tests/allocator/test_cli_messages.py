@@ -234,3 +234,99 @@ def test_method_prints_the_same_text_as_the_method_sheet():
     for heading, paragraph in method_text(project, project.scenario("Needs-weighted")):
         assert " ".join(paragraph.split()) in said
         assert heading in said
+
+
+def main_run(capsys, *argv: str) -> tuple[int, str, str]:
+    """The command run in this process: its exit status, stdout and stderr."""
+    from allocator.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's usage errors and --help
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["solve", "compare", "sweep", "set"])
+def test_a_json_run_refused_on_reading_prints_the_error_with_field_paths(
+    tmp_path, sample_dict, capsys, command
+):
+    data = copy.deepcopy(sample_dict)
+    data["partners"][2]["capacity"] = -5
+    path = _write(tmp_path, data)
+    extra = {
+        "sweep": ["--param", "ring_fence", "--from", "0", "--to", "50%"],
+        "set": ["--list"],
+    }.get(command, [])
+    code, out, err = main_run(capsys, command, path, *extra, "--json")
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert error["file"] == path
+    assert {"field": "partners[2].capacity", "message": "must be greater than 0, got -5"} in error[
+        "problems"
+    ]
+    assert "Sahara Sisters Project's capacity: must be greater than 0" in error["message"]
+    # the words still go to stderr, as without --json
+    assert "Sahara Sisters Project's capacity: must be greater than 0, got -5" in err
+
+
+def test_a_json_run_on_inputs_that_stop_a_solve_carries_the_error_beside_the_results(
+    tmp_path, sample_dict, capsys
+):
+    data = copy.deepcopy(sample_dict)
+    data["partners"][1]["multiple_disadvantage"] = None
+    data["partners"][1].pop("needs_answers", None)
+    path = _write(tmp_path, data)
+    for command in ("solve", "compare"):
+        code, out, err = main_run(capsys, command, path, "--json")
+        assert code == 2
+        doc = json.loads(out)
+        assert [p["field"] for p in doc["error"]["problems"]] == [
+            "partners[1].multiple_disadvantage"
+        ]
+        assert "Amani Collective's multiple disadvantage" in err
+    code, out, _ = main_run(capsys, "solve", SAMPLE, "--json")
+    assert code == 0 and "error" not in json.loads(out)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "{missing}", "--json"],
+        ["solve", SAMPLE, "--json", "--bogus"],
+        ["solve", SAMPLE, "--scenario", "Nope", "--json"],
+        ["sweep", SAMPLE, "--param", "ring_fence", "--from", "0", "--to", "200%", "--json"],
+        ["set", SAMPLE, "--list", "--partner", "Nobody", "--json"],
+    ],
+)
+def test_every_json_run_refused_prints_a_json_error_and_exits_2(tmp_path, capsys, argv):
+    argv = [a.format(missing=str(tmp_path / "missing.fairshare")) for a in argv]
+    code, out, err = main_run(capsys, *argv)
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert error["message"] and error["problems"]
+    assert all(set(p) == {"field", "message"} for p in error["problems"])
+    assert err.strip()
+
+
+def test_without_json_a_refusal_prints_nothing_on_stdout(tmp_path, sample_dict, capsys):
+    data = copy.deepcopy(sample_dict)
+    data["partners"][2]["capacity"] = -5
+    code, out, err = main_run(capsys, "solve", _write(tmp_path, data))
+    assert code == 2 and out == "" and "Sahara Sisters Project's capacity" in err
+
+
+def test_an_old_closest_rule_is_read_as_leximin_with_a_note_on_stderr(
+    tmp_path, sample_dict, capsys
+):
+    data = copy.deepcopy(sample_dict)
+    data["scenarios"][1]["rule"] = "closest"
+    path = _write(tmp_path, data)
+    code, out, err = main_run(capsys, "solve", path, "--scenario", "Needs-weighted", "--json")
+    assert code == 0
+    assert json.loads(out)["scenarios"][0]["status"] == "optimal"
+    assert f"{path}: note: Scenario 'Needs-weighted' used the closest rule" in err
+    assert "read with the leximin rule" in err
+    code, _, err = main_run(capsys, "solve", SAMPLE)
+    assert code == 0 and "note:" not in err
