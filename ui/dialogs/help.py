@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMainWindow,
+    QMenu,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -193,9 +195,13 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         return [
-            (self.table.item(r, 0).text(), self.table.item(r, 1).text())
+            (_text(self.table.item(r, 0)), _text(self.table.item(r, 1)))
             for r in range(self.table.rowCount())
         ]
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return item.text() if item is not None else ""
 
 
 def window_actions(window: QWidget) -> list[QAction]:
@@ -204,15 +210,14 @@ def window_actions(window: QWidget) -> list[QAction]:
 
     def walk(actions: Iterable[QAction]) -> None:
         for action in actions:
-            menu = action.menu()
-            if menu is not None:
+            menu = action.menu()  # typed as QObject in QtGui: a QMenu in a widget window
+            if isinstance(menu, QMenu):
                 walk(menu.actions())
             elif not action.isSeparator() and action not in out:
                 out.append(action)
 
-    bar = getattr(window, "menuBar", None)
-    if callable(bar):
-        walk(bar().actions())
+    if isinstance(window, QMainWindow):
+        walk(window.menuBar().actions())
     for action in window.findChildren(QAction):
         if action not in out and not action.isSeparator() and action.menu() is None:
             out.append(action)

@@ -378,7 +378,7 @@ class CompareView(QWidget):
         chart_layout.setSpacing(0)
         chart_layout.addWidget(self.chart, 1)
         chart_layout.addWidget(self.chart_legend)
-        self.lower = splitter(
+        self.lower_splitter = splitter(
             "compareLowerSplitter",
             Qt.Orientation.Horizontal,
             [chart_box, self._build_differences()],
@@ -389,7 +389,7 @@ class CompareView(QWidget):
         self.splitter = splitter(
             "compareSplitter",
             Qt.Orientation.Vertical,
-            [self.table, self.lower],
+            [self.table, self.lower_splitter],
             stretch=(3, 2),
             sizes=(650, 350),
             parent=self,

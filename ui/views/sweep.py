@@ -585,7 +585,7 @@ class SweepView(QWidget):
         self.grants_chart = self.charts.grants_chart
         self.measures_legend = self.charts.measures_legend
         self.grants_legend = self.charts.grants_legend
-        self.lower = splitter(
+        self.lower_splitter = splitter(
             "sweepLowerSplitter",
             Qt.Orientation.Horizontal,
             [self._build_steps(), self._build_events()],
@@ -596,7 +596,7 @@ class SweepView(QWidget):
         self.splitter = splitter(
             "sweepSplitter",
             Qt.Orientation.Vertical,
-            [self.charts, self.lower],
+            [self.charts, self.lower_splitter],
             stretch=(3, 2),
             sizes=(620, 380),
             parent=self,
