@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from allocator.domain.model import Project, Scenario
+from ui.state.document import Document
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Help", text)
@@ -88,7 +91,7 @@ def about_text() -> str:
     )
 
 
-def method_html(project: Any, scenario: Any = None) -> str:
+def method_html(project: Project | None, scenario: Scenario | str | None = None) -> str:
     """``method_text`` as rich text: a heading and its paragraphs for each part."""
     from allocator.report.method import method_text
 
@@ -107,14 +110,14 @@ class MethodDialog(QDialog):
     """ "How FairShare decides", for the open project and the scenario the results show."""
 
     def __init__(
-        self, document: Any, scenario: str | None = None, parent: QWidget | None = None
+        self, document: Document, scenario: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("methodDialog")
         self.setWindowTitle(self.tr("How FairShare decides"))
         self.resize(720, 640)
         project = document.project
-        name = scenario if scenario is not None else getattr(document, "current_scenario", None)
+        name = scenario if scenario is not None else document.current_scenario
         chosen = None
         for s in project.scenarios:
             if s.name == name:
