@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from allocator import __version__
-from allocator.domain.model import Project
+from allocator.domain.model import Project, Scenario
 from allocator.errors import (
     Cancelled,
     FairShareError,
@@ -615,13 +615,17 @@ def _names_in_file(path: str) -> Any:
         out = []
         for item in items if isinstance(items, list) else []:
             d = item if isinstance(item, dict) else {}
-            name = d.get("name") if isinstance(d.get("name"), str) else ""
-            excluded = d.get("excluded") if isinstance(d.get("excluded"), list) else []
-            out.append(SimpleNamespace(name=name, excluded=tuple(excluded)))
+            name, excluded = d.get("name"), d.get("excluded")
+            out.append(
+                SimpleNamespace(
+                    name=name if isinstance(name, str) else "",
+                    excluded=tuple(excluded) if isinstance(excluded, list) else (),
+                )
+            )
         return out
 
-    years = data.get("years") if isinstance(data.get("years"), dict) else {}
-    start = years.get("start")
+    years = data.get("years")
+    start = years.get("start") if isinstance(years, dict) else None
     return SimpleNamespace(
         partners=named(data.get("partners")),
         scenarios=named(data.get("scenarios")),
@@ -659,6 +663,14 @@ def _require_contents(project: Project, path: str) -> None:
         )
     if lines:
         raise _Refused(*lines)
+
+
+def _chosen_scenario(project: Project) -> Scenario:
+    """The project's chosen scenario (after _require_contents: there is one)."""
+    chosen = project.chosen_scenario
+    if chosen is None:
+        raise _Refused("the project has no scenarios: add one in the FairShare app")
+    return chosen
 
 
 def find_scenario(project: Project, name: str) -> int:
@@ -803,7 +815,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.scenario:
         j = find_scenario(project, args.scenario)
     else:
-        j = [s.name for s in project.scenarios].index(project.chosen_scenario.name)
+        j = [s.name for s in project.scenarios].index(_chosen_scenario(project).name)
     name = project.scenarios[j].name
     path, spec = _sweep_param(project, j, args.param, args.partner)
     start = _sweep_value(project, spec, path, "--from", args.start)
@@ -1031,7 +1043,7 @@ def _export(args: argparse.Namespace) -> int:
         scenario = project.scenarios[find_scenario(project, args.scenario)]
         why = ""
     else:
-        scenario = project.chosen_scenario
+        scenario = _chosen_scenario(project)
         why = ", the project's chosen scenario"
     try:  # a name that fits no scenario is refused before anything is solved
         baseline = resolve_baseline([s.name for s in project.scenarios], args.baseline)
@@ -1241,7 +1253,9 @@ def _project_summary(project: Project) -> str:
     b = project.budget
     cur = project.currency
     if b.per_year is not None:
-        grant = "grant " + ", ".join(money(v, cur) for v in b.per_year)
+        grant = "grant " + ", ".join(
+            money(v, cur) if v is not None else "not set" for v in b.per_year
+        )
     elif b.first_year is None:
         grant = "grant not set yet"
     else:

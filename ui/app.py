@@ -108,6 +108,8 @@ def _configure_application(argv: list[str]) -> QApplication:
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
         app = QApplication([sys.argv[0] if sys.argv else "fairshare", *argv])
+    if not isinstance(app, QApplication):
+        raise RuntimeError("FairShare runs in a QApplication, not a QCoreApplication")
     _name_application(force=True)
     from ui.widgets.icons import app_icon
 

@@ -399,7 +399,9 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             # sizes only hold once the window has its real size: apply them again now
             self._shown_once = True
-            self.layout().activate()
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
             self.splitterSizes.restore()
             if not settings.splitter_sizes("reasonsSplitter"):
                 self._fit_reasons()  # no sizes of the person's own: fit what is shown

@@ -180,9 +180,10 @@ def describe_path(project: Any, path: FieldPath | str) -> str:
             return f"{_possessive(name)} needs answers"
         if tail[0] == "score_source":
             return f"{_possessive(name)} score sources"
-        words = _WORDS.get(f"partners[].{tail[0]}")
+        key = str(tail[0])
+        words = _WORDS.get(f"partners[].{key}")
         if words is None:
-            return f"{_possessive(name)} {tail[0].replace('_', ' ')}"
+            return f"{_possessive(name)} {key.replace('_', ' ')}"
         return f"{_possessive(name)} {words}"
     if head == "scenarios":
         if not rest:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import weakref
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -82,18 +85,61 @@ def fresh_settings(_test_settings):
     settings.clear()
 
 
+def running_workers(documents: list[weakref.ref]) -> list[tuple[str, Callable[[], None]]]:
+    """What still runs in a worker thread, asked of the objects that own the workers:
+    every main window (its solve, export and sweep), every sweep view on its own and
+    every other document; each with how to stop it."""
+    from ui.main_window import MainWindow, main_windows
+    from ui.views.sweep import SweepView
+
+    out: list[tuple[str, Callable[[], None]]] = []
+    windows = main_windows()
+    for w in windows:
+        if w.running_workers():
+            out.append((f"{w.running_workers()} of a main window", partial(_stop_window, w)))
+    in_windows = {id(w.document) for w in windows}
+    for ref in documents:
+        doc = ref()
+        if doc is not None and id(doc) not in in_windows and doc.worker_running():
+            out.append(("a document's solve", doc.shutdown))
+    for widget in QApplication.allWidgets():
+        if (
+            isinstance(widget, SweepView)
+            and not isinstance(widget.window(), MainWindow)
+            and widget.is_running()
+        ):
+            out.append(("a sweep", widget.shutdown))
+    return out
+
+
+def _stop_window(window) -> None:
+    window.export.shutdown()
+    if window.sweepView is not None:
+        window.sweepView.shutdown()
+    window.document.shutdown()
+
+
 @pytest.fixture(autouse=True)
-def no_leaks(qapp):
-    """No worker thread and no top-level window may outlive a test."""
+def no_leaks(qapp, monkeypatch):
+    """No worker thread and no top-level window may outlive a test. The documents the
+    test makes are noted as they are made, to ask each of them afterwards."""
+    from ui.state.document import Document
+
+    documents: list[weakref.ref] = []
+    make = Document.__init__
+
+    def noting(self, *args, **kwargs):
+        make(self, *args, **kwargs)
+        documents.append(weakref.ref(self))
+
+    monkeypatch.setattr(Document, "__init__", noting)
     before = {id(w) for w in QApplication.topLevelWidgets()}
     yield
-    from ui.state import workers
-
     QCoreApplication.processEvents()
-    alive = workers.running_workers()
-    for w in alive:  # stop them so one failure does not cascade
-        w.stop() if hasattr(w, "stop") else w.wait()
-    assert not alive, f"worker threads left running: {alive}"
+    alive = running_workers(documents)
+    for _what, stop in alive:  # stop them so one failure does not cascade
+        stop()
+    assert not alive, f"worker threads left running: {[what for what, _ in alive]}"
     leaked = [
         w
         for w in QApplication.topLevelWidgets()

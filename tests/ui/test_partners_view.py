@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QToolButton
 
 from allocator.formats.clipboard import parse_block
 from ui.views.partners import PartnersView
@@ -309,3 +309,14 @@ def test_a_refused_edit_is_shown_without_a_dialog(view, document, no_dialogs):
     assert view.message.isVisible()
     assert "Amani Collective" in view.message.text()
     assert "Capacity (per year)" in view.message.text()
+
+
+def test_a_refusal_shows_in_the_banner_until_closed(view, qtbot):
+    view.model.setData(view.model.index(1, col(view, "capacity")), "-5")
+    bar = view.findChild(QFrame, "messageBar")
+    assert bar is view.message and bar.kind == "warning"
+    assert view.findChild(QLabel, "messageText").text() == view.message.text() != ""
+    close = view.findChild(QToolButton, "messageClose")
+    assert close.isVisible() and close.accessibleName() == "Close this message"
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert view.message.isHidden() and view.message.text() == ""

@@ -225,12 +225,26 @@ def test_measures_at_a_glance(view, solved):
 def test_copy_gives_the_figures_as_plain_numbers(view, solved):
     result = solved.result()
     view.table.selectRow(1)
-    lines = [line.split("\t") for line in view.copy_text().splitlines()]
+    text = view.copy_text()
+    assert text.endswith("\r\n") and text.count("\r\n") == 2  # Excel's own line ends
+    lines = [line.split("\t") for line in text.split("\r\n")[:-1]]
     assert lines[0][:2] == ["Partner", str(result.years[0])]
     amani = next(p for p in result.partners if p.index == 1)
     assert lines[1][0] == amani.name
     assert lines[1][1:4] == [str(v) for v in amani.per_year]
+    attainment = lines[0].index(
+        view.model.column(view.model.column_keys().index("attainment")).label
+    )
+    assert float(lines[1][attainment]) == pytest.approx(amani.attainment)
     assert len(lines) == 2
+
+
+def test_copy_never_carries_a_formula(view, solved, wait_solved):
+    assert solved.set_field("partners[1].name", "=SUM(A1:A9)") is None
+    wait_solved(solved)
+    view.table.selectRow(1)
+    row = view.copy_text().split("\r\n")[1].split("\t")
+    assert row[0] == "'=SUM(A1:A9)"  # a spreadsheet shows it as text
 
 
 def _cells(model, role=D.DisplayRole):

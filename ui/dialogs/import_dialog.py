@@ -314,10 +314,12 @@ class ImportDialog(QDialog):
 
     def problem_rows(self) -> list[tuple[str, str, str]]:
         """(row, column, message) of every problem shown."""
-        return [
-            tuple(self.problemsTable.item(r, c).text() for c in range(3))
-            for r in range(self.problemsTable.rowCount())
-        ]
+
+        def text(r: int, c: int) -> str:
+            item = self.problemsTable.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.problemsTable.rowCount())]
 
     # -- applying --------------------------------------------------------------------
     def accept(self) -> None:

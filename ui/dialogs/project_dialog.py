@@ -211,10 +211,8 @@ class ProjectDialog(QDialog):
         )
 
     def _row_texts(self) -> list[str]:
-        return [
-            (self.yearsTable.item(k, 0).text() if self.yearsTable.item(k, 0) else "")
-            for k in range(self.yearsTable.rowCount())
-        ]
+        items = [self.yearsTable.item(k, 0) for k in range(self.yearsTable.rowCount())]
+        return [item.text() if item is not None else "" for item in items]
 
     def _on_count(self, count: int) -> None:
         if self.perYearRadio.isChecked():

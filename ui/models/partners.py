@@ -445,7 +445,9 @@ def _source(partner: Partner, key: str) -> str | None:
 def _check_state(value: object) -> Qt.CheckState:
     if isinstance(value, Qt.CheckState):
         return value
-    try:
-        return Qt.CheckState(int(value))
-    except (TypeError, ValueError):
-        return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+    if isinstance(value, (int, float, str)):
+        try:
+            return Qt.CheckState(int(value))
+        except ValueError:
+            pass
+    return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked

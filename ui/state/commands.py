@@ -2,21 +2,27 @@
 
 Projects are immutable, so a command only swaps whole projects through
 ``document.set_project``; undo can never drift from redo. Consecutive edits of the same
-field (typing in one cell, dragging one slider) merge into one step.
+field (typing in one cell, dragging one slider) merge into one step. The commands know
+the document only as :class:`ProjectHolder`: the document makes them, never the other
+way round.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
-if TYPE_CHECKING:
-    from allocator.domain.model import Project
-    from ui.state.document import Document
+from allocator.domain.model import Project
 
 FIELD_EDIT_ID = 0x46530001  # "FS" + 1: QUndoCommand ids must be non-negative and unique
+
+
+class ProjectHolder(Protocol):
+    """What a command edits: something that swaps in a whole project (the document)."""
+
+    def set_project(self, project: Project) -> None: ...
 
 
 def _tr(text: str) -> str:
@@ -26,7 +32,7 @@ def _tr(text: str) -> str:
 class ProjectEditCommand(QUndoCommand):
     """A compound edit (paste, import, apply all, add or remove a partner): one step."""
 
-    def __init__(self, document: Document, before: Project, after: Project, text: str) -> None:
+    def __init__(self, document: ProjectHolder, before: Project, after: Project, text: str) -> None:
         super().__init__(text)
         self.document = document
         self.before = before
@@ -44,7 +50,7 @@ class FieldEditCommand(QUndoCommand):
 
     def __init__(
         self,
-        document: Document,
+        document: ProjectHolder,
         path: str,
         old_project: Project,
         new_project: Project,

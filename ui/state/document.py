@@ -565,9 +565,8 @@ class Document(QObject):
         from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
         deadline = QDeadlineTimer(timeout_ms)
-        app = QCoreApplication.instance()
         while self.solve_pending and not deadline.hasExpired():
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             if self._worker is not None and self._pending_fp is not None:
                 self._worker.thread_object.wait(1)
         return not self.solve_pending

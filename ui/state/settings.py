@@ -8,10 +8,14 @@ organisation name, so they never touch a person's real settings.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 ORGANISATION = "FairShare"
 APPLICATION = "FairShare"
@@ -19,19 +23,23 @@ MAX_RECENT = 10
 
 
 @dataclass(frozen=True)
-class Key:
+class Key(Generic[T_co]):
     """One setting: its key in QSettings, the Python type it holds and its default."""
 
     name: str
-    type: type
-    default: Any
+    type: type[T_co]
+    default: T_co
     help: str
 
 
 WINDOW_GEOMETRY = Key("window/geometry", QByteArray, QByteArray(), "main window size and place")
 WINDOW_STATE = Key("window/state", QByteArray, QByteArray(), "toolbars and docks")
-SPLITTERS = Key("window/splitters", dict, {}, "splitter name -> sizes (list of int)")
-RECENT_FILES = Key("files/recent", list, [], "project files opened lately, newest first")
+SPLITTERS: Key[dict[str, list[int]]] = Key(
+    "window/splitters", dict, {}, "splitter name -> sizes (list of int)"
+)
+RECENT_FILES: Key[list[str]] = Key(
+    "files/recent", list, [], "project files opened lately, newest first"
+)
 LAST_FOLDER = Key("files/last_folder", str, "", "the folder the file dialogs open in")
 LAST_PROJECT = Key("files/last_project", str, "", "the project open when the app last closed")
 FIRST_START_DONE = Key("app/first_start_done", bool, False, "the sample has been shown once")
@@ -47,7 +55,7 @@ COMPARE_SHOW = Key(
     "view/compare_show", str, "both", "the comparison shows amounts, changes or both"
 )
 
-ALL_KEYS: tuple[Key, ...] = (
+ALL_KEYS: tuple[Key[object], ...] = (
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     SPLITTERS,
@@ -68,50 +76,47 @@ def store() -> QSettings:
     return QSettings()
 
 
-def _coerce(key: Key, raw: Any) -> Any:
-    """A value read back from disk in the key's type, or the default when it cannot be."""
-    if raw is None:
-        return _copy(key.default)
+def _coerce(key: Key[object], raw: object) -> object:
+    """A value read back from disk in the key's type (``get`` falls back to the default
+    when it is not): QSettings may hand back text for a number or a mark."""
     try:
         if key.type is bool:
             if isinstance(raw, str):
                 return raw.strip().lower() in ("true", "1", "yes")
             return bool(raw)
-        if key.type is int:
+        if key.type is int and isinstance(raw, int | float | str):
             return int(raw)
         if key.type is str:
             return str(raw)
         if key.type is list:
             if isinstance(raw, str):
                 return [raw] if raw else []
-            return [str(x) for x in raw]
+            return [str(x) for x in raw] if isinstance(raw, list | tuple) else None
         if key.type is dict:
-            return dict(raw) if isinstance(raw, dict) else _copy(key.default)
-        if key.type is QByteArray:
-            return raw if isinstance(raw, QByteArray) else QByteArray(raw)
-    except (TypeError, ValueError):
-        return _copy(key.default)
+            return dict(raw) if isinstance(raw, dict) else None
+        if key.type is QByteArray and isinstance(raw, bytes | bytearray):
+            return QByteArray(raw)
+    except ValueError:
+        return None
     return raw
 
 
-def get(key: Key) -> Any:
+def get(key: Key[T]) -> T:
     """The stored value of ``key`` in its type, or its default."""
     s = store()
     if not s.contains(key.name):
         return _copy(key.default)
-    return _coerce(key, s.value(key.name))
+    raw = s.value(key.name)
+    value = None if raw is None else _coerce(key, raw)
+    return value if isinstance(value, key.type) else _copy(key.default)
 
 
-def _copy(value: Any) -> Any:
+def _copy(value: T) -> T:
     """Defaults are shared; hand out copies of the mutable ones."""
-    if isinstance(value, (list, dict)):
-        return type(value)(value)
-    if isinstance(value, QByteArray):
-        return QByteArray(value)
-    return value
+    return copy.copy(value) if isinstance(value, (list, dict, QByteArray)) else value
 
 
-def set(key: Key, value: Any) -> None:
+def set(key: Key[T], value: T) -> None:
     """Store ``value`` under ``key``."""
     store().setValue(key.name, value)
 

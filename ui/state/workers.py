@@ -4,7 +4,9 @@ A :class:`SolveWorker` lives in its own ``QThread`` and owns one ``Engine`` (an 
 belongs to one thread and keeps its programs warm between solves). The GUI thread only
 calls :meth:`SolveWorker.request`, which never waits: it records the newest project and
 cancels the solve in progress through the engine's ``should_cancel`` callback. Workers
-only emit signals; they never touch a widget.
+only emit signals; they never touch a widget. The object that starts a worker owns it
+and answers whether it still runs (``Document.worker_running``, the export's
+``is_running``, the sweep runner's ``is_running``); nothing keeps a list of them all.
 
 A request may ask for the figures alone (``detail="figures"``: the grants, limits and
 measures, without the words and prices that explain them), which the engine works out
@@ -17,10 +19,9 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -45,17 +46,6 @@ class Solver(Protocol):
         problems: Sequence[Problem] | None = None,
         detail: str = "full",
     ) -> list[ScenarioResult]: ...
-
-
-#: Every worker whose thread has not been joined. Owners answer for their own workers
-#: (``Document.worker_running``, the export's ``is_running``); this is kept only while
-#: the shared test fixture still asks the module for all of them.
-_UNJOINED: weakref.WeakSet[SolveWorker | TaskWorker] = weakref.WeakSet()
-
-
-def running_workers() -> list[SolveWorker | TaskWorker]:
-    """Workers whose thread still runs (the shared test fixture checks none is left)."""
-    return [w for w in list(_UNJOINED) if w.is_running()]
 
 
 def fingerprint(project: Project) -> str:
@@ -100,7 +90,6 @@ class SolveWorker(QObject):
         self.moveToThread(self._thread)
         self._wake.connect(self._run)
         self._thread.start()
-        _UNJOINED.add(self)
 
     # -- GUI thread ------------------------------------------------------------------
     def request(
@@ -249,7 +238,7 @@ class TaskWorker(QObject):
     failed = Signal(str, object)
     _go = Signal()
 
-    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]) -> None:
+    def __init__(self, fn: Callable[[Callable[[int, int], None]], object]) -> None:
         super().__init__()
         collector.install()  # cycles are freed on the GUI thread, never on this worker
         self._fn = fn
@@ -257,7 +246,6 @@ class TaskWorker(QObject):
         self._thread.setObjectName("FairShare task worker")
         self.moveToThread(self._thread)
         self._go.connect(self._run)
-        _UNJOINED.add(self)
 
     def start(self) -> None:
         self._thread.start()

@@ -14,10 +14,6 @@ the words for figures and changes in ``ui.models.compare_text`` (offered here to
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -41,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from allocator.domain import edits
 from allocator.engine.result import ScenarioResult
+from allocator.formats.clipboard import tsv
 from allocator.report.baseline import SIZE_PROPORTIONAL, Comparison
 from allocator.report.compare import SideBySide, side_by_side
 from ui.charts.base import ChartLegend
@@ -76,41 +73,11 @@ __all__ = [
     "measure_text",
     "money_change_text",
     "signed_pct",
-    "tsv",
-    "tsv_cell",
 ]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("CompareView", text)
-
-
-def tsv_cell(value: Any) -> str:
-    """One cell of tab-separated text a spreadsheet pastes: numbers as plain digits,
-    never a formula (text that starts like one gets an apostrophe), quoted when it
-    holds a tab, a line break or a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        text = f"{value:.6f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    text = str(value)
-    if text.startswith(("=", "+", "-", "@", "\t", "\r")):
-        text = "'" + text
-    if any(ch in text for ch in '\t\n\r"'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def tsv(rows: Sequence[Sequence[Any]]) -> str:
-    """Rows as tab-separated text with Windows line ends (what Excel itself copies)."""
-    return "".join("\t".join(tsv_cell(c) for c in row) + "\r\n" for row in rows)
 
 
 class ScenarioPicker(QToolButton):
@@ -378,7 +345,7 @@ class CompareView(QWidget):
         chart_layout.setSpacing(0)
         chart_layout.addWidget(self.chart, 1)
         chart_layout.addWidget(self.chart_legend)
-        self.lower = splitter(
+        self.lower_splitter = splitter(
             "compareLowerSplitter",
             Qt.Orientation.Horizontal,
             [chart_box, self._build_differences()],
@@ -389,7 +356,7 @@ class CompareView(QWidget):
         self.splitter = splitter(
             "compareSplitter",
             Qt.Orientation.Vertical,
-            [self.table, self.lower],
+            [self.table, self.lower_splitter],
             stretch=(3, 2),
             sizes=(650, 350),
             parent=self,

@@ -26,10 +26,7 @@ from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeyEvent, QKe
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMenu,
     QSizePolicy,
     QTableView,
@@ -43,57 +40,15 @@ from allocator.domain import edits
 from allocator.domain.model import Project
 from allocator.formats import clipboard
 from allocator.formats.clipboard import PasteOutcome
-from ui.models.common import warning_icon
 from ui.models.partners import PartnersModel
 from ui.state import settings
 from ui.state.document import Document
+from ui.widgets.banner import Banner, BannerKind
 from ui.widgets.delegates import PartnerDelegate
 from ui.widgets.icons import icon
 
 #: A shortcut as an action takes it.
 Shortcut = QKeySequence | QKeySequence.StandardKey | str
-
-
-class MessageBar(QFrame):
-    """A message that does not stop the work: a warning mark, words, and a close button."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 4, 4)
-        self._icon = QLabel(self)  # the marks are drawn when a message first shows
-        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.label = QLabel(self)
-        self.label.setObjectName("messageText")
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = self.close_button = QToolButton(self)
-        close.setObjectName("messageClose")
-        close.setAutoRaise(True)
-        close.setToolTip(self.tr("Close this message"))
-        close.setAccessibleName(self.tr("Close this message"))
-        close.clicked.connect(self.hide)
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        if self._icon.pixmap().isNull():
-            from PySide6.QtWidgets import QStyle  # see ui.models.warning_icon
-
-            self._icon.setPixmap(warning_icon().pixmap(16, 16))
-            close = self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
-            self.close_button.setIcon(close)
-        self.label.setText(text)
-        self.setAccessibleDescription(text)
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
 
 
 class PartnersTable(QTableView):
@@ -190,7 +145,9 @@ class PartnersView(QWidget):
         self.setObjectName("partnersView")
         self.model = PartnersModel(document, self)
         self.table = PartnersTable(self.model, self)
-        self.message = MessageBar(self)
+        self.message = Banner("messageBar", self)  # what was refused, until closed
+        self.message.label.setObjectName("messageText")
+        self.message.add_close("messageClose")
         self._make_row_actions()
         self._make_clipboard_actions()
         self.toolbar = self._build_toolbar()
@@ -608,7 +565,7 @@ class PartnersView(QWidget):
             self.message.hide()
 
     def show_message(self, text: str) -> None:
-        self.message.show_message(text)
+        self.message.say(text, BannerKind.WARNING)
         self.messageShown.emit(text)
 
     def _on_refused(self, row: int, column: int, message: str) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from allocator.domain.text import money
 from allocator.errors import Problem
+from allocator.formats.clipboard import Cell, tsv
 from allocator.report.words import LIMIT_TEXT, measure_text, measure_values
 from ui.models.common import MEASURE_ROWS
 from ui.models.results import ResultsModel
@@ -275,7 +276,7 @@ class ResultsView(QWidget):
         """The selected rows (all rows when none is) with the headers, tab-separated.
 
         Money goes out as plain whole numbers and attainment as a fraction, so a
-        spreadsheet reads every figure as a number.
+        spreadsheet reads every figure as a number; the one clipboard writer does the rest.
         """
         model = self.model
         rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
@@ -283,20 +284,20 @@ class ResultsView(QWidget):
             rows = list(range(model.rowCount()))
         if not rows:
             return ""
-        lines = [[model.column(c).label for c in range(model.columnCount())]]
+        lines: list[list[Cell]] = [[model.column(c).label for c in range(model.columnCount())]]
         for r in rows:
-            line = []
+            line: list[Cell] = []
             for c in range(model.columnCount()):
                 column = model.column(c)
                 value = model.index(r, c).data(Qt.ItemDataRole.UserRole)
-                if column.key == "attainment" and value is not None:
-                    line.append(f"{value:.4f}")
+                if column.key == "attainment" and isinstance(value, float):
+                    line.append(value)
                 elif column.money and isinstance(value, int):
-                    line.append(str(value))
+                    line.append(value)
                 else:
                     line.append(str(model.index(r, c).data() or ""))
             lines.append(line)
-        return "".join("\t".join(_tsv(cell) for cell in line) + "\n" for line in lines)
+        return tsv(lines)
 
     def copy(self) -> None:
         text = self.copy_text()
@@ -347,20 +348,3 @@ class ResultsView(QWidget):
             else:
                 width = metrics.horizontalAdvance("£0,000,000") + 20
             header.resizeSection(c, max(width, header_needs))
-
-
-def _tsv(text: str) -> str:
-    """A cell for tab-separated text: never a formula, quoted when it holds tabs or breaks."""
-    if text.startswith(("=", "+", "@")) or (text.startswith("-") and not _number(text)):
-        text = "'" + text
-    if any(ch in text for ch in '\t\n"'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -333,9 +333,7 @@ class _NumberEditor(QWidget):
         is_none = value is None
         if self.none_box is not None:
             self.none_box.setChecked(is_none)
-        if is_none:
-            value = OPTIONAL_START.get(self.spec.key, self._low())
-        number = float(value)
+        number = float(OPTIONAL_START.get(self.spec.key, self._low()) if value is None else value)
         self.spin.setValue(number * 100 if self.percent else number)
         if self.slider is not None:
             self.slider.setValue(self._to_slider(number))
@@ -419,7 +417,7 @@ class _PartnersLeftOut(QListWidget):
         if partners == self._partners:
             return
         self._partners = list(partners)
-        self._shown: tuple[str, ...] | None = None
+        self._shown = None
         with QSignalBlocker(self):
             self.clear()
             for pid, name in partners:

@@ -88,21 +88,6 @@ MEASURE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 Basis = tuple[object, ...] | None
 
 
-class SweepProgress(QObject):
-    """Steps done and steps in all, told from the sweep's thread to the view's.
-
-    The sweep reports progress as numbers; this carries them as numbers whatever the
-    task worker's own progress signal carries.
-    """
-
-    stepped = Signal(int, int)
-
-
-#: Workers (with their progress) kept alive until their thread has ended, even if
-#: their view goes first.
-_KEEP: dict[TaskWorker, SweepProgress] = {}
-
-
 class SweepRequest(QWidget):
     """What to sweep: the scenario, the setting, from, to and how many steps; and Run.
 
@@ -437,7 +422,9 @@ class SweepRunner(QObject):
     """Runs one sweep at a time in a worker thread with an engine of its own.
 
     The GUI thread only starts it, hears its progress (steps done, steps in all) and
-    may cancel it; the sweep stops within the step it is solving.
+    may cancel it; the sweep stops within the step it is solving. The runner owns its
+    worker until the worker's thread has ended: its owner calls :meth:`shutdown` before
+    it goes.
     """
 
     progressed = Signal(int, int)  # steps done, steps in all
@@ -466,10 +453,8 @@ class SweepRunner(QObject):
         factory = self._engine_factory
         cancel = threading.Event()
         self._cancel = cancel
-        progress = SweepProgress()
-        progress.stepped.connect(self._on_progress)
 
-        def work(_report: Callable[..., None]) -> Sweep:
+        def work(report: Callable[[int, int], None]) -> Sweep:
             if factory is not None:
                 engine = factory()
             else:
@@ -485,14 +470,14 @@ class SweepRunner(QObject):
                 steps,
                 engine=engine,
                 should_cancel=cancel.is_set,
-                progress=progress.stepped.emit,
+                progress=report,
             )
 
         worker = TaskWorker(work)
+        worker.progress.connect(self._on_progress)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
         self._worker = worker
-        _KEEP[worker] = progress
         self._cancel_asked_at = None
         self.last_cancel_seconds = None
         worker.start()
@@ -520,7 +505,6 @@ class SweepRunner(QObject):
         self._worker = None
         if worker is not None:
             worker.wait(10000)
-            _KEEP.pop(worker, None)
             worker.deleteLater()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -585,7 +569,7 @@ class SweepView(QWidget):
         self.grants_chart = self.charts.grants_chart
         self.measures_legend = self.charts.measures_legend
         self.grants_legend = self.charts.grants_legend
-        self.lower = splitter(
+        self.lower_splitter = splitter(
             "sweepLowerSplitter",
             Qt.Orientation.Horizontal,
             [self._build_steps(), self._build_events()],
@@ -596,7 +580,7 @@ class SweepView(QWidget):
         self.splitter = splitter(
             "sweepSplitter",
             Qt.Orientation.Vertical,
-            [self.charts, self.lower],
+            [self.charts, self.lower_splitter],
             stretch=(3, 2),
             sizes=(620, 380),
             parent=self,

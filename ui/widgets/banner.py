@@ -1,9 +1,11 @@
 """A banner above a view: one line saying what a person should know, and what to do.
 
 A view keeps one :class:`Banner` and says things through it: "Solving…" (info), "Fix 1
-problem to update the split" (warning), "The split could not be worked out" (error).
-Each kind shows its own sign, never colour alone; action buttons are made once, named
-for the automation contract, and shown only with the messages that offer them.
+problem to update the split" (warning), "The split could not be worked out" (error),
+"Row 2 (Amani Collective), Capacity: must be at least 0" (a refused edit, which the
+person may close). Each kind shows its own sign, never colour alone; action buttons are
+made once, named for the automation contract, and shown only with the messages that
+offer them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QWidget,
 )
 
@@ -51,11 +54,22 @@ def kind_icon(kind: BannerKind) -> QIcon:
     return app.style().standardIcon(pixmap)
 
 
+def close_icon() -> QIcon:
+    """The style's close sign (imported late, as for :func:`kind_icon`)."""
+    from PySide6.QtWidgets import QStyle
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return QIcon()
+    return app.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
+
+
 class Banner(QFrame):
     """One message with its sign and the buttons it offers; hidden until it says something.
 
     ``name`` is the banner's object name; its text is ``{name}Text``. Buttons are added
-    with :meth:`add_action` and pressing one emits :attr:`actionTriggered` with its key.
+    with :meth:`add_action` and pressing one emits :attr:`actionTriggered` with its key;
+    :meth:`add_close` lets a person close the banner.
     """
 
     actionTriggered = Signal(str)
@@ -66,12 +80,14 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._kind = BannerKind.INFO
         self._actions: dict[str, QPushButton] = {}
+        self._close: QToolButton | None = None
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(6, 3, 3, 3)
         self.icon = QLabel(self)  # the sign is drawn when first needed (say)
         self.label = QLabel(self)
         self.label.setObjectName(f"{name}Text")
         self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         self._layout.addWidget(self.label, 1)
@@ -84,6 +100,17 @@ class Banner(QFrame):
         button.clicked.connect(lambda: self.actionTriggered.emit(key))
         button.hide()
         self._actions[key] = button
+        self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        return button
+
+    def add_close(self, object_name: str) -> QToolButton:
+        """A close button, shown with every message: it hides the banner."""
+        button = self._close = QToolButton(self)
+        button.setObjectName(object_name)
+        button.setAutoRaise(True)
+        button.setToolTip(self.tr("Close this message"))
+        button.setAccessibleName(self.tr("Close this message"))
+        button.clicked.connect(self.hide)
         self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         return button
 
@@ -108,6 +135,8 @@ class Banner(QFrame):
         self.setAccessibleDescription(text)
         for key, button in self._actions.items():
             button.setVisible(key in offered)
+        if self._close is not None and self._close.icon().isNull():
+            self._close.setIcon(close_icon())
         self.show()
 
     @property

@@ -47,7 +47,7 @@ class FieldValidator(QValidator):
         super().__init__(parent)
         self.spec = spec
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if problem_with(self.spec, text) is None:
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos
@@ -141,7 +141,7 @@ class ScoreSpinBox(QAbstractSpinBox):
         return problem_with(self.spec, self.text())
 
     # QAbstractSpinBox -----------------------------------------------------------------
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if problem_with(self.spec, text) is None:
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos

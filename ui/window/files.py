@@ -54,7 +54,7 @@ def is_packaged_sample(path: str | os.PathLike[str]) -> bool:
     so that Save never overwrites it)."""
     sample = resources.files("resources").joinpath(SAMPLE_NAME)
     try:
-        return os.path.samefile(os.fspath(path), os.fspath(sample))
+        return os.path.samefile(os.fspath(path), str(sample))
     except OSError:
         return False  # either file is missing: not the sample
 
