@@ -153,6 +153,9 @@ class PartnerChange:
     baseline: int | None
     change: int | None
     relative_change: float | None
+    fee: int = 0  # the lead's management fee, part of ``received``
+    fair_share: int = 0  # whole units: the sum of the whole-unit years
+    attainment: float | None = None  # grant / fair share, as shown; None when left out
 
     def to_json(self) -> dict:
         return {
@@ -160,7 +163,10 @@ class PartnerChange:
             "name": self.name,
             "included": self.included,
             "grant": self.grant,
+            "fee": self.fee,
             "received": self.received,
+            "fair_share": self.fair_share,
+            "attainment": finite(self.attainment),
             "baseline": self.baseline,
             "change": self.change,
             "relative_change": finite(self.relative_change),
@@ -399,6 +405,9 @@ def compare_to_baseline(
                     baseline=base,
                     change=change,
                     relative_change=(change / base if change is not None and base else None),
+                    fee=int(pr.fee_total),
+                    fair_share=int(pr.fair_share_total),
+                    attainment=float(pr.attainment) if pr.included else None,
                 )
             )
         measures = Measures.from_metrics(r.metrics)
@@ -487,6 +496,8 @@ def size_proportional_measures(result: ScenarioResult) -> Measures:
                 fair_share=type(p.fair_share)(
                     f * s for f, s in zip(p.fair_share, scale, strict=True)
                 ),
+                # read on the whole budget: each year's shares rounded again from there
+                fair_share_units=(),
                 lines=type(p.lines)(lines),
             )
         )

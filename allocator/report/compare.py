@@ -38,6 +38,7 @@ from allocator.report.words import (
     measure_text,
     money_change_text,
     status_text,
+    with_fee_text,
 )
 
 WIDTH = 88
@@ -258,7 +259,7 @@ def _amounts_table(cmp: Comparison) -> str:
                 changes.append("")
                 continue
             pc = s.partners[i]
-            amounts.append(money(pc.received, cur) if pc.included else "left out")
+            amounts.append(with_fee_text(pc.received, pc.fee, cur) if pc.included else "left out")
             changes.append(money_change_text(pc.change, pc.relative_change, cur))
         rows.append(amounts)
         if show_changes or changes[0]:

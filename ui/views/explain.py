@@ -263,7 +263,7 @@ class ExplanationView(QTextBrowser):
             cells = (
                 (str(year), "left"),
                 (money(pr.per_year[k], cur), "right"),
-                (money(pr.fair_share[k], cur), "right"),
+                (money(pr.fair_share_whole[k], cur), "right"),
                 (pct(pr.attainment_per_year[k]), "right"),
                 (self.tr(limit_text(limit)) if limit else "", "left"),
             )
