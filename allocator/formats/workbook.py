@@ -69,6 +69,7 @@ from allocator.report.words import (
     Shown,
     measure_values,
     status_text,
+    with_fee_text,
 )
 
 if TYPE_CHECKING:  # only named in signatures: a workbook without a sweep needs no solver
@@ -487,13 +488,13 @@ def _line(p: PartnerResult, key: str, years: int) -> Sequence[int]:
     return tuple(p.lines.get(key, ())) or (0,) * years
 
 
-def _fair_share(p: PartnerResult) -> Sequence[float]:
+def _fair_share(p: PartnerResult) -> Sequence[int]:
     """A partner's fair share per year in whole units, rounded as the engine rounds it.
 
     Shown in whole units, the fair shares add up to the distributable budget and equal
     the size-proportional split where a scenario is that split.
     """
-    return p.fair_share_units or p.fair_share
+    return p.fair_share_whole
 
 
 def _limit_words(p: PartnerResult, years: Sequence[int]) -> str:
@@ -593,7 +594,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     bf_row = total_row + 1
     budget_row = bf_row + 1
     check_row = budget_row + 1
-    lead_name = ""
+    lead_name = lead_note = ""
     for k, p in enumerate(partners):
         r = first + k
         sh.text(r, 1, p.name, "wrap")
@@ -616,6 +617,10 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.num(r, c_sp, sum(p.size_proportional))
         if p.lead and sum(_line(p, "management", ny)) > 0:
             lead_name = p.name
+            lead_note = (
+                f"{p.name} receives {with_fee_text(p.received, p.fee_total, project.currency)}: "
+                "its change against the size-proportional split counts the fee."
+            )
             change = f"={_ref(r, c_tot)}+{_ref(fee_row, c_tot, True)}-{_ref(r, c_sp)}"
         else:
             change = f"={_ref(r, c_tot)}-{_ref(r, c_sp)}"
@@ -674,8 +679,10 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     sh.merge(check_row, 1, c_lead)
     for c in range(c_y0, c_tot + 1):
         sh.formula(check_row, c, f"={_ref(total_row, c)}-{_ref(budget_row, c)}", "money_memo")
+    if lead_note:
+        sh.text(check_row + 1, 1, lead_note, "memo")
 
-    row = check_row + 2
+    row = check_row + 3
     measures_head = row
     sh.text(row, 1, "Measures of the split", "header")
     sh.text(row, 2, "", "header")
@@ -720,7 +727,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         )
     )
     sh.finish()
-    sh.keep_together([(1, check_row), (measures_head, row)])
+    sh.keep_together([(1, check_row + 1), (measures_head, row)])
     return sh.layout
 
 
@@ -1191,6 +1198,8 @@ def _scenarios(
 
     partners = list(cmp.partners)
     names = [p.name for p in partners]
+    # the lead's amounts hold its fee, beside partners' that hold none: the memo says so
+    lead = next((p.name for p in partners if p.lead), "")
     nothing: _CellSpec = None
 
     def received(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
@@ -1210,7 +1219,8 @@ def _scenarios(
     total_row = last + 1
     _sum_row(sh, cols, total_row, first, "money_total", one_base)
     fee_row = total_row + 1
-    sh.text(fee_row, 1, "of which the lead's management fee", "memo")
+    fee_words = f"of which the lead's management fee (in {lead}'s amount)" if lead else ""
+    sh.text(fee_row, 1, fee_words or "of which the lead's management fee", "memo")
     for j, s in enumerate(cmp.scenarios):
         if s.ok:
             sh.num(fee_row, cols.col(j), s.fee, "money_memo")

@@ -21,6 +21,7 @@ from allocator.report.words import (
     NOT_SHOWN,
     limit_text,
     money_change_text,
+    with_fee_text,
 )
 from allocator.report.words import LINES as LINE_WORDS
 from ui.models.common import (
@@ -482,6 +483,17 @@ class ResultsModel(QAbstractTableModel):
             return self.tr("{lead} keeps this for coordinating the partnership").format(lead=who)
         if partner is None:
             return None
+        fee = partner.fee_total
+        if fee and partner.included and col.key in ("total", "vs"):
+            # the lead's change counts its fee, its total does not: both say so
+            received = with_fee_text(partner.received, fee, self._result.currency)
+            if col.key == "total":
+                return self.tr("The grant; with the management fee it receives {received}").format(
+                    received=received
+                )
+            return self.tr(
+                "What it receives, {received}, against the size-proportional split"
+            ).format(received=received)
         if col.key in ("name", "limited_by") and partner.reason:
             return partner.reason
         if col.key == "year":
@@ -501,11 +513,8 @@ def _partners(result: ScenarioResult) -> tuple[PartnerResult, ...]:
 
 
 def _fair_share(partner: PartnerResult) -> int:
-    """The fair share in whole units: the engine's rounded figures when it gives them."""
-    units = partner.fair_share_units
-    if units:
-        return int(sum(units))
-    return int(round(partner.fair_share_total))
+    """The fair share in whole units: the sum of the whole-unit years."""
+    return int(partner.fair_share_total)
 
 
 def _has_fee(result: ScenarioResult) -> bool:
