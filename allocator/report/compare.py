@@ -38,7 +38,6 @@ from allocator.report.words import (
     measure_text,
     money_change_text,
     status_text,
-    with_fee_text,
 )
 
 WIDTH = 88
@@ -259,11 +258,14 @@ def _amounts_table(cmp: Comparison) -> str:
                 changes.append("")
                 continue
             pc = s.partners[i]
-            amounts.append(with_fee_text(pc.received, pc.fee, cur) if pc.included else "left out")
+            amounts.append(money(pc.received, cur) if pc.included else "left out")
             changes.append(money_change_text(pc.change, pc.relative_change, cur))
         rows.append(amounts)
         if show_changes or changes[0]:
             rows.append(changes)
+        fees = _fee_row(cmp, i, extra)
+        if fees:
+            rows.append(fees)
     total = ["Total"]
     if extra:
         base = cmp.baseline_received
@@ -271,6 +273,18 @@ def _amounts_table(cmp: Comparison) -> str:
     total += [money(s.budget, cur) if s.ok else NOT_SHOWN for s in cmp.scenarios]
     rows.append(total)
     return text_table(headers, rows, left=1)
+
+
+def _fee_row(cmp: Comparison, i: int, extra: bool) -> list[str]:
+    """Under the lead's amounts, the management fee they include (the other partners'
+    amounts have none); nothing where no scenario gives the partner a fee."""
+    cells = []
+    for s in cmp.scenarios:
+        pc = s.partners[i] if s.ok else None
+        cells.append(money(pc.fee, cmp.currency) if pc is not None and pc.fee else "")
+    if not any(cells):
+        return []
+    return ["  incl. management fee", *([""] if extra else []), *cells]
 
 
 def _measures_table(cmp: Comparison) -> str:
