@@ -366,26 +366,27 @@ def compare_to_baseline(
     base_ok = base_result is not None and base_result.status == "optimal"
     base_by_id: dict[str, int] = {}
     base_measures: Measures | None = None
-    if base_ok:
+    if base_result is not None and base_ok:
         base_by_id = {p.id: p.received for p in base_result.partners}
         base_measures = Measures.from_metrics(base_result.metrics)
 
     scenarios = []
     for r in results:
         status = str(r.status)
-        common = {
-            "name": r.name,
-            "index": r.index,
-            "status": status,
-            "message": r.message,
-            "budget": int(sum(r.budget)),
-            "fee": int(sum(r.fee)),
-        }
+        bare = ScenarioComparison(
+            name=r.name,
+            index=r.index,
+            status=status,
+            message=r.message,
+            budget=int(sum(r.budget)),
+            fee=int(sum(r.fee)),
+        )
         if status != "optimal":
-            scenarios.append(ScenarioComparison(**common))
+            scenarios.append(bare)
             continue
         rows = []
         for pr in r.partners:
+            base: int | None
             if base_result is None:
                 base = int(sum(pr.size_proportional))
                 change: int | None = int(pr.vs_size_proportional)
@@ -413,8 +414,8 @@ def compare_to_baseline(
         measures = Measures.from_metrics(r.metrics)
         reference = size_proportional_measures(r) if base_result is None else base_measures
         scenarios.append(
-            ScenarioComparison(
-                **common,
+            replace(
+                bare,
                 partners=tuple(rows),
                 measures=measures,
                 baseline_measures=reference,

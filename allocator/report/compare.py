@@ -297,7 +297,7 @@ def _measures_table(cmp: Comparison) -> str:
         values = [label]
         changes = [""]
         if extra:
-            values.append(measure_text(key, reference.get(key)))
+            values.append(measure_text(key, None if reference is None else reference.get(key)))
             changes.append("")
         for s in cmp.scenarios:
             if s.measures is None:
@@ -369,8 +369,7 @@ def _unsolved_notes(
             lines.append(f"{head} cannot be solved until these are fixed:")
             lines += [_fill(t, "  - ", "    ") for t in words]
         else:
-            words = status_text(s.status)
-            lines.append(_fill(f"{head} {words}: {s.message}"))
+            lines.append(_fill(f"{head} {status_text(s.status)}: {s.message}"))
     return lines
 
 
