@@ -25,7 +25,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,7 +198,7 @@ def change_format(code: str) -> str:
 def _styles(currency: str) -> dict[str, Style]:
     money = currency_format(currency)
     change = change_format(currency)
-    head = dict(
+    head = Style(
         bold=True,
         fill="DDE7F0",
         wrap=True,
@@ -206,44 +206,44 @@ def _styles(currency: str) -> dict[str, Style]:
         valign="bottom",
         left_border="FFFFFF",  # a gap between headings that wrap up to the column's edge
     )
-    top = dict(valign="top")  # rows grown for wrapped text read from the top
+    top = Style(valign="top")  # rows grown for wrapped text read from the top
     return {
         "title": Style(bold=True, size=14, quote_prefix=True),
-        "subtitle": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
-        "header": Style(**head, quote_prefix=True),
-        "header_num": Style(**head, align="right", quote_prefix=True),
-        "reason_header": Style(**head, indent=1, quote_prefix=True),
-        "header_year": Style(number_format="0", align="right", **head),
-        "text": Style(**top, quote_prefix=True),
-        "text_right": Style(align="right", wrap=True, **top, quote_prefix=True),
-        "wrap": Style(wrap=True, **top, quote_prefix=True),
-        "reason": Style(wrap=True, indent=1, **top, quote_prefix=True),
-        "label": Style(bold=True, wrap=True, **top, quote_prefix=True),
-        "label_total": Style(bold=True, top_border=True, **top, quote_prefix=True),
-        "memo": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
-        "memo_beside": Style(
-            italic=True, color="555555", wrap=True, indent=1, **top, quote_prefix=True
+        "subtitle": replace(top, italic=True, color="555555", wrap=True, quote_prefix=True),
+        "header": replace(head, quote_prefix=True),
+        "header_num": replace(head, align="right", quote_prefix=True),
+        "reason_header": replace(head, indent=1, quote_prefix=True),
+        "header_year": replace(head, number_format="0", align="right"),
+        "text": replace(top, quote_prefix=True),
+        "text_right": replace(top, align="right", wrap=True, quote_prefix=True),
+        "wrap": replace(top, wrap=True, quote_prefix=True),
+        "reason": replace(top, wrap=True, indent=1, quote_prefix=True),
+        "label": replace(top, bold=True, wrap=True, quote_prefix=True),
+        "label_total": replace(top, bold=True, top_border=True, quote_prefix=True),
+        "memo": replace(top, italic=True, color="555555", wrap=True, quote_prefix=True),
+        "memo_beside": replace(
+            top, italic=True, color="555555", wrap=True, indent=1, quote_prefix=True
         ),
-        "memo_right": Style(italic=True, color="555555", align="right", **top, quote_prefix=True),
-        "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
-        "bad_beside": Style(bold=True, color="9C0006", indent=1, **top, quote_prefix=True),
-        "text_beside": Style(indent=1, **top, quote_prefix=True),
-        "money": Style(number_format=money, **top),
-        "money_total": Style(number_format=money, bold=True, top_border=True, **top),
-        "money_memo": Style(number_format=money, italic=True, color="555555", **top),
+        "memo_right": replace(top, italic=True, color="555555", align="right", quote_prefix=True),
+        "bad": replace(top, bold=True, color="9C0006", wrap=True, quote_prefix=True),
+        "bad_beside": replace(top, bold=True, color="9C0006", indent=1, quote_prefix=True),
+        "text_beside": replace(top, indent=1, quote_prefix=True),
+        "money": replace(top, number_format=money),
+        "money_total": replace(top, number_format=money, bold=True, top_border=True),
+        "money_memo": replace(top, number_format=money, italic=True, color="555555"),
         # a partner left out of a scenario receives 0, shown as the words
-        "money_left_out": Style(number_format=f'{money};-{money};"left out"', **top),
-        "money_change": Style(number_format=change, **top),
-        "money_change_total": Style(number_format=change, bold=True, top_border=True, **top),
-        "percent_change": Style(number_format='"▲ "+0.0%;"▼ "-0.0%;0.0%', **top),
-        "decimal_change": Style(number_format='"▲ "+0.000;"▼ "-0.000;0.000', **top),
-        "score_change": Style(number_format='"▲ "+0.00;"▼ "-0.00;0.00', **top),
-        "percent": Style(number_format="0.0%", **top),
-        "percent_total": Style(number_format="0.0%", bold=True, top_border=True, **top),
-        "count": Style(number_format="#,##0", **top),
-        "decimal": Style(number_format="#,##0.000", **top),
-        "score": Style(number_format="0.00", **top),
-        "plain": Style(**top),
+        "money_left_out": replace(top, number_format=f'{money};-{money};"left out"'),
+        "money_change": replace(top, number_format=change),
+        "money_change_total": replace(top, number_format=change, bold=True, top_border=True),
+        "percent_change": replace(top, number_format='"▲ "+0.0%;"▼ "-0.0%;0.0%'),
+        "decimal_change": replace(top, number_format='"▲ "+0.000;"▼ "-0.000;0.000'),
+        "score_change": replace(top, number_format='"▲ "+0.00;"▼ "-0.00;0.00'),
+        "percent": replace(top, number_format="0.0%"),
+        "percent_total": replace(top, number_format="0.0%", bold=True, top_border=True),
+        "count": replace(top, number_format="#,##0"),
+        "decimal": replace(top, number_format="#,##0.000"),
+        "score": replace(top, number_format="0.00"),
+        "plain": top,
     }
 
 
@@ -1140,9 +1140,10 @@ def _one_baseline_measures(comparison: Comparison) -> Measures | None:
     scenario's own needs, so they differ from scenario to scenario.
     """
     found = [s.baseline_measures for s in comparison.scenarios if s.ok]
-    if not found or any(m is None or m.to_json() != found[0].to_json() for m in found):
+    first = found[0] if found else None
+    if first is None or any(m is None or m.to_json() != first.to_json() for m in found):
         return None
-    return found[0]
+    return first
 
 
 def _scenarios(
@@ -1301,7 +1302,7 @@ def _scenarios(
     labels = [label for label, _, _ in MEASURES]
     one_measures = _one_baseline_measures(cmp)
 
-    def measure_cell(measures: dict | None, k: int) -> _CellSpec:
+    def measure_cell(measures: Measures | None, k: int) -> _CellSpec:
         _, attr, style = MEASURES[k]
         v = None if measures is None else measures.get(attr)
         return nothing if v is None else (v, style)
@@ -1478,9 +1479,9 @@ def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
         style = "reason_header" if c in (c_status, c_rules) else "header_num"
         sh.text(head, c, label, style)
     value_style = _SWEEP_VALUE_STYLE.get(sweep.kind, "decimal")
-    for k, row in enumerate(steps):
+    for k, cells in enumerate(steps):
         r = head + 1 + k
-        for c, v in enumerate(row, start=1):
+        for c, v in enumerate(cells, start=1):
             if c == 1:
                 sh.num(r, c, v, value_style)
             elif c == c_status:
@@ -1506,7 +1507,7 @@ def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
         row += 2
 
     ok = [s for s in sweep.steps if s.ok and s.grants]
-    largest = max((max(s.grants) for s in ok), default=0)
+    largest = max((max(s.grants) for s in ok if s.grants), default=0)
     sh.width(1, 14)
     sh.width(c_status, 12)
     for c in range(c_measure, c_partner):
