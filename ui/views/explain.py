@@ -39,7 +39,7 @@ from allocator.domain import needs
 from allocator.domain.model import Partner
 from allocator.domain.text import money, pct
 from allocator.errors import Problem, ValidationError
-from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text
+from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text, with_fee_text
 from ui.models.common import warning_icon
 
 if TYPE_CHECKING:  # named in signatures only: results code loads after the first frame
@@ -300,7 +300,21 @@ class ExplanationView(QTextBrowser):
         if need:
             facts.append(need)
         diff = pr.vs_size_proportional
-        if diff:
+        if diff and fee:
+            # the change counts the fee, the grant above does not: it says so
+            facts.append(
+                self.tr(
+                    "With its fee it receives {received}; against a size-proportional "
+                    "split: {change} ({sp})."
+                ).format(
+                    received=with_fee_text(pr.received, fee, cur),
+                    change=money_change_text(diff, None, cur),
+                    sp=self.tr("that split would give it {amount}").format(
+                        amount=money(sum(pr.size_proportional), cur)
+                    ),
+                )
+            )
+        elif diff:
             facts.append(
                 self.tr("Against a size-proportional split: {change} ({sp}).").format(
                     change=money_change_text(diff, None, cur),
