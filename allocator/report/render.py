@@ -281,7 +281,9 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         rows.append([*total, "", "", "", ""])
         lines.append("")
         lines.append(text_table(headers, rows, left=1))
-        lines += _fee_notes(r)
+        notes = _fee_notes(r)
+        if notes:
+            lines += ["", *notes]
         values = measure_values(r.metrics)
         lines.append("")
         said = "; ".join(f"{m.name} {measure_text(m.key, values[m.key], cur)}" for m in MEASURES)
