@@ -9,6 +9,7 @@ solve; the suggested changes are found by :mod:`allocator.engine.relax`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -442,7 +443,8 @@ def fair_share_words(
     kappa = scenario.core_share
     if kappa <= 0 or n_included == 0:
         return f"its fair share is {total}"
-    core = kappa * sum(distributable) / n_included
+    # the two parts as shown add up to the total shown
+    core = int(math.floor(kappa * sum(distributable) / n_included + 0.5))
     if kappa >= 1:
         return (
             f"its fair share is {total}, the same as every partner's: the whole budget "
@@ -451,7 +453,7 @@ def fair_share_words(
     return (
         f"its fair share is {total}: an equal core part of {money(core, cur)} "
         f"({share_words(kappa)} of the budget shared equally between the {n_included} "
-        f"partners) plus {money(pr.fair_share_total - core, cur)} by need"
+        f"partners) plus {money(max(pr.fair_share_total - core, 0), cur)} by need"
     )
 
 
@@ -494,7 +496,10 @@ def partner_reason(
         )
         parts.append(f"{when} {REASON_WORDS.get(reason, reason)}.")
     diff = pr.vs_size_proportional
-    what = "With the fee that is" if pr.lead and fee else "That is"
+    what = "That is"
+    if pr.lead and fee:
+        got = f"{money(pr.received, cur)} incl. {money(fee, cur)} fee"
+        what = f"With the fee it receives {got}: that is"
     if diff > 0:
         parts.append(f"{what} {money(diff, cur)} more than under a size-proportional split.")
     elif diff < 0:

@@ -136,8 +136,8 @@ class PartnerResult:
     included: bool
     need: float  # n_p; 0 when excluded
     per_year: tuple[int, ...]  # grant excluding the management fee, whole currency
-    fair_share: tuple[float, ...]  # tau_{p,y}, currency (unrounded)
-    attainment_per_year: tuple[float, ...]
+    fair_share: tuple[float, ...]  # tau_{p,y}, currency (unrounded; never shown)
+    attainment_per_year: tuple[float, ...]  # per_year / fair_share_units (whole units)
     limited_by_per_year: tuple[str, ...]
     lines: Lines  # delivery, back_office, management, unrestricted: tuples per year
     back_office_rate: float
@@ -155,16 +155,33 @@ class PartnerResult:
     @property
     def received(self) -> int:
         """Everything the partner receives: grant plus, for the lead, the fee."""
-        return self.total + sum(self.lines["management"])
+        return self.total + self.fee_total
 
     @property
-    def fair_share_total(self) -> float:
-        return sum(self.fair_share)
+    def fair_share_whole(self) -> tuple[int, ...]:
+        """The fair share per year in whole units, as every report shows it: the
+        engine's ``fair_share_units`` (each year rounded by the largest remainder), or,
+        for a result made without them, each year rounded on its own."""
+        if self.fair_share_units or not self.fair_share:
+            return tuple(int(v) for v in self.fair_share_units)
+        return tuple(int(math.floor(v + 0.5)) for v in self.fair_share)
+
+    @property
+    def fair_share_total(self) -> int:
+        """The sum of the whole-unit yearly fair shares (never the rounded sum of the
+        fractional years): the total shown beside them."""
+        return sum(self.fair_share_whole)
 
     @property
     def attainment(self) -> float:
+        """Grant over fair share, both in whole units as shown."""
         fs = self.fair_share_total
         return self.total / fs if fs > 0 else 0.0
+
+    @property
+    def fee_total(self) -> int:
+        """The management fee the partner keeps as lead (0 for every other partner)."""
+        return sum(self.lines["management"])
 
     @property
     def vs_size_proportional(self) -> int:
@@ -185,9 +202,12 @@ class PartnerResult:
             "included": self.included,
             "per_year": list(self.per_year),
             "total": self.total,
+            "fee": self.fee_total,
+            "received": self.received,
             "lines": {k: list(self.lines[k]) for k in LINE_KEYS},
-            "fair_share": [round(v, 2) for v in self.fair_share],
-            "fair_share_units": list(self.fair_share_units),
+            "fair_share": list(self.fair_share_whole),
+            "fair_share_total": self.fair_share_total,
+            "fair_share_units": list(self.fair_share_whole),
             "attainment": self.attainment,
             "attainment_per_year": list(self.attainment_per_year),
             "limited_by": list(self.limited_by),

@@ -570,8 +570,9 @@ class Engine:
         for i, row in zip(index, zip(*reasons_of, strict=True), strict=True):
             limited[i] = row
         included = set(index)
+        # attainment as shown: the whole-unit grant over the whole-unit fair share
         with np.errstate(divide="ignore", invalid="ignore"):
-            att = np.where(fair > 0, per_year / np.where(fair > 0, fair, 1.0), 0.0)
+            att = np.where(fair_units > 0, per_year / np.where(fair_units > 0, fair_units, 1), 0.0)
         delivery = per_year - back_office
         # one tuple per partner and table (map and tuple over plain lists: a sweep builds
         # these for every partner at every step)

@@ -25,7 +25,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,7 @@ from allocator.report.words import (
     Shown,
     measure_values,
     status_text,
+    with_fee_text,
 )
 
 if TYPE_CHECKING:  # only named in signatures: a workbook without a sweep needs no solver
@@ -197,7 +198,7 @@ def change_format(code: str) -> str:
 def _styles(currency: str) -> dict[str, Style]:
     money = currency_format(currency)
     change = change_format(currency)
-    head = dict(
+    head = Style(
         bold=True,
         fill="DDE7F0",
         wrap=True,
@@ -205,44 +206,44 @@ def _styles(currency: str) -> dict[str, Style]:
         valign="bottom",
         left_border="FFFFFF",  # a gap between headings that wrap up to the column's edge
     )
-    top = dict(valign="top")  # rows grown for wrapped text read from the top
+    top = Style(valign="top")  # rows grown for wrapped text read from the top
     return {
         "title": Style(bold=True, size=14, quote_prefix=True),
-        "subtitle": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
-        "header": Style(**head, quote_prefix=True),
-        "header_num": Style(**head, align="right", quote_prefix=True),
-        "reason_header": Style(**head, indent=1, quote_prefix=True),
-        "header_year": Style(number_format="0", align="right", **head),
-        "text": Style(**top, quote_prefix=True),
-        "text_right": Style(align="right", wrap=True, **top, quote_prefix=True),
-        "wrap": Style(wrap=True, **top, quote_prefix=True),
-        "reason": Style(wrap=True, indent=1, **top, quote_prefix=True),
-        "label": Style(bold=True, wrap=True, **top, quote_prefix=True),
-        "label_total": Style(bold=True, top_border=True, **top, quote_prefix=True),
-        "memo": Style(italic=True, color="555555", wrap=True, **top, quote_prefix=True),
-        "memo_beside": Style(
-            italic=True, color="555555", wrap=True, indent=1, **top, quote_prefix=True
+        "subtitle": replace(top, italic=True, color="555555", wrap=True, quote_prefix=True),
+        "header": replace(head, quote_prefix=True),
+        "header_num": replace(head, align="right", quote_prefix=True),
+        "reason_header": replace(head, indent=1, quote_prefix=True),
+        "header_year": replace(head, number_format="0", align="right"),
+        "text": replace(top, quote_prefix=True),
+        "text_right": replace(top, align="right", wrap=True, quote_prefix=True),
+        "wrap": replace(top, wrap=True, quote_prefix=True),
+        "reason": replace(top, wrap=True, indent=1, quote_prefix=True),
+        "label": replace(top, bold=True, wrap=True, quote_prefix=True),
+        "label_total": replace(top, bold=True, top_border=True, quote_prefix=True),
+        "memo": replace(top, italic=True, color="555555", wrap=True, quote_prefix=True),
+        "memo_beside": replace(
+            top, italic=True, color="555555", wrap=True, indent=1, quote_prefix=True
         ),
-        "memo_right": Style(italic=True, color="555555", align="right", **top, quote_prefix=True),
-        "bad": Style(bold=True, color="9C0006", wrap=True, **top, quote_prefix=True),
-        "bad_beside": Style(bold=True, color="9C0006", indent=1, **top, quote_prefix=True),
-        "text_beside": Style(indent=1, **top, quote_prefix=True),
-        "money": Style(number_format=money, **top),
-        "money_total": Style(number_format=money, bold=True, top_border=True, **top),
-        "money_memo": Style(number_format=money, italic=True, color="555555", **top),
+        "memo_right": replace(top, italic=True, color="555555", align="right", quote_prefix=True),
+        "bad": replace(top, bold=True, color="9C0006", wrap=True, quote_prefix=True),
+        "bad_beside": replace(top, bold=True, color="9C0006", indent=1, quote_prefix=True),
+        "text_beside": replace(top, indent=1, quote_prefix=True),
+        "money": replace(top, number_format=money),
+        "money_total": replace(top, number_format=money, bold=True, top_border=True),
+        "money_memo": replace(top, number_format=money, italic=True, color="555555"),
         # a partner left out of a scenario receives 0, shown as the words
-        "money_left_out": Style(number_format=f'{money};-{money};"left out"', **top),
-        "money_change": Style(number_format=change, **top),
-        "money_change_total": Style(number_format=change, bold=True, top_border=True, **top),
-        "percent_change": Style(number_format='"▲ "+0.0%;"▼ "-0.0%;0.0%', **top),
-        "decimal_change": Style(number_format='"▲ "+0.000;"▼ "-0.000;0.000', **top),
-        "score_change": Style(number_format='"▲ "+0.00;"▼ "-0.00;0.00', **top),
-        "percent": Style(number_format="0.0%", **top),
-        "percent_total": Style(number_format="0.0%", bold=True, top_border=True, **top),
-        "count": Style(number_format="#,##0", **top),
-        "decimal": Style(number_format="#,##0.000", **top),
-        "score": Style(number_format="0.00", **top),
-        "plain": Style(**top),
+        "money_left_out": replace(top, number_format=f'{money};-{money};"left out"'),
+        "money_change": replace(top, number_format=change),
+        "money_change_total": replace(top, number_format=change, bold=True, top_border=True),
+        "percent_change": replace(top, number_format='"▲ "+0.0%;"▼ "-0.0%;0.0%'),
+        "decimal_change": replace(top, number_format='"▲ "+0.000;"▼ "-0.000;0.000'),
+        "score_change": replace(top, number_format='"▲ "+0.00;"▼ "-0.00;0.00'),
+        "percent": replace(top, number_format="0.0%"),
+        "percent_total": replace(top, number_format="0.0%", bold=True, top_border=True),
+        "count": replace(top, number_format="#,##0"),
+        "decimal": replace(top, number_format="#,##0.000"),
+        "score": replace(top, number_format="0.00"),
+        "plain": top,
     }
 
 
@@ -487,13 +488,13 @@ def _line(p: PartnerResult, key: str, years: int) -> Sequence[int]:
     return tuple(p.lines.get(key, ())) or (0,) * years
 
 
-def _fair_share(p: PartnerResult) -> Sequence[float]:
+def _fair_share(p: PartnerResult) -> Sequence[int]:
     """A partner's fair share per year in whole units, rounded as the engine rounds it.
 
     Shown in whole units, the fair shares add up to the distributable budget and equal
     the size-proportional split where a scenario is that split.
     """
-    return p.fair_share_units or p.fair_share
+    return p.fair_share_whole
 
 
 def _limit_words(p: PartnerResult, years: Sequence[int]) -> str:
@@ -593,7 +594,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     bf_row = total_row + 1
     budget_row = bf_row + 1
     check_row = budget_row + 1
-    lead_name = ""
+    lead_name = lead_note = ""
     for k, p in enumerate(partners):
         r = first + k
         sh.text(r, 1, p.name, "wrap")
@@ -616,6 +617,10 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         sh.num(r, c_sp, sum(p.size_proportional))
         if p.lead and sum(_line(p, "management", ny)) > 0:
             lead_name = p.name
+            lead_note = (
+                f"{p.name} receives {with_fee_text(p.received, p.fee_total, project.currency)}: "
+                "its change against the size-proportional split counts the fee."
+            )
             change = f"={_ref(r, c_tot)}+{_ref(fee_row, c_tot, True)}-{_ref(r, c_sp)}"
         else:
             change = f"={_ref(r, c_tot)}-{_ref(r, c_sp)}"
@@ -674,8 +679,10 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     sh.merge(check_row, 1, c_lead)
     for c in range(c_y0, c_tot + 1):
         sh.formula(check_row, c, f"={_ref(total_row, c)}-{_ref(budget_row, c)}", "money_memo")
+    if lead_note:
+        sh.text(check_row + 1, 1, lead_note, "memo")
 
-    row = check_row + 2
+    row = check_row + 3
     measures_head = row
     sh.text(row, 1, "Measures of the split", "header")
     sh.text(row, 2, "", "header")
@@ -720,7 +727,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
         )
     )
     sh.finish()
-    sh.keep_together([(1, check_row), (measures_head, row)])
+    sh.keep_together([(1, check_row + 1), (measures_head, row)])
     return sh.layout
 
 
@@ -1133,9 +1140,10 @@ def _one_baseline_measures(comparison: Comparison) -> Measures | None:
     scenario's own needs, so they differ from scenario to scenario.
     """
     found = [s.baseline_measures for s in comparison.scenarios if s.ok]
-    if not found or any(m is None or m.to_json() != found[0].to_json() for m in found):
+    first = found[0] if found else None
+    if first is None or any(m is None or m.to_json() != first.to_json() for m in found):
         return None
-    return found[0]
+    return first
 
 
 def _scenarios(
@@ -1191,6 +1199,8 @@ def _scenarios(
 
     partners = list(cmp.partners)
     names = [p.name for p in partners]
+    # the lead's amounts hold its fee, beside partners' that hold none: the memo says so
+    lead = next((p.name for p in partners if p.lead), "")
     nothing: _CellSpec = None
 
     def received(j: int, s: ScenarioComparison, k: int) -> _CellSpec:
@@ -1210,7 +1220,8 @@ def _scenarios(
     total_row = last + 1
     _sum_row(sh, cols, total_row, first, "money_total", one_base)
     fee_row = total_row + 1
-    sh.text(fee_row, 1, "of which the lead's management fee", "memo")
+    fee_words = f"of which the lead's management fee (in {lead}'s amount)" if lead else ""
+    sh.text(fee_row, 1, fee_words or "of which the lead's management fee", "memo")
     for j, s in enumerate(cmp.scenarios):
         if s.ok:
             sh.num(fee_row, cols.col(j), s.fee, "money_memo")
@@ -1291,7 +1302,7 @@ def _scenarios(
     labels = [label for label, _, _ in MEASURES]
     one_measures = _one_baseline_measures(cmp)
 
-    def measure_cell(measures: dict | None, k: int) -> _CellSpec:
+    def measure_cell(measures: Measures | None, k: int) -> _CellSpec:
         _, attr, style = MEASURES[k]
         v = None if measures is None else measures.get(attr)
         return nothing if v is None else (v, style)
@@ -1468,9 +1479,9 @@ def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
         style = "reason_header" if c in (c_status, c_rules) else "header_num"
         sh.text(head, c, label, style)
     value_style = _SWEEP_VALUE_STYLE.get(sweep.kind, "decimal")
-    for k, row in enumerate(steps):
+    for k, cells in enumerate(steps):
         r = head + 1 + k
-        for c, v in enumerate(row, start=1):
+        for c, v in enumerate(cells, start=1):
             if c == 1:
                 sh.num(r, c, v, value_style)
             elif c == c_status:
@@ -1496,7 +1507,7 @@ def _sweep_sheet(sweep: Sweep, title: str, warnings: list[str]) -> SheetLayout:
         row += 2
 
     ok = [s for s in sweep.steps if s.ok and s.grants]
-    largest = max((max(s.grants) for s in ok), default=0)
+    largest = max((max(s.grants) for s in ok if s.grants), default=0)
     sh.width(1, 14)
     sh.width(c_status, 12)
     for c in range(c_measure, c_partner):

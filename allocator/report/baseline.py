@@ -153,6 +153,9 @@ class PartnerChange:
     baseline: int | None
     change: int | None
     relative_change: float | None
+    fee: int = 0  # the lead's management fee, part of ``received``
+    fair_share: int = 0  # whole units: the sum of the whole-unit years
+    attainment: float | None = None  # grant / fair share, as shown; None when left out
 
     def to_json(self) -> dict:
         return {
@@ -160,7 +163,10 @@ class PartnerChange:
             "name": self.name,
             "included": self.included,
             "grant": self.grant,
+            "fee": self.fee,
             "received": self.received,
+            "fair_share": self.fair_share,
+            "attainment": finite(self.attainment),
             "baseline": self.baseline,
             "change": self.change,
             "relative_change": finite(self.relative_change),
@@ -360,26 +366,27 @@ def compare_to_baseline(
     base_ok = base_result is not None and base_result.status == "optimal"
     base_by_id: dict[str, int] = {}
     base_measures: Measures | None = None
-    if base_ok:
+    if base_result is not None and base_ok:
         base_by_id = {p.id: p.received for p in base_result.partners}
         base_measures = Measures.from_metrics(base_result.metrics)
 
     scenarios = []
     for r in results:
         status = str(r.status)
-        common = {
-            "name": r.name,
-            "index": r.index,
-            "status": status,
-            "message": r.message,
-            "budget": int(sum(r.budget)),
-            "fee": int(sum(r.fee)),
-        }
+        bare = ScenarioComparison(
+            name=r.name,
+            index=r.index,
+            status=status,
+            message=r.message,
+            budget=int(sum(r.budget)),
+            fee=int(sum(r.fee)),
+        )
         if status != "optimal":
-            scenarios.append(ScenarioComparison(**common))
+            scenarios.append(bare)
             continue
         rows = []
         for pr in r.partners:
+            base: int | None
             if base_result is None:
                 base = int(sum(pr.size_proportional))
                 change: int | None = int(pr.vs_size_proportional)
@@ -399,13 +406,16 @@ def compare_to_baseline(
                     baseline=base,
                     change=change,
                     relative_change=(change / base if change is not None and base else None),
+                    fee=int(pr.fee_total),
+                    fair_share=int(pr.fair_share_total),
+                    attainment=float(pr.attainment) if pr.included else None,
                 )
             )
         measures = Measures.from_metrics(r.metrics)
         reference = size_proportional_measures(r) if base_result is None else base_measures
         scenarios.append(
-            ScenarioComparison(
-                **common,
+            replace(
+                bare,
                 partners=tuple(rows),
                 measures=measures,
                 baseline_measures=reference,
@@ -487,6 +497,8 @@ def size_proportional_measures(result: ScenarioResult) -> Measures:
                 fair_share=type(p.fair_share)(
                     f * s for f, s in zip(p.fair_share, scale, strict=True)
                 ),
+                # read on the whole budget: each year's shares rounded again from there
+                fair_share_units=(),
                 lines=type(p.lines)(lines),
             )
         )

@@ -263,6 +263,9 @@ def _amounts_table(cmp: Comparison) -> str:
         rows.append(amounts)
         if show_changes or changes[0]:
             rows.append(changes)
+        fees = _fee_row(cmp, i, extra)
+        if fees:
+            rows.append(fees)
     total = ["Total"]
     if extra:
         base = cmp.baseline_received
@@ -270,6 +273,18 @@ def _amounts_table(cmp: Comparison) -> str:
     total += [money(s.budget, cur) if s.ok else NOT_SHOWN for s in cmp.scenarios]
     rows.append(total)
     return text_table(headers, rows, left=1)
+
+
+def _fee_row(cmp: Comparison, i: int, extra: bool) -> list[str]:
+    """Under the lead's amounts, the management fee they include (the other partners'
+    amounts have none); nothing where no scenario gives the partner a fee."""
+    cells = []
+    for s in cmp.scenarios:
+        pc = s.partners[i] if s.ok else None
+        cells.append(money(pc.fee, cmp.currency) if pc is not None and pc.fee else "")
+    if not any(cells):
+        return []
+    return ["  incl. management fee", *([""] if extra else []), *cells]
 
 
 def _measures_table(cmp: Comparison) -> str:
@@ -282,7 +297,7 @@ def _measures_table(cmp: Comparison) -> str:
         values = [label]
         changes = [""]
         if extra:
-            values.append(measure_text(key, reference.get(key)))
+            values.append(measure_text(key, None if reference is None else reference.get(key)))
             changes.append("")
         for s in cmp.scenarios:
             if s.measures is None:
@@ -354,8 +369,7 @@ def _unsolved_notes(
             lines.append(f"{head} cannot be solved until these are fixed:")
             lines += [_fill(t, "  - ", "    ") for t in words]
         else:
-            words = status_text(s.status)
-            lines.append(_fill(f"{head} {words}: {s.message}"))
+            lines.append(_fill(f"{head} {status_text(s.status)}: {s.message}"))
     return lines
 
 

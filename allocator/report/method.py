@@ -429,17 +429,17 @@ def _lifted_by_floor(project: Project, s: Scenario) -> list[str]:
     if not _budget_known(project):
         return []
     taking_part = [
-        p
+        (p, float(p.capacity))
         for p in project.partners
         if p.id not in s.excluded and isinstance(p.capacity, (int, float)) and p.capacity > 0
     ]
-    total = sum(p.capacity for p in taking_part)
+    total = sum(cap for _p, cap in taking_part)
     if total <= 0:
         return []
     lifted: list[str] = []
     for budget in project.budgets():
         distributable = budget * (1 - s.management_fee)
-        for p in taking_part:
-            if p.floor > distributable * p.capacity / total and p.name not in lifted:
+        for p, cap in taking_part:
+            if p.floor > distributable * cap / total and p.name not in lifted:
                 lifted.append(p.name)
     return lifted

@@ -25,6 +25,7 @@ from allocator.report.words import (
     measure_values,
     money_change_text,
     status_text,
+    with_fee_text,
 )
 
 if TYPE_CHECKING:  # named in signatures only
@@ -292,6 +293,9 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
         rows.append([*total, "", "", "", ""])
         lines.append("")
         lines.append(text_table(headers, rows, left=1))
+        notes = _fee_notes(r)
+        if notes:
+            lines += ["", *notes]
         values = measure_values(r.metrics)
         lines.append("")
         said = "; ".join(f"{m.name} {measure_text(m.key, values[m.key], cur)}" for m in MEASURES)
@@ -300,6 +304,18 @@ def render_results(project: Project, results: Sequence[ScenarioResult]) -> str:
     if any_table:
         blocks.append(textwrap.fill(SIZE_PROPORTIONAL, width=88, break_on_hyphens=False))
     return "\n\n".join(blocks)
+
+
+def _fee_notes(r: ScenarioResult) -> list[str]:
+    """What the lead receives with its fee, said beside the grants that leave it out:
+    the lead's "vs size-proportional" counts the fee."""
+    cur = r.currency
+    return [
+        f"{p.name} receives {with_fee_text(p.received, p.fee_total, cur)}; its "
+        "vs size-proportional counts the fee."
+        for p in r.partners
+        if p.included and p.fee_total
+    ]
 
 
 # ----------------------------------------------------------------------------------

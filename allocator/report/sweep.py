@@ -603,11 +603,11 @@ def _changes(
         return []
     out = []
     for rule in RULES:
-        was, now = rule in prev.rules, rule in cur.rules
+        binds_before, binds_now = rule in prev.rules, rule in cur.rules
         what = RULE_WORDS[rule]
-        if now and not was:
+        if binds_now and not binds_before:
             out.append(event("starts", rule, None, f"{at}, {what} starts to bind"))
-        elif was and not now:
+        elif binds_before and not binds_now:
             out.append(event("stops", rule, None, f"{at}, {what} stops binding"))
     for i, p in enumerate(partners):
         if prev.limited_by[i] == cur.limited_by[i]:

@@ -197,6 +197,14 @@ STATUS_TEXT: dict[str, str] = {
 """Every ``Status`` in words; each also reads after "it" ("it cannot be met")."""
 
 
+def with_fee_text(amount: int, fee: int, currency: str) -> str:
+    """An amount that includes the lead's management fee, said so where it stands beside
+    figures that do not: "£957,630 incl. £216,000 fee"; the plain amount without a fee."""
+    if not fee:
+        return money(amount, currency)
+    return f"{money(amount, currency)} incl. {money(fee, currency)} fee"
+
+
 def status_text(status: str) -> str:
     """A status in words, "solved", "cannot be met" (``Status`` is a ``str`` enum)."""
     return STATUS_TEXT[status]

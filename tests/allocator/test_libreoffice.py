@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from allocator.domain.text import pct
 from allocator.engine.solve import solve
 from allocator.formats.files import load_project
 from allocator.formats.workbook import ERROR_CODES, MEASURES, write_workbook
@@ -169,3 +170,29 @@ def test_recalculated_changes_are_the_compare_command_s(tmp_path: Path) -> None:
                         sheet,
                         cell.coordinate,
                     )
+
+
+def test_recalculated_totals_and_attainment_are_the_figures_shown(tmp_path: Path) -> None:
+    """Recalculated, each partner's total is the sum of its years, its fair share the sum
+    of its whole-unit years, and its attainment reads as the solve's."""
+    project = load_project(SAMPLE)
+    results = solve(project)
+    chosen = next(r for r in results if r.ok and any(r.fee))
+    path = tmp_path / "figures.xlsx"
+    write_workbook(project, results, path, scenario=chosen.name)
+    wb = openpyxl.load_workbook(recalculated(path, tmp_path), data_only=True)
+    ws = wb["Summary"]
+    columns = {c.value: c.column for c in ws[5] if c.value is not None}
+    c_y0, c_tot = columns[chosen.years[0]], columns["Total"]
+    c_fs, c_att = columns["Fair share"], columns["Attainment (total ÷ fair share)"]
+    for k, p in enumerate(chosen.partners):
+        row = 6 + k
+        years = [ws.cell(row, c_y0 + i).value for i in range(len(chosen.years))]
+        assert ws.cell(row, c_tot).value == sum(years) == p.total
+        assert ws.cell(row, c_fs).value == p.fair_share_total
+        assert pct(ws.cell(row, c_att).value) == pct(p.attainment)
+        own = wb.worksheets[1 + k]
+        r_fs = next(c.row for c in own["A"] if c.value == "Fair share")
+        shown = [own.cell(r_fs, 2 + i).value for i in range(len(chosen.years))]
+        assert shown == list(p.fair_share_whole)
+        assert own.cell(r_fs, 2 + len(shown)).value == sum(shown) == p.fair_share_total

@@ -62,6 +62,24 @@ def test_explanation_of_the_selected_partner_names_its_figures(explanation, docu
     assert "Multiple disadvantage: 0.850, typed in" in text
 
 
+def test_the_lead_s_explanation_shows_the_table_s_figures_and_its_fee(explanation, document):
+    """Each year's fair share is the table's whole units, the total their sum, each
+    attainment worked out from the figures beside it; the fee-inclusive figure says so."""
+    document.set_current_scenario(document.project.scenarios[2].name)
+    document.set_selected_partner(0)
+    result = document.result()
+    lead = next(p for p in result.partners if p.index == 0)
+    assert lead.lead and lead.fee_total
+    text = explanation.toPlainText()
+    for k, (grant, fair) in enumerate(zip(lead.per_year, lead.fair_share_whole, strict=True)):
+        assert money(fair) in text
+        assert pct(lead.attainment_per_year[k]) == pct(grant / fair)
+    assert sum(lead.fair_share_whole) == lead.fair_share_total
+    assert money(lead.fair_share_total) in text
+    said = f"{money(lead.received)} incl. {money(lead.fee_total)} fee"
+    assert f"With its fee it receives {said}" in text
+
+
 def test_explanation_follows_the_selection(explanation, document):
     document.set_selected_partner(0)
     first = explanation.toPlainText()

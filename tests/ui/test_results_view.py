@@ -7,7 +7,9 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from allocator.domain.text import money
+from allocator.domain.text import money, pct
+from allocator.engine.solve import solve
+from allocator.report.render import results_json
 from ui.models.results import ResultsModel
 from ui.state.document import Document
 from ui.views.results import ResultsView
@@ -391,3 +393,38 @@ def test_the_results_banner_keeps_its_names(view):
     assert view.banner.objectName() == "resultsBanner"
     assert view.banner.label.objectName() == "resultsBannerText"
     assert view.banner.action("show").objectName() == "resultsBannerShow"
+
+
+def test_each_partner_s_figures_are_the_command_line_s(solved, wait_solved):
+    """Total, fair share and attainment in the table are the figures of `solve --json`:
+    totals the sum of the whole-unit years, attainment from the figures shown."""
+    # what `fairshare solve --json` prints for the same project
+    data = results_json(solved.project, solve(solved.project))
+    for scenario in data["scenarios"]:
+        if scenario["status"] != "optimal":
+            continue
+        solved.set_current_scenario(scenario["name"])
+        wait_solved(solved)
+        model = ResultsModel(solved)
+        c_tot, c_fs = money_column(model, "total"), money_column(model, "fair_share")
+        c_att = money_column(model, "attainment")
+        for row, p in enumerate(scenario["partners"]):
+            assert model.data(model.index(row, 0)) == p["name"]
+            total = model.data(model.index(row, c_tot), D.UserRole)
+            fair = model.data(model.index(row, c_fs), D.UserRole)
+            assert (total, fair) == (p["total"], p["fair_share_total"])
+            assert fair == sum(p["fair_share"])
+            assert model.data(model.index(row, c_att)) == pct(total / fair)
+            assert model.data(model.index(row, c_att)) == pct(p["attainment"])
+        fs_total = model.data(model.index(model.rowCount() - 1, c_fs), D.UserRole)
+        assert fs_total == sum(p["fair_share_total"] for p in scenario["partners"])
+
+
+def test_the_lead_s_fee_is_said_beside_its_grant(solved):
+    model = ResultsModel(solved)
+    result = solved.result()
+    row, lead = next((k, p) for k, p in enumerate(result.partners) if p.lead)
+    said = f"{money(lead.received, 'GBP')} incl. {money(lead.fee_total, 'GBP')} fee"
+    for key in ("total", "vs"):
+        tip = model.data(model.index(row, money_column(model, key)), D.ToolTipRole)
+        assert said in tip

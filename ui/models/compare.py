@@ -31,6 +31,7 @@ from allocator.report.baseline import (
     finite,
 )
 from allocator.report.compare import SideBySide
+from allocator.report.words import with_fee_text
 from ui.charts.base import is_dark
 from ui.models.common import MEASURE_ROWS
 from ui.models.compare_text import (
@@ -394,9 +395,11 @@ class CompareModel(QAbstractTableModel):
             return _tr("{partner} is left out of this scenario.").format(partner=pc.name)
         if pc is not None and ckind == COL_CHANGE and pc.baseline is not None:
             return _tr("{received} against {baseline} in the baseline").format(
-                received=money(pc.received, self.currency),
+                received=with_fee_text(pc.received, pc.fee, self.currency),
                 baseline=money(pc.baseline, self.currency),
             )
+        if pc is not None and ckind == COL_AMOUNT and pc.fee:
+            return with_fee_text(pc.received, pc.fee, self.currency)
         if kind == ROW_MEASURE and ckind == COL_CHANGE:
             return _tr("pts: percentage points")
         return ""

@@ -21,6 +21,7 @@ from allocator.report.words import (
     NOT_SHOWN,
     limit_text,
     money_change_text,
+    with_fee_text,
 )
 from allocator.report.words import LINES as LINE_WORDS
 from ui.models.common import (
@@ -160,7 +161,7 @@ class ResultsModel(QAbstractTableModel):
             and self._result.name == result.name
         ):
             return
-        if self._shape(result) == self._shape(self._result):
+        if result is not None and self._shape(result) == self._shape(self._result):
             self._update_in_place(result)
             return
         self.beginResetModel()
@@ -209,14 +210,16 @@ class ResultsModel(QAbstractTableModel):
         for r in differ:
             kind, a = old_rows[r]
             b = new_rows[r][1]
-            if kind == ROW_PARTNER and a.included != b.included:
+            if a is not None and b is not None and a.included != b.included:
                 changed = every  # "left out" reads differently whatever the figures
             else:
                 old, new = before[r], self._row_values(r)
                 changed = [c for c, (x, y) in enumerate(zip(old, new, strict=True)) if x != y]
             runs += [(r, first, last) for first, last in blocks(changed)]
-            if kind == ROW_PARTNER and (
-                a.reason != b.reason or a.limited_by_per_year != b.limited_by_per_year
+            if (
+                a is not None
+                and b is not None
+                and (a.reason != b.reason or a.limited_by_per_year != b.limited_by_per_year)
             ):
                 tips.append(r)
         boxes = stack_runs(runs)  # the same columns changed in neighbouring rows: one box
@@ -231,9 +234,9 @@ class ResultsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(top, 0), self.index(bottom, last), [_TOOLTIP])
 
     def _rows_of(self, result: ScenarioResult | None) -> list[Row]:
-        partners = _partners(result) if result is not None else []
-        if not partners:
+        if result is None or not _partners(result):
             return []
+        partners = _partners(result)
         rows: list[Row] = [(ROW_PARTNER, p) for p in sorted(partners, key=lambda p: p.index)]
         if _has_fee(result):
             rows.append((ROW_FEE, None))
@@ -267,7 +270,7 @@ class ResultsModel(QAbstractTableModel):
         self._values = [None] * len(self._rows)
         self._columns = []
         self._alignment = []
-        if not self._rows:
+        if result is None or not self._rows:
             return
         cols = [ResultColumn("name", self.tr("Partner"), self.tr("The partner"), money=False)]
         for y, year in enumerate(result.years):
@@ -350,12 +353,12 @@ class ResultsModel(QAbstractTableModel):
         """The partner's position in the project for a row, -1 for the fee and total rows."""
         if not 0 <= row < len(self._rows):
             return -1
-        kind, p = self._rows[row]
-        return p.index if kind == ROW_PARTNER else -1
+        p = self._rows[row][1]
+        return p.index if p is not None else -1
 
     def row_of_partner(self, index: int) -> int:
-        for row, (kind, p) in enumerate(self._rows):
-            if kind == ROW_PARTNER and p.index == index:
+        for row, (_kind, p) in enumerate(self._rows):
+            if p is not None and p.index == index:
                 return row
         return -1
 
@@ -390,8 +393,8 @@ class ResultsModel(QAbstractTableModel):
         if role == _FONT:
             return self._bold_font() if self._rows[row][0] == ROW_TOTAL else None
         if role == _FOREGROUND:
-            kind, partner = self._rows[row]
-            if self._stale or (kind == ROW_PARTNER and not partner.included and column > 0):
+            partner = self._rows[row][1]
+            if self._stale or (partner is not None and not partner.included and column > 0):
                 palette = QApplication.palette()
                 return palette.brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             return None
@@ -409,14 +412,21 @@ class ResultsModel(QAbstractTableModel):
         return QFont(self._bold)
 
     # -- the figures -------------------------------------------------------------------
+    def _shown(self) -> ScenarioResult:
+        """The result on show: rows (and so cells) exist only while there is one."""
+        if self._result is None:
+            raise LookupError("the results table shows no result")
+        return self._result
+
     def _values_of(self, kind: str, partner: PartnerResult | None) -> tuple[Figure, ...]:
         """The figures behind a row's cells: whole units for money, a fraction for
         attainment (None where a cell has no figure)."""
-        r = self._result
+        r = self._shown()
         cols = self._columns
-        if kind == ROW_PARTNER:
+        figures: dict[str, Figure]
+        if partner is not None:
             p = partner
-            figures: dict[str, Figure] = {
+            figures = {
                 "name": p.name,
                 "total": int(p.total),
                 "fair_share": _fair_share(p),
@@ -452,8 +462,8 @@ class ResultsModel(QAbstractTableModel):
     ) -> str:
         """A cell as shown, from the figure behind it (``value``)."""
         key = col.key
-        currency = self._result.currency
-        if kind == ROW_PARTNER and not partner.included and key != "name":
+        currency = self._shown().currency
+        if partner is not None and not partner.included and key != "name":
             if key in ("total", "limited_by"):
                 return self.tr(limit_text("excluded"))
             if key == "vs":
@@ -461,34 +471,46 @@ class ResultsModel(QAbstractTableModel):
             return NOT_SHOWN
         if value is None:
             return ""
-        if key == "name":
+        if isinstance(value, str):
             return value
+        if isinstance(value, list):
+            return ", ".join(self.tr(limit_text(v)) for v in value)
         if key == "attainment":
             return pct(value, 1)
-        if key == "limited_by":
-            return ", ".join(self.tr(limit_text(v)) for v in value)
         if key == "vs":
             return money_change_text(value, None, currency)
         return money(value, currency)
 
     def _tip(self, kind: str, partner: PartnerResult | None, col: ResultColumn) -> str | None:
+        r = self._shown()
         if kind == ROW_TOTAL:
             if col.key in ("year", "total"):
                 return self.tr("The partnership's whole grant: partners plus the management fee")
             return None
         if kind == ROW_FEE:
-            lead = next((p for p in _partners(self._result) if p.lead and p.included), None)
+            lead = next((p for p in _partners(r) if p.lead and p.included), None)
             who = lead.name if lead is not None else self.tr("the lead")
             return self.tr("{lead} keeps this for coordinating the partnership").format(lead=who)
         if partner is None:
             return None
+        fee = partner.fee_total
+        if fee and partner.included and col.key in ("total", "vs"):
+            # the lead's change counts its fee, its total does not: both say so
+            received = with_fee_text(partner.received, fee, r.currency)
+            if col.key == "total":
+                return self.tr("The grant; with the management fee it receives {received}").format(
+                    received=received
+                )
+            return self.tr(
+                "What it receives, {received}, against the size-proportional split"
+            ).format(received=received)
         if col.key in ("name", "limited_by") and partner.reason:
             return partner.reason
         if col.key == "year":
             reasons = partner.limited_by_per_year
             if col.year < len(reasons):
                 return self.tr("Limited by {what} in {year}").format(
-                    what=self.tr(limit_text(reasons[col.year])), year=self._result.years[col.year]
+                    what=self.tr(limit_text(reasons[col.year])), year=r.years[col.year]
                 )
         return None
 
@@ -501,11 +523,8 @@ def _partners(result: ScenarioResult) -> tuple[PartnerResult, ...]:
 
 
 def _fair_share(partner: PartnerResult) -> int:
-    """The fair share in whole units: the engine's rounded figures when it gives them."""
-    units = partner.fair_share_units
-    if units:
-        return int(sum(units))
-    return int(round(partner.fair_share_total))
+    """The fair share in whole units: the sum of the whole-unit years."""
+    return int(partner.fair_share_total)
 
 
 def _has_fee(result: ScenarioResult) -> bool:

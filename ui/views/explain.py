@@ -18,7 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction, QIcon, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -39,7 +39,7 @@ from allocator.domain import needs
 from allocator.domain.model import Partner
 from allocator.domain.text import money, pct
 from allocator.errors import Problem, ValidationError
-from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text
+from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text, with_fee_text
 from ui.models.common import warning_icon
 
 if TYPE_CHECKING:  # named in signatures only: results code loads after the first frame
@@ -76,7 +76,7 @@ class ExplanationView(QTextBrowser):
         self.setAccessibleName(self.tr("Why this partner gets what it gets"))
         self.setOpenLinks(False)
         self.setMinimumHeight(60)
-        self.document = document
+        self._doc = document
         self._html: str | None = None
         self.html_sets = 0  # how often the text was actually replaced
         self._waited_long = False  # the reasons of figures on screen are slow to come
@@ -104,7 +104,7 @@ class ExplanationView(QTextBrowser):
         being worked out: it is laid out once, with them.
         """
         if self._html is not None and self._new_split_coming():
-            if self.document.result_is_current() and not self._grey_timer.isActive():
+            if self._doc.result_is_current() and not self._grey_timer.isActive():
                 if not self._waited_long:
                     self._grey_timer.start()
             return
@@ -121,7 +121,7 @@ class ExplanationView(QTextBrowser):
     def _new_split_coming(self) -> bool:
         """The reasons shown are out of date and a solve of the inputs as they are is
         (or is about to be) on its way: nothing blocks it."""
-        doc = self.document
+        doc = self._doc
         if doc.result() is None or doc.result_is_explained():
             return False
         if doc.solve_pending:
@@ -139,7 +139,7 @@ class ExplanationView(QTextBrowser):
         self._show_grey()
 
     def _show_grey(self) -> None:
-        busy = self.document.is_solving
+        busy = self._doc.is_solving
         enabled = not (busy or self._waited_long)
         if self._greyed == enabled:  # kept here: no call into Qt while nothing changes
             self._greyed = not enabled
@@ -161,7 +161,7 @@ class ExplanationView(QTextBrowser):
 
     def explanation_html(self) -> str:
         """The whole explanation as rich text (also used for printing or copying)."""
-        doc = self.document
+        doc = self._doc
         project = doc.project
         index = doc.selected_partner
         if not project.partners:
@@ -217,7 +217,7 @@ class ExplanationView(QTextBrowser):
         return f'<p style="color:{colour}"><i>{escape(text)}</i></p>'
 
     def _partner_html(self, result: ScenarioResult, pr: PartnerResult, partner: Partner) -> str:
-        cur = result.currency or self.document.project.currency
+        cur = result.currency or self._doc.project.currency
         title = self.tr("Why {name} gets {amount}").format(
             name=escape(pr.name), amount=money(pr.total, cur)
         )
@@ -263,7 +263,7 @@ class ExplanationView(QTextBrowser):
             cells = (
                 (str(year), "left"),
                 (money(pr.per_year[k], cur), "right"),
-                (money(pr.fair_share[k], cur), "right"),
+                (money(pr.fair_share_whole[k], cur), "right"),
                 (pct(pr.attainment_per_year[k]), "right"),
                 (self.tr(limit_text(limit)) if limit else "", "left"),
             )
@@ -300,7 +300,21 @@ class ExplanationView(QTextBrowser):
         if need:
             facts.append(need)
         diff = pr.vs_size_proportional
-        if diff:
+        if diff and fee:
+            # the change counts the fee, the grant above does not: it says so
+            facts.append(
+                self.tr(
+                    "With its fee it receives {received}; against a size-proportional "
+                    "split: {change} ({sp})."
+                ).format(
+                    received=with_fee_text(pr.received, fee, cur),
+                    change=money_change_text(diff, None, cur),
+                    sp=self.tr("that split would give it {amount}").format(
+                        amount=money(sum(pr.size_proportional), cur)
+                    ),
+                )
+            )
+        elif diff:
             facts.append(
                 self.tr("Against a size-proportional split: {change} ({sp}).").format(
                     change=money_change_text(diff, None, cur),
@@ -323,7 +337,7 @@ class ExplanationView(QTextBrowser):
         # loaded with the first explanation, after the first frame (it brings NumPy)
         from allocator.engine.explain import need_words
 
-        project = self.document.project
+        project = self._doc.project
         try:
             scenario = project.scenario(result.name)
         except ValidationError:  # renamed since it was solved: the new result is coming
@@ -469,7 +483,7 @@ class ProblemsView(QWidget):
         scroll.setMinimumHeight(self.summary.sizeHint().height())
         self._title = title
 
-        layout = QVBoxLayout(self)
+        layout = self._outer_layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(title)
         layout.addWidget(scroll, 1)
@@ -518,8 +532,8 @@ class ProblemsView(QWidget):
 
     def compact_height(self) -> int:
         """The height that shows the heading and the one-line summary."""
-        m = self.layout().contentsMargins()
-        spacing = max(self.layout().spacing(), 0)
+        m = self._outer_layout.contentsMargins()
+        spacing = max(self._outer_layout.spacing(), 0)
         return (
             m.top()
             + m.bottom()
@@ -563,7 +577,7 @@ class ProblemsView(QWidget):
                 if n == 1
                 else self.tr("Fix {n} problems to update the split:").format(n=n)
             )
-        elif infeasible:
+        elif infeasible and result is not None:
             self.summary.setText(
                 self.tr("'{name}' cannot be met as it stands.").format(name=result.name)
             )
@@ -583,7 +597,7 @@ class ProblemsView(QWidget):
     def _fill_problems(self, problems: list[Problem]) -> None:
         doc = self.document
         self.problemsList.clear()
-        icon = warning_icon() if problems else None
+        icon = warning_icon() if problems else QIcon()
         for problem in problems:
             where = doc.describe(problem.path) if problem.path else ""
             text = f"{where}: {problem.message}" if where else problem.message
@@ -601,7 +615,7 @@ class ProblemsView(QWidget):
     ) -> None:
         while self.suggestionsGrid.count():
             item = self.suggestionsGrid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
