@@ -1391,7 +1391,9 @@ def _budget_note(project: Project, path: str) -> str:
 
 def _questionnaires_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project file (.fairshare)")
-    p.add_argument("outdir", metavar="OUTDIR", help="the folder to write them in (created if absent)")
+    p.add_argument(
+        "outdir", metavar="OUTDIR", help="the folder to write them in (created if absent)"
+    )
     p.add_argument(
         "--partner",
         metavar="NAME",
@@ -1403,9 +1405,7 @@ def _questionnaires_arguments(p: argparse.ArgumentParser) -> None:
 def _read_answers_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="project file (.fairshare)")
     p.add_argument("files", metavar="FILE", nargs="+", help="returned questionnaires (.xlsx)")
-    p.add_argument(
-        "--dry-run", action="store_true", help="show what would change; change nothing"
-    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
 
 
 def _choose_arguments(p: argparse.ArgumentParser) -> None:

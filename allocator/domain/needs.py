@@ -605,7 +605,10 @@ class Breakdown:
         return sum(1 for line in self.lines if line.answer is not None)
 
     def to_text(self) -> str:
-        out = [f"{self.name.capitalize()}: " + ("no score yet" if self.score is None else _num(self.score, 3))]
+        out = [
+            f"{self.name.capitalize()}: "
+            + ("no score yet" if self.score is None else _num(self.score, 3))
+        ]
         for line in self.lines:
             if line.answer is None or line.contribution is None:
                 out.append(f"  {line.topic}: not answered (left out, not counted as 0)")

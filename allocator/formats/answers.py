@@ -14,7 +14,7 @@ import datetime as _dt
 import io
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -326,7 +326,9 @@ def _read_facts(
     return changes, problems
 
 
-def _apply_one(project: Project, index: int, answers: dict[str, str], facts: Iterable[FactChange]) -> Project:
+def _apply_one(
+    project: Project, index: int, answers: dict[str, str], facts: Iterable[FactChange]
+) -> Project:
     """The partner's answers and corrections applied; the answers decide its scores."""
     for change in facts:
         project = set_field(project, f"partners[{index}].{change.key}", change.new)
@@ -353,9 +355,7 @@ def _newest_first(paths: Sequence[Path]) -> list[Path]:
     return sorted(paths, key=_modified, reverse=True)
 
 
-def read_answers(
-    project: Project, paths: Sequence[str | os.PathLike[str]]
-) -> AnswersPreview:
+def read_answers(project: Project, paths: Sequence[str | os.PathLike[str]]) -> AnswersPreview:
     """What the returned questionnaires would change, and every problem with them.
 
     Never raises for what is in a file: an unreadable workbook, another project's or

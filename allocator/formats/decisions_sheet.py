@@ -66,7 +66,12 @@ def decisions_sheets(project: Project, new_sheet: Callable[[str], SheetWriter]) 
         sh.text(r, 2, d.scenario, "wrap")
         sh.text(r, 3, d.agreed_by or "not said", "wrap")
         sh.text(r, 4, d.reason, "wrap")
-        sh.text(r, 5, entry.note.capitalize() if entry.changed else "No", "bad" if entry.changed else "text")
+        sh.text(
+            r,
+            5,
+            entry.note.capitalize() if entry.changed else "No",
+            "bad" if entry.changed else "text",
+        )
         sh.text(r, 6, d.fingerprint, "memo")
     for col, w in ((1, 18), (2, 26), (3, 22), (4, 50), (5, 24), (6, 18)):
         sh.width(col, w)
@@ -76,7 +81,12 @@ def decisions_sheets(project: Project, new_sheet: Callable[[str], SheetWriter]) 
 
 def _figures(sh: SheetWriter, project: Project, history: list[Any], top: int) -> None:
     """Each partner's total and the measures at each choice, one column per choice."""
-    sh.text(top, 1, "What each partner receives over all years, and the measures, at each choice", "label")
+    sh.text(
+        top,
+        1,
+        "What each partner receives over all years, and the measures, at each choice",
+        "label",
+    )
     head = top + 1
     sh.text(head, 1, "Partner", "header")
     for k, entry in enumerate(history):

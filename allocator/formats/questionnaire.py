@@ -210,9 +210,11 @@ def _fact_value(project: Project, partner: Partner, key: str) -> str:
 
 
 def _facts(ws: Worksheet, project: Project, partner: Partner, lists: dict[str, str]) -> None:
-    for col, width in (("A", 34), ("B", 30), ("C", 34), ("D", 44), ("E", 14)):
-        ws.column_dimensions[col].width = width
-    _text(ws, 1, 1, f"{partner.name}: the facts the partnership holds", font=Font(bold=True, size=14))
+    for letter, width in (("A", 34), ("B", 30), ("C", 34), ("D", 44), ("E", 14)):
+        ws.column_dimensions[letter].width = width
+    _text(
+        ws, 1, 1, f"{partner.name}: the facts the partnership holds", font=Font(bold=True, size=14)
+    )
     _text(
         ws,
         2,
@@ -271,8 +273,8 @@ def _guidance(q: needs.Question) -> str:
 
 
 def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
-    for col, width in (("A", 5), ("B", 20), ("C", 48), ("D", 36), ("E", 60), ("F", 16)):
-        ws.column_dimensions[col].width = width
+    for letter, width in (("A", 5), ("B", 20), ("C", 48), ("D", 36), ("E", 60), ("F", 16)):
+        ws.column_dimensions[letter].width = width
     _text(ws, 1, 1, f"{partner.name}: the needs questions", font=Font(bold=True, size=14))
     _text(
         ws,
@@ -287,7 +289,14 @@ def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
     ws.row_dimensions[2].height = 30
     head = FIRST_QUESTION_ROW - 1
     for col, label in enumerate(
-        ("No.", "Section", "Question", "Your answer", "Guidance, and the score of each answer", "Question id"),
+        (
+            "No.",
+            "Section",
+            "Question",
+            "Your answer",
+            "Guidance, and the score of each answer",
+            "Question id",
+        ),
         start=1,
     ):
         _text(ws, head, col, label, font=_WHITE_BOLD, fill=_HEADER_FILL, alignment=_WRAP)
@@ -324,9 +333,7 @@ def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
     _protect(ws)
 
 
-def _identity(
-    ws: Worksheet, project: Project, partner: Partner, today: _dt.date
-) -> dict[str, str]:
+def _identity(ws: Worksheet, project: Project, partner: Partner, today: _dt.date) -> dict[str, str]:
     """The hidden sheet: what identifies the workbook, and the answer lists."""
     values = {
         "format": FORMAT,

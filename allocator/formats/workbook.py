@@ -50,8 +50,8 @@ from allocator.engine.result import (
 )
 from allocator.errors import ValidationError, WorkbookError
 from allocator.formats.atomic import new_file_mode, sync_folder
-from allocator.formats.tables import COLUMNS, clean_text, partner_row
 from allocator.formats.decisions_sheet import decisions_sheets, summary_choice
+from allocator.formats.tables import COLUMNS, clean_text, partner_row
 from allocator.report.baseline import MEASURES as COMPARISON_MEASURES
 from allocator.report.baseline import (
     Comparison,

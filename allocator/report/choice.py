@@ -161,7 +161,7 @@ def decision_history(project: Project) -> list[HistoryEntry]:
 
 
 def date_words(iso: str) -> str:
-    """"2026-12-03" as people write it: "3 December 2026"."""
+    """ "2026-12-03" as people write it: "3 December 2026"."""
     day = _dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 

@@ -115,7 +115,10 @@ def test_a_file_without_decisions_still_loads(project):
             {"date": "2026-12-03", "scenario": "S", "reason": "x", "figures": {"a": -1}},
             "decisions[0].figures.a",
         ),
-        ({"date": "2026-12-03", "scenario": "S", "reason": "x", "colour": 1}, "decisions[0].colour"),
+        (
+            {"date": "2026-12-03", "scenario": "S", "reason": "x", "colour": 1},
+            "decisions[0].colour",
+        ),
     ],
 )
 def test_a_bad_entry_is_refused_naming_the_field(entry, path):
@@ -142,7 +145,9 @@ def test_choose_then_export_and_list(tmp_path, capsys, monkeypatch):
     path = tmp_path / "p.fairshare"
     path.write_bytes(SAMPLE.read_bytes())
     reason = "It meets the by-and-for ring-fence"
-    assert main(["choose", str(path), "needs-weighted", "--reason", reason, "--by", "the board"]) == 0
+    assert (
+        main(["choose", str(path), "needs-weighted", "--reason", reason, "--by", "the board"]) == 0
+    )
     assert "3 December 2026" in capsys.readouterr().out
 
     out = tmp_path / "bid.xlsx"

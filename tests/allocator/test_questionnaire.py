@@ -38,7 +38,12 @@ def write_one(project: Project, folder: Path, pid: str) -> Path:
     return f.path
 
 
-def fill(path: Path, answers: dict[str, str], facts: dict[str, object] | None = None, out: Path | None = None) -> Path:
+def fill(
+    path: Path,
+    answers: dict[str, str],
+    facts: dict[str, object] | None = None,
+    out: Path | None = None,
+) -> Path:
     """Answer as a partner would: the answer's words in each answer cell."""
     wb = openpyxl.load_workbook(path)
     ws = wb[qn.QUESTIONS]
@@ -94,7 +99,9 @@ def test_the_questionnaire_is_laid_out_and_protected(project, tmp_path):
     rows = range(qn.FIRST_QUESTION_ROW, qn.FIRST_QUESTION_ROW + len(needs.QUESTIONS))
     assert unlocked == {f"D{r}" for r in rows}
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert len(lists) == len(needs.QUESTIONS) and all(dv.startswith("'FairShare'!") for dv in lists.values())
+    assert len(lists) == len(needs.QUESTIONS) and all(
+        dv.startswith("'FairShare'!") for dv in lists.values()
+    )
     hidden = wb[qn.ID_SHEET]
     labels = [hidden.cell(2 + j, qn.LIST_COL).value for j in range(5)]
     assert labels == [o.label for o in needs.QUESTIONS[0].options]
@@ -122,9 +129,10 @@ def test_answers_on_record_are_filled_in(project, tmp_path):
     p = direct(project, "amani", answers)
     wb = openpyxl.load_workbook(write_one(p, tmp_path, "amani"))
     first = needs.QUESTIONS[0]
-    assert wb[qn.QUESTIONS].cell(qn.FIRST_QUESTION_ROW, qn.ANSWER_COL).value == first.option(
-        answers[first.id]
-    ).label
+    assert (
+        wb[qn.QUESTIONS].cell(qn.FIRST_QUESTION_ROW, qn.ANSWER_COL).value
+        == first.option(answers[first.id]).label
+    )
 
 
 def test_score_breakdown_adds_up_to_each_score():
@@ -287,7 +295,9 @@ def test_dry_run_changes_nothing_and_a_real_run_saves(project, project_file, tmp
 
 def test_questionnaires_command_writes_one_per_partner(project_file, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["questionnaires", str(project_file), str(out), "--partner", "Amani Collective"]) == 0
+    assert (
+        main(["questionnaires", str(project_file), str(out), "--partner", "Amani Collective"]) == 0
+    )
     assert [p.name for p in out.iterdir()] == ["Needs questionnaire - Amani Collective.xlsx"]
     assert main(["questionnaires", str(project_file), str(out)]) == 0
     assert len(list(out.iterdir())) == len(load_project(project_file).partners)
@@ -338,4 +348,6 @@ def test_a_return_saved_by_libreoffice_reads_back_the_same(project, tmp_path):
     (item,) = preview.partners
     assert item.answers == answers
     assert [c.key for c in item.facts] == ["reach"]
-    assert apply_answers(project, preview) == apply_answers(project, read_answers(project, [filled]))
+    assert apply_answers(project, preview) == apply_answers(
+        project, read_answers(project, [filled])
+    )
