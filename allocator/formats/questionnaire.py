@@ -66,8 +66,8 @@ ID_SHEET = "FairShare"
 
 FIRST_FACT_ROW = 5
 FIRST_QUESTION_ROW = 5
-ANSWER_COL = 4  # D on the Questions sheet
-ID_COL = 6  # F: the question id, so a moved row is noticed
+ANSWER_COL = 3  # C on the Questions sheet
+ID_COL = 5  # E: the question id, so a moved row is noticed
 FACT_COL = 3  # C on the facts sheet: the correction
 FACT_KEY_COL = 5  # E: the field's key
 
@@ -90,7 +90,8 @@ LIST_COL = 4  # D: the first answer list on the hidden sheet (one column per que
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
-_WHITE_BOLD = Font(bold=True, color="FFFFFF")
+_FONT = "Calibri"
+_WHITE_BOLD = Font(name=_FONT, bold=True, color="FFFFFF")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 
@@ -123,6 +124,16 @@ def _text(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> Any:
     return cell
 
 
+def _height(*cells: tuple[str, float, float]) -> float:
+    """A row height (points) that shows every cell's wrapped text: (text, width, font size)."""
+    tallest = 15.0
+    for text, width, size in cells:
+        per_line = max(1, int(width * 11 / size * 1.15))
+        lines = sum(-(-max(len(part), 1) // per_line) for part in text.split("\n"))
+        tallest = max(tallest, lines * size * 1.35 + 4)
+    return min(409.0, tallest)
+
+
 def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -145,9 +156,15 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _about(ws: Worksheet, project: Project, partner: Partner) -> None:
-    ws.column_dimensions["A"].width = 100
-    _text(ws, 1, 1, f"Needs questionnaire for {partner.name}", font=Font(bold=True, size=14))
-    _text(ws, 2, 1, project.name, font=Font(italic=True))
+    ws.column_dimensions["A"].width = 75
+    _text(
+        ws,
+        1,
+        1,
+        f"Needs questionnaire for {partner.name}",
+        font=Font(name=_FONT, bold=True, size=14),
+    )
+    _text(ws, 2, 1, project.name, font=Font(name=_FONT, italic=True))
     paragraphs: list[tuple[str, str]] = [
         (
             "What it is for",
@@ -188,11 +205,11 @@ def _about(ws: Worksheet, project: Project, partner: Partner) -> None:
     last_heading = ""
     for heading, text in paragraphs:
         if heading != last_heading:
-            _text(ws, row, 1, heading, font=Font(bold=True, size=12))
+            _text(ws, row, 1, heading, font=Font(name=_FONT, bold=True, size=12))
             row += 1
             last_heading = heading
         _text(ws, row, 1, text, alignment=_WRAP)
-        ws.row_dimensions[row].height = 15 * (len(text) // 95 + 1)
+        ws.row_dimensions[row].height = _height((text, 75, 11))
         row += 2
     _print_setup(ws)
     _protect(ws)
@@ -210,10 +227,14 @@ def _fact_value(project: Project, partner: Partner, key: str) -> str:
 
 
 def _facts(ws: Worksheet, project: Project, partner: Partner, lists: dict[str, str]) -> None:
-    for letter, width in (("A", 34), ("B", 30), ("C", 34), ("D", 44), ("E", 14)):
+    for letter, width in (("A", 24), ("B", 20), ("C", 24), ("D", 36), ("E", 9)):
         ws.column_dimensions[letter].width = width
     _text(
-        ws, 1, 1, f"{partner.name}: the facts the partnership holds", font=Font(bold=True, size=14)
+        ws,
+        1,
+        1,
+        f"{partner.name}: the facts the partnership holds",
+        font=Font(name=_FONT, bold=True, size=14),
     )
     _text(
         ws,
@@ -226,8 +247,9 @@ def _facts(ws: Worksheet, project: Project, partner: Partner, lists: dict[str, s
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     ws.row_dimensions[2].height = 30
     head = FIRST_FACT_ROW - 1
+    ws.row_dimensions[head].height = 30
     for col, label in enumerate(
-        ("Fact", "On record", "Your correction (blank if right)", "What it means", "Field"),
+        ("Fact", "On record", "Your correction (blank if right)", "What it means", "Id"),
         start=1,
     ):
         _text(ws, head, col, label, font=_WHITE_BOLD, fill=_HEADER_FILL, alignment=_WRAP)
@@ -249,14 +271,16 @@ def _facts(ws: Worksheet, project: Project, partner: Partner, lists: dict[str, s
     for k, key in enumerate(FACT_FIELDS):
         r = FIRST_FACT_ROW + k
         spec = spec_for(f"partners[0].{key}")
-        _text(ws, r, 1, spec.label, font=Font(bold=True), alignment=_WRAP)
+        _text(ws, r, 1, spec.label, font=Font(name=_FONT, bold=True), alignment=_WRAP)
         _text(ws, r, 2, _fact_value(project, partner, key), alignment=_WRAP)
         cell = ws.cell(row=r, column=FACT_COL)
         cell.protection = _UNLOCKED
         cell.fill = _ANSWER_FILL
-        _text(ws, r, 4, spec.help, alignment=_WRAP, font=Font(size=9))
-        _text(ws, r, FACT_KEY_COL, key, font=Font(size=8, color="808080"))
-        ws.row_dimensions[r].height = 15 * (len(spec.help) // 50 + 1)
+        _text(ws, r, 4, spec.help, alignment=_WRAP, font=Font(name=_FONT, size=9))
+        _text(
+            ws, r, FACT_KEY_COL, key, font=Font(name=_FONT, size=7, color="808080"), alignment=_WRAP
+        )
+        ws.row_dimensions[r].height = _height((spec.label, 24, 11), (spec.help, 36, 9))
         if key == "by_and_for":
             yes_no.add(cell.coordinate)
         elif key != "name":
@@ -273,9 +297,11 @@ def _guidance(q: needs.Question) -> str:
 
 
 def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
-    for letter, width in (("A", 5), ("B", 20), ("C", 48), ("D", 36), ("E", 60), ("F", 16)):
+    for letter, width in (("A", 4), ("B", 38), ("C", 28), ("D", 42), ("E", 9)):
         ws.column_dimensions[letter].width = width
-    _text(ws, 1, 1, f"{partner.name}: the needs questions", font=Font(bold=True, size=14))
+    _text(
+        ws, 1, 1, f"{partner.name}: the needs questions", font=Font(name=_FONT, bold=True, size=14)
+    )
     _text(
         ws,
         2,
@@ -285,17 +311,17 @@ def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
         "score, never counted as no need.",
         alignment=_WRAP,
     )
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     ws.row_dimensions[2].height = 30
     head = FIRST_QUESTION_ROW - 1
+    ws.row_dimensions[head].height = 30
     for col, label in enumerate(
         (
             "No.",
-            "Section",
             "Question",
             "Your answer",
             "Guidance, and the score of each answer",
-            "Question id",
+            "Id",
         ),
         start=1,
     ):
@@ -303,9 +329,10 @@ def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
     answers = partner.needs_answers
     for k, q in enumerate(needs.QUESTIONS):
         r = FIRST_QUESTION_ROW + k
-        ws.cell(row=r, column=1, value=k + 1).alignment = _WRAP
-        _text(ws, r, 2, q.section, alignment=_WRAP, font=Font(size=9))
-        _text(ws, r, 3, q.text, alignment=_WRAP)
+        ws.cell(row=r, column=1, value=k + 1).alignment = Alignment(
+            horizontal="left", vertical="top"
+        )
+        _text(ws, r, 2, f"{q.section}:\n{q.text}", alignment=_WRAP)
         cell = ws.cell(row=r, column=ANSWER_COL)
         given = answers.get(q.id)
         if given:
@@ -324,10 +351,11 @@ def _questions(ws: Worksheet, partner: Partner, lists: dict[str, str]) -> None:
         ws.add_data_validation(dv)
         dv.add(cell.coordinate)
         guidance = _guidance(q)
-        _text(ws, r, 5, guidance, alignment=_WRAP, font=Font(size=9))
-        _text(ws, r, ID_COL, q.id, font=Font(size=8, color="808080"))
-        tallest = max(len(q.text) // 45, len(guidance) // 70 + guidance.count("\n")) + 1
-        ws.row_dimensions[r].height = 13 * tallest + 4
+        _text(ws, r, 4, guidance, alignment=_WRAP, font=Font(name=_FONT, size=9))
+        _text(ws, r, ID_COL, q.id, font=Font(name=_FONT, size=7, color="808080"), alignment=_WRAP)
+        ws.row_dimensions[r].height = _height(
+            (f"{q.section}:\n{q.text}", 38, 11), (guidance, 42, 9), (q.id, 9, 7)
+        )
     ws.freeze_panes = ws.cell(row=FIRST_QUESTION_ROW, column=1)
     _print_setup(ws, f"{head}:{head}")
     _protect(ws)

@@ -97,7 +97,7 @@ def test_the_questionnaire_is_laid_out_and_protected(project, tmp_path):
     # only the answer cells are unlocked, each with its own list of answers
     unlocked = {c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked}
     rows = range(qn.FIRST_QUESTION_ROW, qn.FIRST_QUESTION_ROW + len(needs.QUESTIONS))
-    assert unlocked == {f"D{r}" for r in rows}
+    assert unlocked == {f"C{r}" for r in rows}
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert len(lists) == len(needs.QUESTIONS) and all(
         dv.startswith("'FairShare'!") for dv in lists.values()
