@@ -87,6 +87,7 @@ def _figures(sh: SheetWriter, project: Project, history: list[Any], top: int) ->
         "What each partner receives over all years, and the measures, at each choice",
         "label",
     )
+    sh.merge(top, 1, 6)
     head = top + 1
     sh.text(head, 1, "Partner", "header")
     for k, entry in enumerate(history):
