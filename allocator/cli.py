@@ -430,6 +430,7 @@ def _commands() -> dict[str, Command]:
             _export_arguments,
             _export,
         ),
+        **_ANSWER_COMMANDS,
     }
 
 
@@ -1512,6 +1513,222 @@ def _budget_note(project: Project, path: str) -> str:
         return "(not used: set per year)"
     return ""
 
+
+# ----------------------------------------------------------------------------------
+# Needs questionnaires out and answers back; the choice of scenario on record
+# ----------------------------------------------------------------------------------
+
+
+def _questionnaires_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument(
+        "outdir", metavar="OUTDIR", help="the folder to write them in (created if absent)"
+    )
+    p.add_argument(
+        "--partner",
+        metavar="NAME",
+        action="append",
+        help="only this partner (name or id); give it again for more",
+    )
+
+
+def _read_answers_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument("files", metavar="FILE", nargs="+", help="returned questionnaires (.xlsx)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+
+
+def _choose_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument("scenario", metavar="SCENARIO", help="the scenario chosen for the bid")
+    p.add_argument("--reason", metavar="TEXT", required=True, help="why the partnership chose it")
+    p.add_argument(
+        "--by", metavar="TEXT", default="", help="who agreed it, such as 'the partnership board'"
+    )
+
+
+def _decisions_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="project file (.fairshare)")
+    p.add_argument("--json", action="store_true", help="print the history as JSON")
+
+
+_ANSWERS_EPILOG = """\
+Each file is matched to its partner by the identifier the questionnaire carries, never
+by its name. Every problem is named by file, sheet, row and question. An answer not
+among the choices, a formula in an answer cell, a workbook from another project,
+partner or questionnaire version, or a changed layout refuses the whole run: the
+project file is then left exactly as it was (exit status 2). Questions left blank are
+listed and left out of the scores. When a partner sent more than one return, the newest
+(by the file's modification time) is used, and the run says so.
+
+examples:
+  fairshare questionnaires p.fairshare out/
+  fairshare read-answers p.fairshare returns/*.xlsx --dry-run
+  fairshare read-answers p.fairshare returns/*.xlsx
+"""
+
+_CHOOSE_EPILOG = """\
+The scenario is solved, and the date, the reason, who agreed it, each partner's total,
+the measures and a fingerprint of the settings and the partners' figures are added to
+the project's history of choices. `fairshare decisions` lists them, and marks a choice
+whose scenario changed afterwards; the exported workbook has them on its Decisions sheet.
+
+examples:
+  fairshare choose p.fairshare "Needs-weighted" --reason "Meets the ring-fence" --by "the partnership board"
+  fairshare decisions p.fairshare --json
+"""
+
+
+def _questionnaires(args: argparse.Namespace) -> int:
+    from allocator.formats.questionnaire import write_questionnaires
+
+    project = _load(args.path)
+    if not project.partners:
+        raise _Refused(f"{args.path} has no partners to send a questionnaire to")
+    ids = None
+    if args.partner:
+        ids = [project.partners[find_partner(project, name)].id for name in args.partner]
+    out = Path(args.outdir)
+    if out.exists() and not out.is_dir():
+        raise _Refused(f"{out} is a file, not a folder")
+    for f in write_questionnaires(project, out, ids):
+        print(f"Wrote {f.path} for {f.partner_name}.")
+    return 0
+
+
+def _score_words(value: float | None) -> str:
+    return "blank" if value is None else f"{value:.3f}"
+
+
+def _print_answers(preview: Any) -> None:
+    from allocator.domain import needs
+
+    for item in preview.partners:
+        print(f"{item.partner_name} (from {Path(item.file).name})")
+        for b in item.breakdown:
+            for line in b.lines:
+                answer = "not answered" if line.answer is None else f"'{line.answer}'"
+                print(f"  {line.topic}: {answer}")
+        for key in needs.GROUPS:
+            before, after = item.before[key], item.after[key]
+            same = " (unchanged)" if before == after else ""
+            print(
+                f"  {needs.GROUP_NAMES[key].capitalize()} score: "
+                f"{_score_words(before)} -> {_score_words(after)}{same}"
+            )
+        for change in item.facts:
+            print(f"  {change.label}: {change.old_text or 'blank'} -> {change.new_text or 'blank'}")
+        if not item.facts:
+            print("  Facts: confirmed as on record")
+    for problem in preview.problems:
+        kind = "refused" if problem.refuses else "note"
+        print(f"{kind}: {problem.text()}")
+
+
+def _read_answers(args: argparse.Namespace) -> int:
+    from allocator.formats.answers import apply_answers, read_answers
+    from allocator.formats.files import save_project
+
+    project = _load(args.path)
+    preview = read_answers(project, args.files)
+    _print_answers(preview)
+    if not preview.ok:
+        raise _Refused(
+            f"{len(preview.refusals)} problem(s) refuse these answers; nothing was changed "
+            f"in {args.path}"
+        )
+    if args.dry_run:
+        print(f"Dry run: nothing was changed in {args.path}.")
+        return 0
+    if not preview.partners:
+        print(f"No answers to apply; {args.path} is unchanged.")
+        return 0
+    changed = apply_answers(project, preview)
+    save_project(changed, Path(args.path))
+    names = ", ".join(item.partner_name for item in preview.partners)
+    print(f"Saved the answers of {names} in {args.path}.")
+    return 0
+
+
+def _choose(args: argparse.Namespace) -> int:
+    from allocator.formats.files import save_project
+    from allocator.report.choice import date_words, record_choice
+
+    project = _load(args.path)
+    _require_contents(project, args.path)
+    name = project.scenarios[find_scenario(project, args.scenario)].name
+    changed = record_choice(project, name, args.reason, args.by, time_today())
+    save_project(changed, Path(args.path))
+    d = changed.decisions[-1]
+    who = f" by {d.agreed_by}" if d.agreed_by else ""
+    print(f"Chose '{name}' for the bid on {date_words(d.date)}{who}: {d.reason}")
+    return 0
+
+
+def time_today() -> Any:
+    """Today's date (a function, so that tests may stand in for the clock)."""
+    import datetime
+
+    return datetime.date.today()
+
+
+def _decisions(args: argparse.Namespace) -> int:
+    from allocator.report.choice import date_words, decision_history
+
+    project = _load(args.path)
+    history = decision_history(project)
+    if args.json:
+        print(json.dumps([json_safe(e.to_json()) for e in history], indent=2, ensure_ascii=False))
+        return 0
+    if not history:
+        print(f"No choice is on record in {args.path}: `fairshare choose` records one.")
+        return 0
+    for e in history:
+        d = e.decision
+        who = f" by {d.agreed_by}" if d.agreed_by else ""
+        mark = f"  [{e.note}]" if e.changed else ""
+        print(f"{date_words(d.date)}: '{d.scenario}' chosen{who}{mark}")
+        print(textwrap.indent(textwrap.fill(d.reason, width=84), "    "))
+    return 0
+
+
+_ANSWER_COMMANDS = {
+    "questionnaires": Command(
+        "write each partner's needs questionnaire as an .xlsx to fill in",
+        "Write one needs questionnaire workbook per partner (or per --partner) into "
+        "OUTDIR: what it is for and how the answers are scored, the partner's facts to "
+        "confirm or correct, and every needs question with its answers in a dropdown.",
+        _questionnaires_arguments,
+        _questionnaires,
+        _ANSWERS_EPILOG,
+    ),
+    "read-answers": Command(
+        "read returned needs questionnaires into the project",
+        "Read returned needs questionnaires: for each partner, its answers, its two "
+        "scores before and after, and the facts it corrected, with every problem by "
+        "file, sheet, row and question. The project changes only when no problem "
+        "refuses the answers (never with --dry-run).",
+        _read_answers_arguments,
+        _read_answers,
+        _ANSWERS_EPILOG,
+    ),
+    "choose": Command(
+        "record the scenario chosen for the bid, with the reason",
+        "Choose the scenario that goes into the bid and put the choice on record: the "
+        "date, the reason, who agreed it, each partner's total and the measures.",
+        _choose_arguments,
+        _choose,
+        _CHOOSE_EPILOG,
+    ),
+    "decisions": Command(
+        "list the recorded choices of scenario, newest first",
+        "List the recorded choices of scenario for the bid, newest first, marking a "
+        "choice whose scenario's settings or partners' figures changed afterwards.",
+        _decisions_arguments,
+        _decisions,
+        _CHOOSE_EPILOG,
+    ),
+}
 
 COMMANDS: dict[str, Command] = _commands()
 SUBCOMMANDS = tuple(COMMANDS)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from allocator.domain import needs
+from allocator.domain.decisions import Decision, decision_to_dict, read_decisions
 from allocator.domain.fields import (
     BASES,
     CHOSEN,
@@ -199,6 +200,7 @@ class Project:
     partners: tuple[Partner, ...]
     scenarios: tuple[Scenario, ...]
     chosen: str | None = None  # the scenario that goes into the bid; None: the first
+    decisions: tuple[Decision, ...] = ()  # each recorded choice, oldest first
 
     @property
     def chosen_scenario(self) -> Scenario | None:
@@ -262,7 +264,7 @@ _SCENARIO_KEYS = {"name", "basis", "weights", "core_share", "management_fee", "r
 _SCENARIO_KEYS |= {"needs_floor", "spread_limit", "lead_cap", "back_office_rate"}
 _SCENARIO_KEYS |= {"unrestricted_share", "excluded", "rule", "keep"}
 _PROJECT_KEYS = {"format", "version", "name", "currency", "years", "budget", "partners"}
-_PROJECT_KEYS |= {"scenarios", "chosen"}
+_PROJECT_KEYS |= {"scenarios", "chosen", "decisions"}
 _OLD_RULES = ("leximin", "closest")
 
 
@@ -500,6 +502,7 @@ def read_project(data: Any) -> tuple[Project, list[str]]:
         raw_names = _raw_names(d.get("scenarios"))
         if chosen not in raw_names:
             r.fail("chosen", f"no scenario is called {chosen!r}")
+    decisions = read_decisions(d.get("decisions"), r.fail)
     if r.problems:
         raise ValidationError(r.problems)
     # a missing or unreadable year or budget was a problem above
@@ -513,6 +516,7 @@ def read_project(data: Any) -> tuple[Project, list[str]]:
         partners=tuple(partners),
         scenarios=tuple(scenarios),
         chosen=chosen,
+        decisions=decisions,
     )
     notes = [
         f"Scenario {n!r} used the closest rule, which FairShare no longer has: it is read "
@@ -1056,6 +1060,8 @@ def project_to_dict(project: Project) -> dict:
     }
     if project.chosen is not None:
         out["chosen"] = project.chosen
+    if project.decisions:
+        out["decisions"] = [decision_to_dict(d) for d in project.decisions]
     return out
 
 

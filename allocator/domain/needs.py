@@ -586,6 +586,59 @@ def score(answers: Mapping[str, str], path: str = "needs_answers") -> NeedsScore
     )
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """Which answers gave which part of one score, for partners to check.
+
+    ``lines`` are the questions feeding this score in questionnaire order, each with the
+    words of its answer and what it adds; their contributions add up to ``score``
+    (before it is rounded). ``score`` is None when none of them was answered.
+    """
+
+    group: str
+    name: str
+    score: float | None
+    lines: tuple[ScoreLine, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for line in self.lines if line.answer is not None)
+
+    def to_text(self) -> str:
+        out = [
+            f"{self.name.capitalize()}: "
+            + ("no score yet" if self.score is None else _num(self.score, 3))
+        ]
+        for line in self.lines:
+            if line.answer is None or line.contribution is None:
+                out.append(f"  {line.topic}: not answered (left out, not counted as 0)")
+            else:
+                out.append(
+                    f"  {line.topic}: '{line.answer}' adds {_num(line.contribution, 3)}"
+                    f" (answer score {_num(line.option_score or 0.0, 2)} x weight {line.weight:g}"
+                    f" / {_num(sum(x.weight for x in self.lines if x.answer is not None), 1)})"
+                )
+        return "\n".join(out)
+
+
+def score_breakdown(answers: Mapping[str, str]) -> tuple[Breakdown, ...]:
+    """Each score with the part every answer gave it (one :class:`Breakdown` per score).
+
+    The same figures as :func:`score`, grouped by score, so the app, the command line
+    and the questionnaire workbook show partners how their answers became their scores.
+    """
+    result = score(answers)
+    return tuple(
+        Breakdown(
+            group=g,
+            name=GROUP_NAMES[g],
+            score=result.group_score(g),
+            lines=tuple(line for line in result.lines if line.feeds == g),
+        )
+        for g in GROUPS
+    )
+
+
 # --------------------------------------------------------------------------------------
 # What applying the answers sets.
 # --------------------------------------------------------------------------------------

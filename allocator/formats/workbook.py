@@ -50,6 +50,7 @@ from allocator.engine.result import (
 )
 from allocator.errors import ValidationError, WorkbookError
 from allocator.formats.atomic import new_file_mode, sync_folder
+from allocator.formats.decisions_sheet import decisions_sheets, summary_choice
 from allocator.formats.tables import COLUMNS, clean_text, partner_row
 from allocator.report.baseline import MEASURES as COMPARISON_MEASURES
 from allocator.report.baseline import (
@@ -569,6 +570,7 @@ def _summary(project: Project, result: ScenarioResult, warnings: list[str]) -> S
     c_share, c_fs, c_att, c_sp, c_chg, c_why = range(c_tot + 1, c_tot + 7)
     sh.text(3, 2, result.message or _status_words(result), "wrap")
     sh.merge(3, 2, c_why)
+    summary_choice(sh, project, result.name, 4, c_why)
     head = 5
     sh.text(head, 1, "Partner", "header")
     sh.text(head, c_bf, "By and for", "header")
@@ -1801,7 +1803,7 @@ def layout_workbook(
             f"scenario {chosen.name!r} has no split ({_status_words(chosen)}); the workbook shows why "
             "instead of budget figures"
         )
-    used = {"summary", "scenarios", "inputs", "method"}
+    used = {"summary", "scenarios", "inputs", "method", "decisions"}
     if sweep is not None:
         used.add("sweep")
     sheets = [_summary(project, chosen, warnings)]
@@ -1812,6 +1814,7 @@ def layout_workbook(
     sheets.append(_scenarios(project, chosen.name, comparison, warnings))
     if sweep is not None:
         sheets.append(_sweep_sheet(sweep, "Sweep", warnings))
+    sheets += decisions_sheets(project, lambda title: _Sheet(title, warnings))
     sheets.append(_inputs(project, warnings))
     sheets.append(_method(project, chosen, warnings, today or _dt.date.today(), comparison))
     for sheet in sheets:
