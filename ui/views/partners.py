@@ -373,8 +373,10 @@ class PartnersView(QWidget):
         count = self.model.rowCount()
         # no partners yet: the table shrinks to its headers and the next steps show
         self.emptyState.setVisible(count == 0)
-        header = self.table.horizontalHeader().minimumHeight() + 2 * self.table.frameWidth()
-        self.table.setMaximumHeight(header if count == 0 else 16777215)
+        table = self.table
+        header = table.horizontalHeader().minimumHeight() + 2 * table.frameWidth()
+        header += table.horizontalScrollBar().sizeHint().height()
+        table.setMaximumHeight(header if count == 0 else 16777215)
         has = bool(rows)
         self.remove_action.setEnabled(has)
         self.duplicate_action.setEnabled(has)
