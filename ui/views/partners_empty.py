@@ -48,8 +48,8 @@ class EmptyPartnersPanel(QFrame):
         self.addButton.setDefault(True)
         paste_how = QLabel(
             self.tr(
-                "Copy the rows in Excel (a name, capacity and the two needs scores in each), "
-                "then press Ctrl+V here."
+                "Copy the rows in Excel, then press Ctrl+V here. Copy the header row with "
+                "them and each column goes where its header says."
             ),
             self,
         )
