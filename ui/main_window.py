@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QTabWidget,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +46,14 @@ from ui.views.explain import ExplanationView, ProblemsView
 from ui.views.partners import PartnersView
 from ui.views.results import ResultsView
 from ui.views.scenarios import ScenarioPanel
-from ui.widgets.actions import Shortcut, add_menu, add_shortcuts, discarding, make_action
+from ui.widgets.actions import (
+    Shortcut,
+    add_menu,
+    add_shortcuts,
+    discarding,
+    icons_only,
+    make_action,
+)
 from ui.widgets.icons import app_icon, icon
 from ui.widgets.layout import SplitterSizes, splitter
 from ui.window.export import ExportController
@@ -360,10 +366,7 @@ class MainWindow(QMainWindow):
         tb.addActions([self.newAction, self.openAction, self.saveAction])
         tb.addSeparator()
         tb.addActions([self.undoAction, self.redoAction])
-        for action in (self.undoAction, self.redoAction):
-            button = tb.widgetForAction(action)
-            if isinstance(button, QToolButton):  # the words change with every edit
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        icons_only(tb, self.undoAction, self.redoAction)  # their words change with every edit
         tb.addSeparator()
         tb.addActions([self.importPartnersAction, self.exportWorkbookAction])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
@@ -483,16 +486,19 @@ class MainWindow(QMainWindow):
         if path.startswith("scenarios"):
             self.scenarioPanel.select_path(path)
             return
-        self.show_project_dialog()
+        self.show_project_dialog(path)
 
     def _open_dialog(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
 
-    def show_project_dialog(self) -> None:
+    def show_project_dialog(self, path: str = "") -> None:
+        """Project settings, with the field ``path`` names (if any) ready to type in."""
         from ui.dialogs.project_dialog import ProjectDialog  # a dialog: loaded when opened
 
-        self._open_dialog(ProjectDialog(self.document, parent=self))
+        dialog = ProjectDialog(self.document, parent=self)
+        self._open_dialog(dialog)
+        dialog.focus_path(path)
 
     def show_needs_dialog(self, index: int) -> None:
         if not 0 <= index < len(self.document.project.partners):

@@ -176,10 +176,13 @@ def test_project_settings_open_on_a_blank_grant_from_every_place(fresh_window, q
         lambda: window.problemsView.showProblem.emit("budget.first_year"),
         lambda: window.resultsView.showProblem.emit("budget.first_year"),
     )
-    for open_it in opens:
+    for n, open_it in enumerate(opens):
         open_it()
         dialog = _shown(window, "projectDialog")
-        assert dialog.findChild(QDoubleSpinBox, "budgetFirstYear").value() == 0
+        grant = dialog.findChild(QDoubleSpinBox, "budgetFirstYear")
+        assert grant.value() == 0
+        if n >= 2:  # a problem's Show goes to the field it names
+            assert dialog.focusWidget() is grant
         dialog.reject()
 
 

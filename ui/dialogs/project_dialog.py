@@ -195,6 +195,26 @@ class ProjectDialog(QDialog):
         self.firstYearSpin.setValue(float(first or 0))
         self.upliftSpin.setValue(float(project.budget.annual_uplift or 0.0) * 100)
 
+    def focus_path(self, path: str) -> None:
+        """Put the focus on the field ``path`` names ("budget.first_year", "years.count",
+        "budget.per_year[1]"); the name field when it names none here."""
+        widgets: dict[str, QWidget] = {
+            "currency": self.currencyCombo,
+            "years.start": self.startSpin,
+            "years.count": self.countSpin,
+            "budget.first_year": self.firstYearSpin,
+            "budget.annual_uplift": self.upliftSpin,
+        }
+        widget = widgets.get(path, self.nameEdit)
+        if path.startswith("budget.per_year"):
+            widget = self.yearsTable if self.perYearRadio.isChecked() else self.firstYearSpin
+            row = path.rsplit("[", 1)[-1].rstrip("]")
+            if widget is self.yearsTable and row.isdigit():
+                self.yearsTable.setCurrentCell(int(row), 0)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(widget, QDoubleSpinBox | QSpinBox):
+            widget.selectAll()
+
     # -- the per-year table ----------------------------------------------------------
     def _set_rows(self, count: int, figures: Sequence[float | None]) -> None:
         with QSignalBlocker(self.yearsTable):
