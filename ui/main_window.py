@@ -46,11 +46,19 @@ from ui.views.explain import ExplanationView, ProblemsView
 from ui.views.partners import PartnersView
 from ui.views.results import ResultsView
 from ui.views.scenarios import ScenarioPanel
-from ui.widgets.actions import Shortcut, add_menu, add_shortcuts, discarding, make_action
+from ui.widgets.actions import (
+    Shortcut,
+    add_menu,
+    add_shortcuts,
+    discarding,
+    icons_only,
+    make_action,
+)
 from ui.widgets.icons import app_icon, icon
 from ui.widgets.layout import SplitterSizes, splitter
 from ui.window.export import ExportController
 from ui.window.files import TABLE_SUFFIXES, FileHandler, dropped_file
+from ui.window.start import StartController
 from ui.window.status import BudgetLine, StatusLine
 
 if TYPE_CHECKING:  # loaded once the window has painted (build_more_tabs)
@@ -99,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.files = FileHandler(self, document)
         self.export = ExportController(self, document, self.files)
+        self.start = StartController(self, document, self.files)
 
         self._build_actions()
         self._build_central()
@@ -136,7 +145,7 @@ class MainWindow(QMainWindow):
         f, tr = self.files, self.tr
         save_as = S.SaveAs if not QKeySequence(S.SaveAs).isEmpty() else "Ctrl+Shift+S"
         specs: list[tuple[str, str, Callable[[], object], Shortcut, str, str]] = [
-            ("newAction", tr("&New"), f.new_project, S.New, "new",
+            ("newAction", tr("&New"), self.start.new_project, S.New, "new",
              tr("Start a new partnership project")),
             ("openAction", tr("&Open…"), f.open_file, S.Open, "open", tr("Open a project file")),
             ("saveAction", tr("&Save"), f.save, S.Save, "save", tr("Save the project")),
@@ -164,8 +173,8 @@ class MainWindow(QMainWindow):
             self.quitAction.setShortcut(QKeySequence("Ctrl+Q"))
 
     def _build_edit_actions(self) -> None:
-        # fixed words on the actions (the toolbar keeps its width); what would be undone
-        # or redone is in the tooltip and the status bar
+        # the menu says what would be undone or redone ("Undo Change capacity of ...");
+        # the toolbar shows their icons only, so it keeps its width
         S = QKeySequence.StandardKey
         stack = self.document.undo_stack
         self.undoAction = make_action(
@@ -176,6 +185,9 @@ class MainWindow(QMainWindow):
             self, "redoAction", self.tr("&Redo"), stack.redo, S.Redo, "redo"
         )
         self.redoAction.setShortcuts(QKeySequence.keyBindings(S.Redo))
+        add_shortcuts(self.redoAction, "Ctrl+Y", "Ctrl+Shift+Z")  # both, on every platform
+        self.undoAction.setProperty("steadyName", self.tr("Undo"))  # help.STEADY_NAME
+        self.redoAction.setProperty("steadyName", self.tr("Redo"))
         stack.canUndoChanged.connect(self.undoAction.setEnabled)
         stack.canRedoChanged.connect(self.redoAction.setEnabled)
         stack.undoTextChanged.connect(self._undo_tips)
@@ -211,16 +223,17 @@ class MainWindow(QMainWindow):
 
     def _undo_tips(self, *_args: object) -> None:
         stack = self.document.undo_stack
-        self.undoAction.setEnabled(stack.canUndo())
-        self.redoAction.setEnabled(stack.canRedo())
-        undo = self.tr("Undo: {change}").format(change=stack.undoText()) if stack.canUndo() else ""
-        redo = self.tr("Redo: {change}").format(change=stack.redoText()) if stack.canRedo() else ""
-        for action, tip, fallback in (
-            (self.undoAction, undo, self.tr("Nothing to undo")),
-            (self.redoAction, redo, self.tr("Nothing to redo")),
-        ):
-            action.setToolTip(tip or fallback)
-            action.setStatusTip(tip or fallback)
+        tr = self.tr
+        for action, can, change, word, nothing in (
+            (self.undoAction, stack.canUndo(), stack.undoText(), tr("&Undo"), tr("Nothing to undo")),
+            (self.redoAction, stack.canRedo(), stack.redoText(), tr("&Redo"), tr("Nothing to redo")),
+        ):  # fmt: skip
+            action.setEnabled(can)
+            # "&Undo Change capacity of Smith && Co": a name's "&" is no mnemonic
+            action.setText(f"{word} {change.replace('&', '&&')}" if can and change else word)
+            tip = f"{word.replace('&', '')} {change}" if can and change else nothing
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     def _build_central(self) -> None:
         d = self.document
@@ -258,8 +271,11 @@ class MainWindow(QMainWindow):
         self.compareView: CompareView | None = None
         self.sweepView: SweepView | None = None
 
+        self.partnersView.emptyState.importRequested.connect(discarding(self.import_partners))
         self.centreSplitter = splitter(
-            "centreSplitter", Qt.Orientation.Vertical, [self.partnersView, self.resultsTabs]
+            "centreSplitter",
+            Qt.Orientation.Vertical,
+            [self.start.with_banner(self.partnersView), self.resultsTabs],
         )
         self.mainSplitter = splitter(
             "mainSplitter", Qt.Orientation.Horizontal, [self.scenarioPanel, self.centreSplitter]
@@ -350,6 +366,7 @@ class MainWindow(QMainWindow):
         tb.addActions([self.newAction, self.openAction, self.saveAction])
         tb.addSeparator()
         tb.addActions([self.undoAction, self.redoAction])
+        icons_only(tb, self.undoAction, self.redoAction)  # their words change with every edit
         tb.addSeparator()
         tb.addActions([self.importPartnersAction, self.exportWorkbookAction])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
@@ -471,16 +488,19 @@ class MainWindow(QMainWindow):
         if path.startswith("scenarios"):
             self.scenarioPanel.select_path(path)
             return
-        self.show_project_dialog()
+        self.show_project_dialog(path)
 
     def _open_dialog(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
 
-    def show_project_dialog(self) -> None:
+    def show_project_dialog(self, path: str = "") -> None:
+        """Project settings, with the field ``path`` names (if any) ready to type in."""
         from ui.dialogs.project_dialog import ProjectDialog  # a dialog: loaded when opened
 
-        self._open_dialog(ProjectDialog(self.document, parent=self))
+        dialog = ProjectDialog(self.document, parent=self)
+        self._open_dialog(dialog)
+        dialog.focus_path(path)
 
     def show_needs_dialog(self, index: int) -> None:
         if not 0 <= index < len(self.document.project.partners):

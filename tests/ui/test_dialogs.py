@@ -260,3 +260,64 @@ def test_problems_name_the_field_in_words(sample_project):
     name = sample_project.partners[1].name
     lines = problem_lines(sample_project, [("partners[1].floor", "must be above 0"), ("", "odd")])
     assert lines == [f"{name}'s floor: must be above 0", "Odd"]
+
+
+# -- a blank grant (a new project) ------------------------------------------------------
+
+
+@pytest.fixture
+def blank_document(qtbot):
+    from allocator.domain import edits
+    from ui.state.document import Document
+
+    doc = Document(edits.new_project(name="New partnership", start_year=2027))
+    yield doc
+    doc.shutdown()
+    doc.deleteLater()
+
+
+def test_project_dialog_opens_on_a_blank_grant_and_asks_for_it(blank_document, qtbot):
+    doc = blank_document
+    dialog = ProjectDialog(doc)
+    qtbot.addWidget(dialog)
+    assert dialog.firstYearSpin.value() == 0
+    assert dialog.firstYearSpin.text() == "not set yet"
+    assert [dialog.yearsTable.item(k, 0).text() for k in range(3)] == ["", "", ""]
+    dialog.nameEdit.setText("Southbank Partnership")
+    dialog.accept()  # the grant is still blank: OK says so and changes nothing
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "grant" in dialog.errors.text()
+    assert doc.undo_stack.count() == 0
+    dialog.firstYearSpin.setValue(400_000)
+    assert [dialog.yearsTable.item(k, 0).text() for k in range(3)] == ["400,000"] * 3
+    dialog.accept()
+    assert doc.undo_stack.count() == 1
+    assert doc.project.name == "Southbank Partnership"
+    assert doc.project.budgets() == [400_000] * 3
+
+
+def test_project_dialog_per_year_figures_on_a_blank_grant(blank_document, qtbot):
+    doc = blank_document
+    dialog = ProjectDialog(doc)
+    qtbot.addWidget(dialog)
+    dialog.perYearRadio.setChecked(True)
+    for k, text in enumerate(("300,000", "310k", "£320,000")):
+        dialog.yearsTable.setItem(k, 0, QTableWidgetItem(text))
+    dialog.accept()
+    assert doc.project.budgets() == [300_000, 310_000, 320_000]
+
+
+def test_the_start_may_leave_the_grant_for_later(blank_document, qtbot):
+    from ui.dialogs.start_dialog import StartDialog
+
+    doc = blank_document
+    dialog = StartDialog(doc)
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "startDialog"
+    dialog.nameEdit.setText("Riverside Partnership")
+    dialog.countSpin.setValue(4)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Start the partnership"
+    assert doc.project.name == "Riverside Partnership" and doc.project.year_count == 4
+    assert doc.project.budget.first_year is None

@@ -383,3 +383,67 @@ def test_after_export_the_file_or_folder_can_be_opened(window, tmp_path, monkeyp
 
 def test_export_is_for_the_scenario_chosen_for_the_bid(window):
     assert window.export.scenario() == window.document.project.chosen_scenario.name
+
+
+# -- recovery copies: written out in words, and gone once they are not needed -------------
+
+
+def test_recovery_dates_are_written_out_in_words():
+    from ui.state.recovery import when_words
+
+    assert when_words("2026-12-06T14:05:33") == "6 December 2026 at 14:05"
+    assert when_words("2027-01-31T09:00:00") == "31 January 2027 at 09:00"
+    assert when_words("") == "" and when_words("yesterday") == ""
+
+
+def test_the_recovery_prompt_says_when_in_words(sample_path, qtbot, monkeypatch):
+    from ui.app import create_main_window
+    from ui.state.recovery import when_words
+
+    _crash_with_unsaved_changes(sample_path)
+    w = create_main_window(str(sample_path))
+    qtbot.addWidget(w)
+    (copy,) = w.files.left_behind()
+    ask = Answers(SB.Discard)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(ask))
+    assert not w.files.offer_recovery()
+    assert f"were kept on {when_words(copy.saved)}." in ask.asked[0]
+    assert " at " in when_words(copy.saved)
+    w.close()
+
+
+def _recovery_files():
+    from ui.state.recovery import recovery_dir
+
+    d = recovery_dir()
+    return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
+
+
+def test_discard_in_the_recovery_prompt_removes_the_copies(sample_path, qtbot, monkeypatch):
+    from ui.app import create_main_window
+
+    _crash_with_unsaved_changes(sample_path)
+    assert _recovery_files()
+    w = create_main_window(str(sample_path))
+    qtbot.addWidget(w)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(Answers(SB.Discard)))
+    assert not w.files.offer_recovery()
+    assert w.document.project == load_project(sample_path)
+    assert _recovery_files() == []
+    w.close()
+
+
+def test_a_clean_quit_leaves_no_recovery_copy(window, monkeypatch):
+    window.document.set_field("partners[1].capacity", "195000")
+    assert window.files.autosave()
+    assert _recovery_files()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(Answers(SB.Discard)))
+    assert window.close()
+    assert _recovery_files() == []
+
+
+def test_save_leaves_no_recovery_copy(window):
+    window.document.set_field("partners[1].capacity", "195000")
+    assert window.files.autosave()
+    assert window.files.save()
+    assert _recovery_files() == []

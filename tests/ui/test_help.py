@@ -95,3 +95,44 @@ def test_help_opens_beside_a_window_without_blocking(document, qtbot):
     assert about.isVisible() and allocator.__version__ in about.text()
     for dialog in (shortcuts, method, about):
         dialog.close()
+
+
+def test_an_open_method_dialog_follows_new_to_the_current_project(window, qtbot, monkeypatch):
+    """After New the method text names no figure of the sample's any more."""
+    window.methodAction.trigger()
+    (dialog,) = [d for d in window.findChildren(MethodDialog) if d.isVisible()]
+    assert "1,200,000" in dialog.text()
+    assert window.files.new_project()
+    text = dialog.text()
+    assert "1,200,000" not in text and "1,224,000" not in text and "£" not in text
+    assert "not entered yet" in text
+    assert window.document.set_field("budget.first_year", "500000") is None
+    assert "500,000" in dialog.text()
+    dialog.close()
+
+
+def test_the_shortcuts_list_names_only_keys_a_pc_keyboard_has():
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.help import on_a_pc_keyboard, shortcut_rows
+
+    assert on_a_pc_keyboard(QKeySequence("Ctrl+Z"))
+    assert on_a_pc_keyboard(QKeySequence("Alt+Backspace"))
+    assert on_a_pc_keyboard(QKeySequence("F12"))
+    assert not on_a_pc_keyboard(QKeySequence("F14"))
+    assert not on_a_pc_keyboard(QKeySequence(Qt.Key.Key_Undo))
+    assert not on_a_pc_keyboard(QKeySequence(Qt.Key.Key_Copy))
+    undo = QAction("&Undo Change capacity of Amani Collective")
+    undo.setProperty("steadyName", "Undo")
+    undo.setShortcuts([QKeySequence("Ctrl+Z"), QKeySequence(Qt.Key.Key_Undo), QKeySequence("F14")])
+    assert shortcut_rows([undo]) == [("Undo", "Ctrl+Z")]
+
+
+def test_the_windows_shortcuts_list_has_no_key_a_person_cannot_press(window):
+    from ui.dialogs.help import shortcut_rows, window_actions
+
+    rows = dict(shortcut_rows(window_actions(window)))
+    keys = ", ".join(rows.values())
+    assert "F14" not in keys and "Undo" not in keys.split(", ")
+    assert "Ctrl+Z" in rows["Undo"]
+    assert "Ctrl+Y" in rows["Redo"] and "Ctrl+Shift+Z" in rows["Redo"]

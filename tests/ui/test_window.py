@@ -423,3 +423,41 @@ def test_the_problems_pane_takes_the_room_while_it_has_something_to_show(window,
     window.reset_layout()  # and Reset layout hands it back
     explanation, below = splitter.sizes()
     assert below > explanation
+
+
+def test_an_empty_project_shows_what_to_do_next(window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+
+    assert window.files.new_project()
+    panel = window.findChild(QWidget, "partnersEmptyState")
+    assert panel.isVisible()
+    buttons = {b.objectName(): b.text() for b in panel.findChildren(QPushButton)}
+    assert buttons == {
+        "emptyAddPartner": "Add partner",
+        "emptyPastePartners": "Paste from a spreadsheet",
+        "emptyImportPartners": "Import partners…",
+    }
+    how = panel.findChild(QLabel, "partnersEmptyPasteHow").text()
+    assert "Copy the rows in Excel" in how and "Ctrl+V" in how
+    asked = []
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileName",
+        staticmethod(lambda *a, **k: asked.append(a[1]) or ("", "")),
+    )
+    panel.findChild(QPushButton, "emptyImportPartners").click()
+    assert asked == ["Import partners"]
+    QApplication.clipboard().setText(
+        "Name\tCapacity (per year)\tMultiple disadvantage (0-1)\tBack-office capacity (0-1)\n"
+        "Amani Collective\t180,000\t0.85\t0.3\n"
+    )
+    panel.findChild(QPushButton, "emptyPastePartners").click()
+    (amani,) = window.document.project.partners
+    assert (amani.name, amani.capacity, amani.back_office_capacity) == (
+        "Amani Collective",
+        180_000,
+        0.3,
+    )
+    assert not panel.isVisible()
+    window.document.undo_stack.undo()
+    assert panel.isVisible()

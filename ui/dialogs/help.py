@@ -107,7 +107,8 @@ def method_html(project: Project | None, scenario: Scenario | str | None = None)
 
 
 class MethodDialog(QDialog):
-    """ "How FairShare decides", for the open project and the scenario the results show."""
+    """ "How FairShare decides", for the open project and the scenario the results show;
+    it follows the document while it is open (an edit, New, Open, another scenario)."""
 
     def __init__(
         self, document: Document, scenario: str | None = None, parent: QWidget | None = None
@@ -116,37 +117,72 @@ class MethodDialog(QDialog):
         self.setObjectName("methodDialog")
         self.setWindowTitle(self.tr("How FairShare decides"))
         self.resize(720, 640)
-        project = document.project
-        name = scenario if scenario is not None else document.current_scenario
-        chosen = None
-        for s in project.scenarios:
-            if s.name == name:
-                chosen = s
+        self.document = document
+        self._scenario = scenario  # None: the one the results show
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("methodText")
         self.browser.setAccessibleName(self.tr("How FairShare decides"))
         self.browser.setOpenExternalLinks(False)
-        self.browser.setHtml(method_html(project, chosen))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
+        self.refresh()
+        for signal in (
+            document.projectChanged,
+            document.projectReset,
+            document.currentScenarioChanged,
+        ):
+            signal.connect(self.refresh)
+
+    def refresh(self, *_args: object) -> None:
+        """Say it again for the project as it is now."""
+        project = self.document.project
+        name = self._scenario if self._scenario is not None else self.document.current_scenario
+        chosen = None
+        for s in project.scenarios:
+            if s.name == name:
+                chosen = s
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(method_html(project, chosen))
+        self.browser.verticalScrollBar().setValue(scroll)
 
     def text(self) -> str:
         return self.browser.toPlainText()
 
 
+#: The property an action whose text changes keeps its steady name in (for the list).
+STEADY_NAME = "steadyName"
+
+
+def on_a_pc_keyboard(keys: QKeySequence) -> bool:
+    """True when every key of ``keys`` is on an ordinary PC keyboard: letters, digits,
+    punctuation, Escape to F12, arrows and the like; not the Undo, Copy or F14 keys some
+    platforms also bind, which a person cannot press."""
+    if keys.isEmpty():
+        return False
+    for n in range(keys.count()):
+        # PySide6 has QKeySequence.__getitem__ (Qt's operator[]); its stubs leave it out
+        key = keys[n].key().value  # type: ignore[index]
+        if not (0x20 <= key <= 0xFF or Qt.Key.Key_Escape.value <= key <= Qt.Key.Key_F12.value):
+            return False
+    return True
+
+
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
-    """(what it does, keys) for every action with a shortcut, in the order given."""
+    """(what it does, keys) for every action with a shortcut a person can press, in the
+    order given, each key named as this platform names it."""
     rows: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for action in actions:
-        keys = [k for k in action.shortcuts() if not k.isEmpty()]
+        keys = [k for k in action.shortcuts() if on_a_pc_keyboard(k)]
         if not keys:
             continue
-        name = action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&")
+        # an action whose words change (Undo says what it undoes) names itself steadily
+        name = str(action.property(STEADY_NAME) or action.text())
+        name = name.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
         name = name.rstrip(".").rstrip("…").strip()
         text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
         if (name, text) in seen:

@@ -49,6 +49,9 @@ class ProjectDialog(QDialog):
     figures that gives, read only) or a figure typed for each year.
     """
 
+    #: Whether OK needs a grant (the start of a new project may leave it for later).
+    grant_required = True
+
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("projectDialog")
@@ -151,9 +154,9 @@ class ProjectDialog(QDialog):
         self.yearsTable.setMinimumHeight(120)
         self.totalLabel = QLabel(self)
         self.totalLabel.setObjectName("budgetTotal")
-        figures: list[float | None] = (
-            list(per_year) if per_year is not None else [float(b) for b in project.budgets()]
-        )
+        figures: list[float | None] = list(per_year) if per_year is not None else []
+        if per_year is None and project.budget.first_year is not None:
+            figures = [float(b) for b in project.budgets()]
         self._set_rows(project.year_count, figures)
 
         box = QGroupBox(self.tr("Grant for the whole partnership"), self)
@@ -176,6 +179,7 @@ class ProjectDialog(QDialog):
         self.firstYearSpin.setRange(0, MAX_MONEY)
         self.firstYearSpin.setGroupSeparatorShown(True)
         self.firstYearSpin.setSingleStep(10000)
+        self.firstYearSpin.setSpecialValueText(self.tr("not set yet"))  # a blank grant
         self.firstYearSpin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.upliftSpin = QDoubleSpinBox(self)
         self.upliftSpin.setObjectName("budgetUplift")
@@ -190,6 +194,26 @@ class ProjectDialog(QDialog):
             first = project.budget.per_year[0]
         self.firstYearSpin.setValue(float(first or 0))
         self.upliftSpin.setValue(float(project.budget.annual_uplift or 0.0) * 100)
+
+    def focus_path(self, path: str) -> None:
+        """Put the focus on the field ``path`` names ("budget.first_year", "years.count",
+        "budget.per_year[1]"); the name field when it names none here."""
+        widgets: dict[str, QWidget] = {
+            "currency": self.currencyCombo,
+            "years.start": self.startSpin,
+            "years.count": self.countSpin,
+            "budget.first_year": self.firstYearSpin,
+            "budget.annual_uplift": self.upliftSpin,
+        }
+        widget = widgets.get(path, self.nameEdit)
+        if path.startswith("budget.per_year"):
+            widget = self.yearsTable if self.perYearRadio.isChecked() else self.firstYearSpin
+            row = path.rsplit("[", 1)[-1].rstrip("]")
+            if widget is self.yearsTable and row.isdigit():
+                self.yearsTable.setCurrentCell(int(row), 0)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(widget, QDoubleSpinBox | QSpinBox):
+            widget.selectAll()
 
     # -- the per-year table ----------------------------------------------------------
     def _set_rows(self, count: int, figures: Sequence[float | None]) -> None:
@@ -227,13 +251,22 @@ class ProjectDialog(QDialog):
         else:
             self._follow_rule()
 
-    def _rule_figures(self) -> list[float]:
-        """The figures the first-year rule gives, worked out by the core's Budget."""
+    def _rule_figures(self) -> list[float | None]:
+        """The figures the first-year rule gives, worked out by the core's Budget
+        (blank while no first-year grant is entered)."""
+        if self.firstYearSpin.value() <= 0:
+            return [None] * self.countSpin.value()
         budget = Budget(
             first_year=self.firstYearSpin.value(),
             annual_uplift=round(self.upliftSpin.value() / 100, 6),
         )
         return [float(b) for b in budget.amounts(self.countSpin.value())]
+
+    def grant_is_blank(self) -> bool:
+        """True when no grant is entered at all (no first-year figure, no year's figure)."""
+        if self.upliftRadio.isChecked():
+            return self.firstYearSpin.value() <= 0
+        return not any(t.strip() for t in self._row_texts())
 
     def _follow_rule(self) -> None:
         if self.upliftRadio.isChecked():
@@ -303,7 +336,9 @@ class ProjectDialog(QDialog):
         put("years.start", self.startSpin.value())
         put("years.count", self.countSpin.value())
         blank = self.tr("is blank: enter the partnership's grant (above 0)")
-        if self.upliftRadio.isChecked():
+        if self.grant_is_blank() and not self.grant_required:
+            pass  # left for later: the project keeps its blank grant
+        elif self.upliftRadio.isChecked():
             if self.firstYearSpin.value() <= 0:
                 problems.append(Problem("budget.first_year", blank))
             else:
@@ -325,5 +360,9 @@ class ProjectDialog(QDialog):
         except ValidationError as exc:
             show_problems(self.errors, problem_lines(self.document.project, exc.problems))
             return
-        self.document.edit(project, self.tr("Change project settings"))
+        self.document.edit(project, self.undo_text())
         super().accept()
+
+    def undo_text(self) -> str:
+        """The words of the undo step OK makes."""
+        return self.tr("Change project settings")

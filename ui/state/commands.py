@@ -14,7 +14,10 @@ from typing import Protocol
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from allocator.domain.fields import spec_for
 from allocator.domain.model import Project
+from allocator.domain.paths import FieldPath, describe_path
+from allocator.errors import ValidationError
 
 FIELD_EDIT_ID = 0x46530001  # "FS" + 1: QUndoCommand ids must be non-negative and unique
 
@@ -27,6 +30,27 @@ class ProjectHolder(Protocol):
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Commands", text)
+
+
+def change_text(project: Project, path: str) -> str:
+    """An undo step's words for a change of one field, named as the field descriptions
+    name it: "Change capacity of Amani Collective", "Rename Amani Collective",
+    "Change ring-fence of scenario 'Needs-weighted'", "Change the grant in the first year".
+    """
+    try:
+        fp = FieldPath.parse(path)
+        words = spec_for(fp).words
+    except (ValidationError, KeyError):
+        return _tr("Change {field}").format(field=describe_path(project, path))
+    parts = fp.parts
+    if len(parts) >= 3 and parts[0] in ("partners", "scenarios") and isinstance(parts[1], int):
+        owner = describe_path(project, FieldPath(parts[:2]))
+        if parts[2:] == ("name",):
+            return _tr("Rename {owner}").format(owner=owner)
+        return _tr("Change {field} of {owner}").format(field=words, owner=owner)
+    if parts[:2] == ("budget", "per_year"):
+        return _tr("Change {field}").format(field=describe_path(project, fp))
+    return _tr("Change {field}").format(field=words)
 
 
 class ProjectEditCommand(QUndoCommand):
@@ -56,7 +80,7 @@ class FieldEditCommand(QUndoCommand):
         new_project: Project,
         text: str | None = None,
     ) -> None:
-        super().__init__(text or _tr("Change {field}").format(field=path))
+        super().__init__(text or change_text(old_project, path))
         self.document = document
         self.path = str(path)
         self.before = old_project

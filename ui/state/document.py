@@ -287,8 +287,7 @@ class Document(QObject):
             return str(exc) or _tr("This value cannot be used here.")
         if new == self._project:
             return None
-        text = _tr("Change {field}").format(field=self.describe(path))
-        self.undo_stack.push(FieldEditCommand(self, path, self._project, new, text))
+        self.undo_stack.push(FieldEditCommand(self, path, self._project, new))
         return None
 
     def edit(self, new_project: Project, text: str) -> None:

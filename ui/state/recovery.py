@@ -12,6 +12,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QLockFile, QStandardPaths, Qt
@@ -31,6 +32,27 @@ class LeftBehind:
     name: str  # the project's name
     saved: str  # when it was written, ISO 8601 ("" if not known)
     time: float  # the same as seconds since the epoch, for sorting
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def when_words(saved: str) -> str:
+    """When a copy was written, for people: "6 December 2026 at 14:05" ("" if unknown).
+
+    Written out, never in a short numeric form that reads differently from one country
+    to the next.
+    """
+    try:
+        when = datetime.fromisoformat(saved.strip())
+    except ValueError:
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone()  # the person's own clock
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year} at {when:%H:%M}"
 
 
 def recovery_dir() -> Path:
@@ -77,12 +99,13 @@ class RecoveryStore:
 
     def clear(self) -> None:
         """Remove this window's copy (saved, discarded or closed) and free its lock."""
-        project_file, meta_file, _lock_file = self.files()
+        project_file, meta_file, lock_file = self.files()
         for f in (project_file, meta_file):
             _remove_quietly(f)
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
+            _remove_quietly(lock_file)  # unlock removes it; a lock that went stale may not
 
     def left_behind(self) -> list[LeftBehind]:
         """Recovery copies whose window is gone (a crash), newest first."""

@@ -43,6 +43,7 @@ from allocator.formats.clipboard import PasteOutcome
 from ui.models.partners import PartnersModel
 from ui.state import settings
 from ui.state.document import Document
+from ui.views.partners_empty import EmptyPartnersPanel
 from ui.widgets.banner import Banner, BannerKind
 from ui.widgets.delegates import PartnerDelegate
 from ui.widgets.icons import icon
@@ -158,6 +159,8 @@ class PartnersView(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        self.emptyState = EmptyPartnersPanel(self.add_action, self.paste_action, self)
+        layout.addWidget(self.emptyState, 1)
 
         self._connect()
         self._restore_percent()
@@ -325,6 +328,12 @@ class PartnersView(QWidget):
     def _update_actions(self, *_: object) -> None:
         rows = self.selected_rows()
         count = self.model.rowCount()
+        # no partners yet: the table shrinks to its headers and the next steps show
+        self.emptyState.setVisible(count == 0)
+        table = self.table
+        header = table.horizontalHeader().minimumHeight() + 2 * table.frameWidth()
+        header += table.horizontalScrollBar().sizeHint().height()
+        table.setMaximumHeight(header if count == 0 else 16777215)
         has = bool(rows)
         self.remove_action.setEnabled(has)
         self.duplicate_action.setEnabled(has)

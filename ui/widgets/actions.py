@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QToolButton, QWidget
 
 from ui.widgets.icons import icon
 
@@ -76,3 +77,11 @@ def add_shortcuts(action: QAction, *keys: str) -> None:
     have = list(action.shortcuts())
     have += [QKeySequence(k) for k in keys if QKeySequence(k) not in have]
     action.setShortcuts(have)
+
+
+def icons_only(toolbar: QToolBar, *actions: QAction) -> None:
+    """Show ``actions`` on ``toolbar`` by their icons alone (their words in the tooltip)."""
+    for action in actions:
+        button = toolbar.widgetForAction(action)
+        if isinstance(button, QToolButton):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

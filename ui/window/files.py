@@ -7,6 +7,7 @@ problems in words) serve the app's start as well; :class:`FileHandler` is the wi
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from importlib import resources
@@ -14,12 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDateTime,
-    QLocale,
     QMimeData,
     QObject,
     QStandardPaths,
-    Qt,
 )
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -28,7 +26,7 @@ from allocator.domain.paths import describe_file_path
 from allocator.errors import Problem, SaveError, ValidationError
 from ui.state import settings
 from ui.state.document import Document
-from ui.state.recovery import LeftBehind, RecoveryStore
+from ui.state.recovery import LeftBehind, RecoveryStore, when_words
 from ui.widgets.actions import discarding
 
 SAMPLE_NAME = "sample.fairshare"
@@ -47,6 +45,16 @@ def sample_project() -> Project:
 
     data = resources.files("resources").joinpath(SAMPLE_NAME).read_bytes()
     return loads_project(data)
+
+
+@functools.cache
+def _shipped_sample() -> Project:
+    return sample_project()  # projects are immutable: one read serves every check
+
+
+def is_shipped_sample(project: Project) -> bool:
+    """True when ``project`` is the sample partnership shipped with FairShare, unchanged."""
+    return project.name == _shipped_sample().name and project == _shipped_sample()
 
 
 def is_packaged_sample(path: str | os.PathLike[str]) -> bool:
@@ -321,10 +329,7 @@ class FileHandler(QObject):
         return recovered
 
     def _ask_to_recover(self, copy: LeftBehind) -> bool:
-        when = QDateTime.fromString(copy.saved, Qt.DateFormat.ISODate)
-        when_text = (
-            QLocale().toString(when, QLocale.FormatType.ShortFormat) if when.isValid() else ""
-        )
+        when_text = when_words(copy.saved)
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
             self.window,
@@ -334,12 +339,12 @@ class FileHandler(QObject):
                 "were kept{when}.\n\nRecover them?"
             ).format(
                 name=copy.name or _tr("a project"),
-                when=_tr(" at {time}").format(time=when_text) if when_text else "",
+                when=_tr(" on {time}").format(time=when_text) if when_text else "",
             ),
-            buttons.Yes | buttons.No,
+            buttons.Yes | buttons.Discard,
             buttons.Yes,
         )
-        return answer == buttons.Yes
+        return answer == buttons.Yes  # anything else (Discard, Escape) lets the copy go
 
     def _recover(self, copy: LeftBehind) -> bool:
         from allocator.formats.files import load_project

@@ -85,12 +85,18 @@ class StatusLine(QObject):
         n_problems = len(d.problems)
         partners = _count(len(p.partners), "1 partner", "{n} partners")
         years = _count(p.year_count, "1 year", "{n} years")
-        problems = (
-            _tr("no problems")
-            if n_problems == 0
-            else _count(n_problems, "1 problem", "{n} problems")
-        )
-        return " · ".join([self._head(n_problems), partners, years, problems])
+        head = self._head(n_problems)
+        parts = [head, partners, years]
+        if n_problems:
+            parts.append(_count(n_problems, "1 problem", "{n} problems"))
+        elif d.result_state() == STATE_CURRENT and self._met():
+            parts.append(_tr("no problems"))  # never beside "cannot be met"
+        return " · ".join(parts)
+
+    def _met(self) -> bool:
+        """True when the shown scenario's current result is a split that keeps its rules."""
+        result = self.document.result()
+        return result is not None and result.status.value == "optimal"
 
     def _head(self, n_problems: int) -> str:
         d = self.document
