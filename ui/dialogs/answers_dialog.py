@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -60,7 +62,28 @@ def _table(parent: QWidget, name: str, heads: list[str]) -> QTableWidget:
     for col in range(len(heads) - 1):
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(len(heads) - 1, QHeaderView.ResizeMode.Stretch)
+    # wrapped text needs its row heights worked out again at the columns' real widths
+    header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())
     return table
+
+
+def _captioned(caption: str, widget: QTableWidget | QTreeWidget) -> QVBoxLayout:
+    """A bold caption over a table; a small table as high as its rows."""
+    box = QVBoxLayout()
+    label = QLabel(caption)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setBuddy(widget)
+    box.addWidget(label)
+    box.addWidget(widget, 1)
+    if isinstance(widget, QTableWidget):
+        rows = widget.verticalHeader().length()
+        widget.setMaximumHeight(
+            max(rows, 22 * 2) + widget.horizontalHeader().sizeHint().height() + 6
+        )
+        box.addStretch(0)
+    return box
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -159,6 +182,7 @@ class AnswersDialog(QDialog):
         return read
 
     def _partner_page(self, item: PartnerAnswers) -> QWidget:
+        """The partner's scores before and after, its corrected facts, and its answers."""
         page = QWidget(self.tabs)
         page.setObjectName(f"answers_{item.partner_id}")
         layout = QVBoxLayout(page)
@@ -172,29 +196,21 @@ class AnswersDialog(QDialog):
             same = self.tr(" (unchanged)") if before == after else ""
             rows.append([needs.GROUP_NAMES[key].capitalize(), _score(before), _score(after) + same])
         _fill(scores, rows)
-        scores.setMaximumHeight(
-            scores.verticalHeader().length() + scores.horizontalHeader().height() + 6
-        )
-        layout.addWidget(scores)
         facts = _table(
             page, "answersFacts", [self.tr("Fact"), self.tr("On record"), self.tr("Corrected to")]
         )
         fact_rows = [[c.label, c.old_text or self.tr("blank"), c.new_text or self.tr("blank")]
                      for c in item.facts]  # fmt: skip
-        if fact_rows:
-            _fill(facts, fact_rows)
-            facts.setMaximumHeight(
-                facts.verticalHeader().length() + facts.horizontalHeader().height() + 6
-            )
-            layout.addWidget(QLabel(self.tr("Facts corrected:"), page))
-            layout.addWidget(facts)
-        else:
-            facts.hide()
-            layout.addWidget(QLabel(self.tr("Facts: confirmed as on record."), page))
+        _fill(facts, fact_rows or [[self.tr("All"), self.tr("confirmed as on record"), ""]])
+        top = QHBoxLayout()
+        top.addLayout(_captioned(self.tr("The two scores"), scores), 1)
+        top.addLayout(_captioned(self.tr("Facts the partner corrected"), facts), 1)
+        layout.addLayout(top)
         tree = breakdown_tree(page, "answersLines")
         fill_breakdown_tree(tree, item.breakdown)
-        layout.addWidget(QLabel(self.tr("The answers, and what each adds to the scores:"), page))
-        layout.addWidget(tree, 1)
+        layout.addLayout(
+            _captioned(self.tr("The answers, and what each adds to its score"), tree), 1
+        )
         return page
 
     def _problems_page(self, problems: Sequence[ReturnProblem]) -> QTableWidget:

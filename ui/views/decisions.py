@@ -35,7 +35,7 @@ from allocator.report.words import MEASURE_KEYS, measure_name, measure_text
 from ui.models.common import warning_icon
 from ui.state.document import Document
 
-COLUMNS = ("Date", "Scenario", "Agreed by", "Reason", "Since")
+COLUMNS = ("Date", "Scenario", "Agreed by", "Reason", "Since then")
 
 
 def _partner_name(project: Project, partner_id: str) -> str:
@@ -72,22 +72,24 @@ class DecisionsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setUniformRowHeights(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.header()
-        for col in (0, 1, 2):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for col, width in ((1, 230), (2, 180), (4, 240)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.currentItemChanged.connect(self._show_detail)
 
         self.detail = QTextBrowser(self)
         self.detail.setObjectName("decisionDetail")
         self.detail.setAccessibleName(self.tr("The choice's figures as recorded"))
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -172,7 +174,7 @@ class DecisionsView(QWidget):
         head = self.tr("'{name}' chosen on {date}{who}").format(
             name=d.scenario, date=date_words(d.date), who=who
         )
-        out = [f"<h3>{escape(head)}</h3>", f"<p>{escape(d.reason)}</p>"]
+        out = [f"<p><b>{escape(head)}</b><br>{escape(d.reason)}</p>"]
         if entry.changed:
             after = self.tr("the figures below are the ones chosen, not today's.")
             out.append(f"<p><b>{escape(entry.note.capitalize())}</b>: {escape(after)}</p>")
@@ -182,18 +184,22 @@ class DecisionsView(QWidget):
             for pid, total in d.figures.items()
         )
         totals = self.tr("Each partner's total when chosen")
-        out.append(f"<h4>{escape(totals)}</h4>")
-        out.append(f"<table cellspacing='0' cellpadding='1'>{rows}</table>")
         cur = project.currency
         measures = "".join(
-            f"<li>{escape(measure_name(key))}: {escape(measure_text(key, value, cur))}</li>"
+            f"<tr><td>&nbsp;{escape(measure_name(key))}&nbsp;</td>"
+            f"<td align='right'>&nbsp;{escape(measure_text(key, value, cur))}&nbsp;</td></tr>"
             for key in MEASURE_KEYS
             if key in d.measures
             # a measure recorded as None was unbounded
             for value in [math.inf if d.measures[key] is None else d.measures[key]]
         )
-        if measures:
-            out.append(f"<h4>{escape(self.tr('Measures'))}</h4><ul>{measures}</ul>")
+        out.append(
+            "<table cellspacing='0' cellpadding='0'><tr>"
+            f"<td valign='top'><b>{escape(totals)}</b><table cellpadding='1'>{rows}</table></td>"
+            "<td width='40'></td>"
+            f"<td valign='top'><b>{escape(self.tr('Measures of the split'))}</b>"
+            f"<table cellpadding='1'>{measures}</table></td></tr></table>"
+        )
         return "".join(out)
 
     # -- acting ----------------------------------------------------------------------
