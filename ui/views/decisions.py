@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,6 +36,9 @@ from allocator.report.words import MEASURE_KEYS, measure_name, measure_text
 from ui.models.common import warning_icon
 from ui.state.document import Document
 
+if TYPE_CHECKING:
+    from ui.dialogs.choice_dialog import ChoiceDialog
+
 COLUMNS = ("Date", "Scenario", "Agreed by", "Reason", "Since then")
 
 
@@ -54,6 +58,7 @@ class DecisionsView(QWidget):
         self.setAccessibleName(self.tr("Decisions"))
         self.document = document
         self.entries: list[HistoryEntry] = []
+        self.choiceDialog: ChoiceDialog | None = None  # the last one opened here
 
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
