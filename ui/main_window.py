@@ -56,13 +56,15 @@ from ui.widgets.actions import (
 )
 from ui.widgets.icons import app_icon, icon
 from ui.widgets.layout import SplitterSizes, splitter
+from ui.window.answers import AnswersController
 from ui.window.export import ExportController
-from ui.window.files import TABLE_SUFFIXES, FileHandler, dropped_file
+from ui.window.files import TABLE_SUFFIXES, FileHandler, dropped_file, dropped_questionnaires
 from ui.window.start import StartController
 from ui.window.status import BudgetLine, StatusLine
 
 if TYPE_CHECKING:  # loaded once the window has painted (build_more_tabs)
     from ui.views.compare import CompareView
+    from ui.views.decisions import DecisionsView
     from ui.views.sweep import SweepView
 
 #: Splitters by object name, with the sizes they start at before the person moves them.
@@ -108,6 +110,9 @@ class MainWindow(QMainWindow):
         self.files = FileHandler(self, document)
         self.export = ExportController(self, document, self.files)
         self.start = StartController(self, document, self.files)
+        self.answers = AnswersController(self, document, self.files)
+        self.sendQuestionnairesAction = self.answers.sendQuestionnairesAction
+        self.readAnswersAction = self.answers.readAnswersAction
 
         self._build_actions()
         self._build_central()
@@ -270,6 +275,7 @@ class MainWindow(QMainWindow):
         # modules load the measures' numerical code, which would hold up the first paint
         self.compareView: CompareView | None = None
         self.sweepView: SweepView | None = None
+        self.decisionsView: DecisionsView | None = None
 
         self.partnersView.emptyState.importRequested.connect(discarding(self.import_partners))
         self.centreSplitter = splitter(
@@ -312,6 +318,10 @@ class MainWindow(QMainWindow):
         self.resultsTabs.addTab(self.compareView, self.tr("Compare"))
         self.sweepView = SweepView(self.document)
         self.resultsTabs.addTab(self.sweepView, self.tr("Sweep"))
+        from ui.views.decisions import DecisionsView  # the record's fingerprints: hashlib
+
+        self.decisionsView = DecisionsView(self.document)
+        self.resultsTabs.addTab(self.decisionsView, self.tr("Decisions"))
         tab = settings.get(settings.RESULTS_TAB)
         if 0 < tab < self.resultsTabs.count():
             self.resultsTabs.setCurrentIndex(tab)
@@ -328,6 +338,7 @@ class MainWindow(QMainWindow):
             [self.newAction, self.openAction, self.recentMenu],
             [self.saveAction, self.saveAsAction],
             [self.projectSettingsAction, self.importPartnersAction, self.exportWorkbookAction],
+            [self.sendQuestionnairesAction, self.readAnswersAction],
             [self.quitAction],
         )  # fmt: skip
         # the partners view's clipboard actions go in Edit, the rest in Partner, grouped
@@ -558,6 +569,11 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        answers = dropped_questionnaires(event.mimeData())
+        if answers:  # returned needs questionnaires: their preview
+            event.acceptProposedAction()
+            QTimer.singleShot(0, self, discarding(self.answers.read_answers, answers))
+            return
         path = dropped_file(event.mimeData())
         if path is None:
             event.ignore()
@@ -590,6 +606,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         settings.set(settings.LAST_PROJECT, self.document.path or "")
         self.export.shutdown()
+        self.answers.shutdown()
         self.files.recovery.clear()
         if self.sweepView is not None:
             self.sweepView.shutdown()  # join a running sweep's thread before the engine goes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 
 from allocator.domain import fields
 from allocator.domain.paths import FieldPath
@@ -137,6 +137,9 @@ def test_use_for_the_bid_moves_the_mark_and_undoes(panel, document):
     document.set_current_scenario(target)
     assert panel.chooseScenarioAction.isEnabled()
     panel.chooseScenarioAction.trigger()
+    dialog = panel.findChild(QDialog, "choiceDialog")  # the reason goes on record
+    dialog.reasonEdit.setText("The partnership chose it")
+    dialog.accept()
     assert document.project.chosen == target
     assert shown(panel)[row] == f"{target} (bid)"
     assert shown(panel).count(f"{first} (bid)") == 0

@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from allocator.domain import edits, needs
 from allocator.domain.model import TYPED, Partner, Project
 from ui.dialogs import error_label, problem_lines, show_problems
 from ui.state.document import Document
+from ui.widgets.breakdown import breakdown_tree, fill_breakdown_tree
 
 
 def _stored_score(partner: Partner, key: str) -> float | None:
@@ -171,7 +169,7 @@ class NeedsDialog(QDialog):
             layout.addWidget(label)
             self.scoreLabels[key] = label
         layout.addWidget(self._build_changes(preview))
-        self.linesTree = self._build_lines_tree(preview)
+        self.linesTree = breakdown_tree(preview)
         layout.addWidget(self.linesTree, 1)
         return preview
 
@@ -198,25 +196,6 @@ class NeedsDialog(QDialog):
         self.keepTypedCheck.toggled.connect(lambda _on: self._preview())
         layout.addWidget(self.keepTypedCheck)
         return box
-
-    def _build_lines_tree(self, parent: QWidget) -> QTreeWidget:
-        tree = QTreeWidget(parent)
-        tree.setObjectName("needsLines")
-        tree.setAccessibleName(self.tr("How each answer counts"))
-        tree.setHeaderLabels(
-            [self.tr("Question"), self.tr("Answer"), self.tr("Score × weight"), self.tr("Adds")]
-        )
-        tree.setRootIsDecorated(True)
-        tree.setAlternatingRowColors(True)
-        tree.setTextElideMode(Qt.TextElideMode.ElideRight)
-        tree.setUniformRowHeights(True)
-        header = tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        return tree
 
     # -- reading -------------------------------------------------------------------
     def partner(self) -> Partner | None:
@@ -255,9 +234,7 @@ class NeedsDialog(QDialog):
         for key in needs.GROUPS:
             self.scoreLabels[key].setText(scored.summary(key))
         self._show_changes()
-        self.linesTree.clear()
-        for key in needs.GROUPS:
-            self._add_lines(key, scored)
+        fill_breakdown_tree(self.linesTree, needs.score_breakdown(self.answers()))
 
     def score_changes(self, keep_typed: bool | None = None) -> tuple[needs.ScoreChange, ...]:
         """What OK sets, score by score (with the box as it is, unless told)."""
@@ -280,37 +257,6 @@ class NeedsDialog(QDialog):
             font = label.font()
             font.setBold(change.changes)
             label.setFont(font)
-
-    def _add_lines(self, key: str, scored: needs.NeedsScore) -> None:
-        """One group of the tree: the score it adds up to, and each answer's part in it."""
-        group = QTreeWidgetItem(self.linesTree)
-        value = scored.group_score(key)
-        group.setText(0, needs.GROUP_NAMES[key].capitalize())
-        group.setText(3, "" if value is None else f"= {value:.3f}")
-        font = group.font(0)
-        font.setBold(True)
-        for col in range(4):
-            group.setFont(col, font)
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        group.setTextAlignment(3, right)
-        for line in scored.lines:
-            if line.feeds != key:
-                continue
-            item = QTreeWidgetItem(group)
-            item.setText(0, line.topic[:1].upper() + line.topic[1:])
-            item.setToolTip(0, line.text)
-            if line.answer is None:
-                item.setText(1, self.tr("not answered"))
-                item.setText(2, self.tr("left out"))
-                item.setToolTip(1, self.tr("Left out of the score, not counted as 0"))
-            else:
-                item.setText(1, line.answer)
-                item.setToolTip(1, line.answer)
-                item.setText(2, f"{line.option_score:.2f} × {line.weight:g}")
-                item.setText(3, f"+{line.contribution:.3f}")
-            for col in (2, 3):
-                item.setTextAlignment(col, right)
-        group.setExpanded(True)
 
     # -- applying ------------------------------------------------------------------
     def apply(self) -> bool:

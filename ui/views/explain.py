@@ -41,6 +41,7 @@ from allocator.domain.text import money, pct
 from allocator.errors import Problem, ValidationError
 from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text, with_fee_text
 from ui.models.common import warning_icon
+from ui.widgets.breakdown import breakdown_html
 
 if TYPE_CHECKING:  # named in signatures only: results code loads after the first frame
     from allocator.engine.result import PartnerResult, Relaxation, ScenarioResult
@@ -380,6 +381,7 @@ class ExplanationView(QTextBrowser):
                     )
                 )
         answers = partner.needs_answers
+        table = ""
         if answers:
             try:
                 scored = needs.score(answers)
@@ -390,8 +392,11 @@ class ExplanationView(QTextBrowser):
                     self.tr("Needs questions: {summary}").format(summary=scored.summary(g))
                     for g in needs.GROUPS
                 )
+                # which answer gave which part of each score, for partners to check
+                table = breakdown_html(needs.score_breakdown(answers))
         out.append(f"<h4>{self.tr('Needs scores')}</h4>")
         out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in lines) + "</ul>")
+        out.append(table)
         return "".join(out)
 
 

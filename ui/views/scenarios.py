@@ -12,6 +12,7 @@ blocked, so showing a value never writes it back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -61,6 +62,9 @@ from allocator.domain.fields import FieldSpec
 from allocator.domain.model import Project
 from allocator.domain.paths import FieldPath
 from ui.state.document import Document
+
+if TYPE_CHECKING:
+    from ui.dialogs.choice_dialog import ChoiceDialog
 
 #: The settings that get a slider beside their spin box: the main equity knobs.
 SLIDER_KEYS = (
@@ -838,15 +842,17 @@ class ScenarioPanel(QWidget):
             self.tr("Remove scenario '{name}'").format(name=name),
         )
 
-    def choose_scenario(self) -> None:
+    def choose_scenario(self) -> ChoiceDialog | None:
+        """Ask the reason and who agreed; OK there records the choice (one undo step)."""
         j = self.scenario_index()
         if j < 0:
-            return
-        name = self.document.project.scenarios[j].name
-        self._edit(
-            lambda p: edits.set_chosen(p, name),
-            self.tr("Use '{name}' for the bid").format(name=name),
-        )
+            return None
+        from ui.dialogs.choice_dialog import ChoiceDialog  # the record's solve: when asked
+
+        dialog = ChoiceDialog(self.document, self.document.project.scenarios[j].name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def actions_for_menu(self) -> list[QAction]:
         """The scenario actions, for the main window's Scenario menu."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -116,6 +117,30 @@ def dropped_file(mime: QMimeData | None) -> str | None:
             if local.lower().endswith((PROJECT_SUFFIX, *TABLE_SUFFIXES)):
                 return local
     return None
+
+
+def is_questionnaire(path: str) -> bool:
+    """True for a FairShare needs questionnaire (a workbook with its identifying sheet);
+    any other .xlsx is a partner table. Reads only the workbook's list of sheets."""
+    from allocator.formats.questionnaire import ID_SHEET  # openpyxl: not before the first frame
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 1_000_000:
+                return False  # not a questionnaire's: the import says what is wrong with it
+            listing = z.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False  # unreadable: the partner import reports why
+    return f'name="{ID_SHEET}"' in listing
+
+
+def dropped_questionnaires(mime: QMimeData | None) -> list[str]:
+    """The local needs questionnaires in a drag (several may be dropped at once)."""
+    if mime is None or not mime.hasUrls():
+        return []
+    local = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+    return [p for p in local if p.lower().endswith(".xlsx") and is_questionnaire(p)]
 
 
 class FileHandler(QObject):
