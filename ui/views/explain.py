@@ -707,8 +707,7 @@ class ProblemsView(QWidget):
             every = self.tr("{field} is the partner's own: it changes in every scenario.").format(
                 field=self.document.describe(r.field)
             )
-            colour = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-            text += f'<br><span style="color:{colour}">{escape(every)}</span>'
+            text += f'<br><small style="color:{self._muted()}">{escape(every)}</small>'
             tip += "\n" + every
         label = QLabel(text, self.suggestionsHost)
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -722,6 +721,13 @@ class ProblemsView(QWidget):
         self.suggestionsGrid.addWidget(label, row, 0)
         self.suggestionsGrid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
         self.applyButtons.append(button)
+
+    def _muted(self) -> str:
+        """A colour between the text and the background, for a side note."""
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        back = self.palette().color(QPalette.ColorRole.Window)
+        pairs = ((text.red(), back.red()), (text.green(), back.green()), (text.blue(), back.blue()))
+        return "#" + "".join(f"{round(0.6 * a + 0.4 * b):02x}" for a, b in pairs)
 
     def _add_kept_rule(self, row: int, b: Relaxation) -> None:
         """A kept rule in the way: information, never a suggestion (no Apply button);
