@@ -701,13 +701,13 @@ class ProblemsView(QWidget):
         """One suggested change with its Apply button; a partner's own field says it
         changes in every scenario."""
         words = _first_up(r.words or r.explanation or r.field)
-        text = escape(words)
+        text = escape(words, quote=False)
         tip = self.tr("Apply this change (Undo takes it back)")
         if r.partner_id is not None:
             every = self.tr("{field} is the partner's own: it changes in every scenario.").format(
                 field=self.document.describe(r.field)
             )
-            text += f'<br><small style="color:{self._muted()}">{escape(every)}</small>'
+            text += f'<br><small style="color:{self._muted()}">{escape(every, quote=False)}</small>'
             tip += "\n" + every
         label = QLabel(text, self.suggestionsHost)
         label.setTextFormat(Qt.TextFormat.RichText)

@@ -507,8 +507,8 @@ class _KeepBox(QCheckBox):
         )
         self.setToolTip(
             _tr(
-                "Kept when suggesting changes: suggested changes never loosen a rule you "
-                "keep. Untick to let FairShare suggest loosening the {rule} when the "
+                "Kept when suggesting changes. Suggested changes never loosen a rule you "
+                "keep: untick to let FairShare suggest loosening the {rule} when the "
                 "scenario cannot be met."
             ).format(rule=words)
         )
