@@ -627,7 +627,7 @@ class ScenarioPanel(QWidget):
             if spec.kind == "ids":
                 self.form.addRow(label)
                 self.form.addRow(editor)
-            elif suffix in fields.RULES:
+            elif suffix in fields.RULES or isinstance(editor, _NumberEditor):
                 self.form.addRow(label, self._with_keep_box(suffix, spec, editor, form_host))
             else:
                 self.form.addRow(label, editor)
@@ -641,15 +641,20 @@ class ScenarioPanel(QWidget):
     def _with_keep_box(
         self, rule: str, spec: FieldSpec, editor: SettingEditor, parent: QWidget
     ) -> QWidget:
-        """A rule's editor with its Kept box at the end of the row."""
-        box = _KeepBox(rule, spec, parent)
-        box.toggled.connect(lambda checked, r=rule: self._write_keep(r, checked))
-        self.keepBoxes[rule] = box
+        """A rule's editor with its Kept box at the end of the row; any other number's
+        with the same room left empty, so the number boxes line up."""
         row = QWidget(parent)
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(editor, 1)
-        layout.addWidget(box)
+        if rule in fields.RULES:
+            box = _KeepBox(rule, spec, parent)
+            box.toggled.connect(lambda checked, r=rule: self._write_keep(r, checked))
+            self.keepBoxes[rule] = box
+            layout.addWidget(box)
+        else:
+            width = _KeepBox(rule, spec).sizeHint().width()  # measured, never shown
+            layout.addSpacing(width + layout.spacing())
         return row
 
     def _set_tab_order(self) -> None:
