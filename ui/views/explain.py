@@ -8,7 +8,11 @@ view only lays them out.
 
 :class:`ProblemsView` lists what is wrong with the inputs (a click selects the field)
 and, for a scenario that cannot be met, the plain arithmetic and each suggested change
-with its own Apply button, plus Apply all as one undoable step.
+with its own Apply button, plus Apply all as one undoable step. The changes are the
+list as first worked out, less those already made (the document keeps it), with what
+all of them would do to the split; a rule the scenario keeps that stands in the way is
+said as information, never offered to apply; and the grant that would suffice is said
+per year against today's.
 """
 
 from __future__ import annotations

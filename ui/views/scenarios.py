@@ -3,6 +3,8 @@ and an editor for every setting of the scenario picked.
 
 The editor is built from the core's field description (``fields.SCENARIO_FIELDS``), so
 every label, tooltip and bound comes from the one place that also checks the values.
+Beside each of the partnership's rules a Kept box says whether suggested changes for a
+scenario that cannot be met may loosen it (``keep``; one undo step per toggle).
 Every change goes through :meth:`Document.set_field` as it happens, so the split
 follows a slider while it is dragged; the document merges consecutive edits of one
 field into one undo step. Editors are refreshed from the document with their signals
