@@ -22,7 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from allocator.domain.fields import SCENARIO_FIELDS, FieldSpec, format_value
+from allocator.domain.fields import (
+    SCENARIO_FIELDS,
+    SCENARIO_KEEP,
+    FieldSpec,
+    format_value,
+    spec_for,
+)
 from allocator.domain.model import Project
 from allocator.domain.paths import FieldPath
 from allocator.engine import metrics as engine_metrics
@@ -530,7 +536,8 @@ def parameter_differences(
         return ()
     partner_names = {p.id: p.name for p in project.partners}
     out = []
-    for spec in SCENARIO_FIELDS:
+    # the rules suggested changes keep come last: they shape no split, only suggestions
+    for spec in (*SCENARIO_FIELDS, SCENARIO_KEEP):
         rel = scenario_setting_path(spec)
         values = tuple(FieldPath.parse(f"scenarios[{j}].{rel}").get(project) for j in js)
         if all(v == values[0] for v in values[1:]):
@@ -539,10 +546,17 @@ def parameter_differences(
             shown = tuple(
                 ", ".join(partner_names.get(pid, pid) for pid in v) or "none" for v in values
             )
+        elif spec.kind == "rules":
+            shown = tuple(_rules_words(v) for v in values)
         else:
             shown = tuple(format_value(spec, v, project.currency) or "none" for v in values)
         out.append(ParameterDifference(rel, spec.label, values, shown))
     return tuple(out)
+
+
+def _rules_words(rules: Sequence[str]) -> str:
+    """The rules a scenario keeps, in words: "ring-fence, needs floor"; "none"."""
+    return ", ".join(spec_for(f"scenarios[0].{rule}").words for rule in rules) or "none"
 
 
 def _json_value(v: Any) -> Any:

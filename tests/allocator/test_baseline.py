@@ -240,3 +240,18 @@ def test_side_by_side_falls_back_to_size_when_the_baseline_has_gone(sample_proje
     assert shown.comparison == sized.comparison
     assert sized.baseline_measures is None
     assert sized.baseline_total == sum(sized.comparison.baseline_received)
+
+
+def test_the_rules_kept_are_compared_in_words(sample_project):
+    from allocator.domain import edits
+
+    project = edits.set_field(sample_project, "scenarios[1].keep", "ring_fence, core_share")
+    names = [s.name for s in project.scenarios[:3]]
+    diffs = {d.path: d for d in parameter_differences(project, names)}
+    kept = diffs["keep"]
+    assert kept.label == "Rules suggestions keep"
+    assert kept.shown[1] == "ring-fence, core share"
+    assert kept.shown[0] == "ring-fence, needs floor, spread limit, lead cap, core share"
+    assert list(diffs)[-1] == "keep"  # after the settings that shape a split
+    project = edits.set_field(project, "scenarios[1].keep", "")
+    assert parameter_differences(project, names)[-1].shown[1] == "none"

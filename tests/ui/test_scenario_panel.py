@@ -321,3 +321,68 @@ def test_every_control_is_named_and_tab_goes_top_to_bottom(panel, qtbot):
             w = w.nextInFocusChain()
         order.append(w)
     assert order == visible
+
+
+def test_each_rule_has_a_kept_box_that_says_so_in_plain_words(panel, document):
+    from ui.views.scenarios import keep_box_name
+
+    assert set(panel.keepBoxes) == set(fields.RULES)
+    for rule in fields.RULES:
+        box = panel.findChild(QWidget, keep_box_name(rule))
+        assert box is panel.keepBoxes[rule]
+        assert box.text() == "Kept" and box.isChecked()
+        assert "Suggested changes never loosen a rule you keep" in box.toolTip()
+        assert "kept when suggesting changes" in box.accessibleName()
+        assert box in panel._tab_chain
+
+
+def test_each_kept_toggle_is_one_undo_step_and_round_trips_through_a_file(
+    panel, document, tmp_path
+):
+    from allocator.formats.files import load_project, save_project
+
+    j = panel.scenario_index()
+    steps = document.undo_stack.count()
+    panel.keepBoxes["ring_fence"].click()
+    panel.keepBoxes["lead_cap"].click()
+    # two toggles of one field are two steps, never merged into one
+    assert document.undo_stack.count() == steps + 2
+    kept = document.project.scenarios[j].keep
+    assert kept == ("needs_floor", "spread_limit", "core_share")
+    assert not panel.keepBoxes["ring_fence"].isChecked()
+    # saved and opened again, the scenario keeps the same rules
+    path = tmp_path / "kept.fairshare"
+    save_project(document.project, path)
+    document.mark_saved(str(path))
+    assert load_project(path).scenarios[j].keep == kept
+    assert not document.is_modified()
+    document.undo_stack.undo()
+    assert panel.keepBoxes["lead_cap"].isChecked()
+    assert not panel.keepBoxes["ring_fence"].isChecked()
+    assert document.is_modified()
+    document.undo_stack.undo()
+    assert document.project.scenarios[j].keep == fields.KEEP_DEFAULT
+    assert all(box.isChecked() for box in panel.keepBoxes.values())
+    document.undo_stack.redo()
+    assert document.project.scenarios[j].keep == (
+        "needs_floor",
+        "spread_limit",
+        "lead_cap",
+        "core_share",
+    )
+
+
+def test_kept_boxes_follow_the_scenario_shown(panel, document, qtbot):
+    j = panel.scenario_index()
+    other = (j + 1) % len(document.project.scenarios)
+    path = f"scenarios[{other}].keep"
+    assert document.set_field(path, "needs_floor") is None
+    document.set_current_scenario(document.project.scenarios[other].name)
+    shown = {rule for rule, box in panel.keepBoxes.items() if box.isChecked()}
+    assert shown == {"needs_floor"}
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    assert panel.select_path(f"scenarios[{other}].keep")
+    first = panel.keepBoxes[next(r for r in panel.keepBoxes)]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)

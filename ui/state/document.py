@@ -32,6 +32,7 @@ from allocator.domain.model import Project
 from allocator.domain.paths import describe_path
 from allocator.errors import Problem, ValidationError
 from ui.state.commands import FieldEditCommand, ProjectEditCommand
+from ui.state.suggestions import ListedSuggestions, follow
 from ui.state.workers import Solver, SolveWorker, fingerprint
 
 if TYPE_CHECKING:  # the results code loads with the engine, after the first frame
@@ -70,6 +71,8 @@ class ScenarioState:
     solve, not only the figures). ``status_now`` is the status reported for the project
     as it is now ("" until one is), and ``problems`` what stops it when that is
     "invalid". An edit forgets the last two; a rename moves the whole record.
+    ``listed`` is the suggested changes as first worked out, kept while they are
+    applied one by one (:mod:`ui.state.suggestions`).
     """
 
     result: ScenarioResult | None = None
@@ -77,6 +80,7 @@ class ScenarioState:
     explained: bool = False
     status_now: str = ""
     problems: tuple[Problem, ...] = ()
+    listed: ListedSuggestions | None = None
 
     def forget_status(self) -> None:
         self.status_now = ""
@@ -307,6 +311,25 @@ class Document(QObject):
         self.edit(new, text)
         return None
 
+    def suggested_changes(self, name: str | None = None) -> tuple[Relaxation, ...]:
+        """The scenario's suggested changes still to make, as first listed: after some
+        are applied the rest stay as they were (a fresh solve would share the remaining
+        cut out anew), until anything else is edited. Empty unless the current result
+        is one that cannot be met."""
+        state = self._state(name)
+        result = state.result
+        if state.listed is None or result is None or result.status != "infeasible":
+            return ()
+        if not self.result_is_current(name):
+            return ()
+        return state.listed.pending(self._project)
+
+    def suggestions_result(self, name: str | None = None) -> ScenarioResult | None:
+        """The result that first listed the scenario's suggested changes: its
+        ``after_relaxations_*`` describe the split once all of them are made."""
+        listed = self._state(name).listed
+        return listed.result if listed is not None else None
+
     def apply_relaxation(self, r: Relaxation) -> str | None:
         """Apply one suggested change as one undo step."""
         words = r.words or r.explanation or str(r.field)
@@ -315,9 +338,8 @@ class Document(QObject):
         )
 
     def apply_all_relaxations(self, name: str | None = None) -> str | None:
-        """Apply every suggested change of the scenario's result as one undo step."""
-        result = self.result(name)
-        relaxations = list(result.relaxations) if result is not None else []
+        """Apply the scenario's suggested changes still to make as one undo step."""
+        relaxations = list(self.suggested_changes(name))
         if not relaxations:
             return None
         return self.edit_with(
@@ -529,6 +551,7 @@ class Document(QObject):
                 state.problems = tuple(r.problems)
                 continue
             state.result, state.version, state.explained = r, fp, True
+            state.listed = follow(state.listed, r, self._project)
         names = {s.name for s in self._project.scenarios}
         for name in [n for n in self._scenarios if n not in names]:
             del self._scenarios[name]

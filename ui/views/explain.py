@@ -8,7 +8,11 @@ view only lays them out.
 
 :class:`ProblemsView` lists what is wrong with the inputs (a click selects the field)
 and, for a scenario that cannot be met, the plain arithmetic and each suggested change
-with its own Apply button, plus Apply all as one undoable step.
+with its own Apply button, plus Apply all as one undoable step. The changes are the
+list as first worked out, less those already made (the document keeps it), with what
+all of them would do to the split; a rule the scenario keeps that stands in the way is
+said as information, never offered to apply; and the grant that would suffice is said
+per year against today's.
 """
 
 from __future__ import annotations
@@ -36,10 +40,18 @@ from PySide6.QtWidgets import (
 )
 
 from allocator.domain import needs
+from allocator.domain.fields import spec_for
 from allocator.domain.model import Partner
 from allocator.domain.text import money, pct
 from allocator.errors import Problem, ValidationError
-from allocator.report.words import LIMIT_TEXT, limit_text, money_change_text, with_fee_text
+from allocator.report.words import (
+    LIMIT_TEXT,
+    limit_text,
+    measure_name,
+    measure_text,
+    money_change_text,
+    with_fee_text,
+)
 from ui.models.common import warning_icon
 from ui.widgets.breakdown import breakdown_html
 
@@ -61,6 +73,14 @@ LIMIT_WORDS = LIMIT_TEXT
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ExplanationView", text)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _first_down(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 _NOT_YET = object()  # a view not filled yet
@@ -424,6 +444,7 @@ class ProblemsView(QWidget):
         self._last_shown: tuple[str, int] | None = None
         self._shown_at = 0.0
         self.applyButtons: list[QPushButton] = []
+        self.keptRuleButtons: list[QPushButton] = []
 
         self.applyAllSuggestionsAction = QAction(self.tr("Apply &all suggestions"), self)
         self.applyAllSuggestionsAction.setObjectName("applyAllSuggestionsAction")
@@ -511,6 +532,11 @@ class ProblemsView(QWidget):
         self.suggestionsGrid.setContentsMargins(0, 0, 0, 0)
         self.suggestionsGrid.setColumnStretch(0, 1)
         box.addWidget(self.suggestionsHost)
+        self.afterChanges = QLabel(self.infeasibleBox)
+        self.afterChanges.setObjectName("afterSuggestedChanges")
+        self.afterChanges.setWordWrap(True)
+        self.afterChanges.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.afterChanges)
         all_row = QHBoxLayout()
         all_row.addStretch(1)
         self.applyAllButton = QToolButton(self.infeasibleBox)
@@ -570,9 +596,10 @@ class ProblemsView(QWidget):
             self._list_project = doc.project
             self._fill_problems(problems)
         box_result = result if infeasible else None
-        if box_result is not self._box_result:
+        # the suggested changes as first listed, less those made since
+        relaxations = list(doc.suggested_changes()) if infeasible else []
+        if box_result is not self._box_result or relaxations != self._relaxations:
             self._box_result = box_result
-            relaxations = list(result.relaxations) if infeasible and result is not None else []
             self._fill_infeasible(box_result, relaxations)
 
         if problems:
@@ -618,6 +645,32 @@ class ProblemsView(QWidget):
     def _fill_infeasible(
         self, result: ScenarioResult | None, relaxations: list[Relaxation]
     ) -> None:
+        """The arithmetic of ``result`` (the scenario as it is now), the suggested changes
+        still to make as first listed, what they would do, a kept rule in the way, and
+        the grant that would suffice."""
+        self._clear_suggestions()
+        self._relaxations = relaxations
+        self.infeasibleBox.setVisible(result is not None)
+        self.applyAllSuggestionsAction.setEnabled(bool(relaxations))
+        self.applyAllButton.setVisible(bool(relaxations))
+        if result is None:
+            self.arithmetic.clear()
+            self.afterChanges.clear()
+            self.alternative.clear()
+            return
+        listed = self.document.suggestions_result()
+        blocking = list(result.blocking) if not relaxations else []
+        self.arithmetic.setText(self._arithmetic_html(result, relaxations, listed, blocking))
+        for row, r in enumerate(relaxations):
+            self._add_suggestion(row, r)
+        for row, b in enumerate(blocking, start=len(relaxations)):
+            self._add_kept_rule(row, b)
+        self.afterChanges.setText(self._after_text(listed) if relaxations else "")
+        self.afterChanges.setVisible(bool(self.afterChanges.text()))
+        self.alternative.setText(self._alternative_text(result))
+        self.alternative.setVisible(bool(self.alternative.text()))
+
+    def _clear_suggestions(self) -> None:
         while self.suggestionsGrid.count():
             item = self.suggestionsGrid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -625,60 +678,116 @@ class ProblemsView(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self.applyButtons = []
-        self._relaxations = relaxations
-        self.infeasibleBox.setVisible(result is not None)
-        self.applyAllSuggestionsAction.setEnabled(bool(relaxations))
-        if result is None:
-            self.arithmetic.clear()
-            self.alternative.clear()
-            return
+        self.keptRuleButtons = []
+
+    def _arithmetic_html(
+        self,
+        result: ScenarioResult,
+        relaxations: list[Relaxation],
+        listed: ScenarioResult | None,
+        blocking: list[Relaxation],
+    ) -> str:
         checks = list(result.checks)
         html = f"<b>{escape(self.tr('Why it cannot be met'))}</b>"
         if checks:
             html += "<ul>" + "".join(f"<li>{escape(c)}</li>" for c in checks) + "</ul>"
-        elif result.message:
+        elif result.message and not blocking:
             html += f"<p>{escape(result.message)}</p>"
-        if relaxations:
-            html += "<b>" + escape(self.tr("Suggested changes (together they make it solve)"))
-            html += "</b>"
-        self.arithmetic.setText(html)
-        for row, r in enumerate(relaxations):
-            words = r.words or r.explanation or r.field
-            words = words[:1].upper() + words[1:]
-            label = QLabel(words, self.suggestionsHost)
-            label.setWordWrap(True)
-            label.setToolTip(self.document.describe(r.field))
-            button = QPushButton(self.tr("Apply"), self.suggestionsHost)
-            button.setObjectName(f"applySuggestion{row}")
-            button.setAccessibleName(self.tr("Apply: {change}").format(change=words))
-            button.setToolTip(self.tr("Apply this change (Undo takes it back)"))
-            button.clicked.connect(lambda _checked=False, r=r: self.apply(r))
-            self.suggestionsGrid.addWidget(label, row, 0)
-            self.suggestionsGrid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
-            self.applyButtons.append(button)
-        self.alternative.setText(self._alternative_text(result))
-        self.alternative.setVisible(bool(self.alternative.text()))
+        first = len(listed.relaxations) if listed is not None else len(relaxations)
+        if relaxations and len(relaxations) < first:
+            head = self.tr(
+                "Suggested changes still to make ({n} of {m}; together they make it solve)"
+            ).format(n=len(relaxations), m=first)
+        elif relaxations:
+            head = self.tr("Suggested changes (together they make it solve)")
+        elif blocking:
+            head = self.tr("A rule the partnership keeps stands in the way")
+        else:
+            return html
+        return html + f"<b>{escape(head)}</b>"
 
-    def _alternative_text(self, result: ScenarioResult) -> str:
-        cur = result.currency or self.document.project.currency
-        parts: list[str] = []
-        needed = result.budget_alternative
-        if needed:
-            parts.append(
-                self.tr(
-                    "Or keep the rules as they are: a grant of {needed} over all years (it "
-                    "is now {now}) would let this scenario be met."
-                ).format(needed=money(needed, cur), now=money(sum(result.budget), cur))
+    def _add_suggestion(self, row: int, r: Relaxation) -> None:
+        """One suggested change with its Apply button; a partner's own field says it
+        changes in every scenario."""
+        words = _first_up(r.words or r.explanation or r.field)
+        text = escape(words, quote=False)
+        tip = self.tr("Apply this change (Undo takes it back)")
+        if r.partner_id is not None:
+            every = self.tr("{field} is the partner's own: it changes in every scenario.").format(
+                field=self.document.describe(r.field)
             )
-        zero = list(result.after_relaxations_zero)
+            text += f'<br><small style="color:{self._muted()}">{escape(every, quote=False)}</small>'
+            tip += "\n" + every
+        label = QLabel(text, self.suggestionsHost)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setToolTip(self.document.describe(r.field))
+        button = QPushButton(self.tr("Apply"), self.suggestionsHost)
+        button.setObjectName(f"applySuggestion{row}")
+        button.setAccessibleName(self.tr("Apply: {change}").format(change=words))
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False, r=r: self.apply(r))
+        self.suggestionsGrid.addWidget(label, row, 0)
+        self.suggestionsGrid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+        self.applyButtons.append(button)
+
+    def _muted(self) -> str:
+        """A colour between the text and the background, for a side note."""
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        back = self.palette().color(QPalette.ColorRole.Window)
+        pairs = ((text.red(), back.red()), (text.green(), back.green()), (text.blue(), back.blue()))
+        return "#" + "".join(f"{round(0.6 * a + 0.4 * b):02x}" for a, b in pairs)
+
+    def _add_kept_rule(self, row: int, b: Relaxation) -> None:
+        """A kept rule in the way: information, never a suggestion (no Apply button);
+        its button goes to the rule in the scenario settings."""
+        text = self.tr(
+            "{in_the_way}. It is kept, so FairShare does not suggest loosening it; untick "
+            "Kept beside it to let it be suggested."
+        ).format(in_the_way=_first_up(b.explanation))
+        label = QLabel(text, self.suggestionsHost)
+        label.setObjectName(f"keptRuleInTheWay{row}")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rule = spec_for(b.field).words
+        button = QPushButton(self.tr("Show the {rule}").format(rule=rule), self.suggestionsHost)
+        button.setObjectName(f"showKeptRule{row}")
+        button.setToolTip(self.tr("Go to the {rule} and its Kept box").format(rule=rule))
+        button.clicked.connect(lambda _checked=False, path=b.field: self.showProblem.emit(path))
+        self.suggestionsGrid.addWidget(label, row, 0)
+        self.suggestionsGrid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+        self.keptRuleButtons.append(button)
+
+    def _after_text(self, listed: ScenarioResult | None) -> str:
+        """What all the changes would do to the split, from the result that listed them."""
+        if listed is None:
+            return ""
+        parts: list[str] = []
+        least = listed.after_relaxations_min_attainment
+        share = listed.after_relaxations_by_and_for_share
+        if least is not None and share is not None:
+            parts.append(
+                self.tr("After these changes: {least_name} {least}, {share_name} {share}.").format(
+                    least_name=_first_down(measure_name("min_attainment")),
+                    least=measure_text("min_attainment", least),
+                    share_name=_first_down(measure_name("by_and_for_share")),
+                    share=measure_text("by_and_for_share", share),
+                )
+            )
+        zero = list(listed.after_relaxations_zero)
         if zero:
-            names = self._names(zero)
             parts.append(
                 self.tr(
                     "After the suggested changes, {names} would get nothing in at least one year."
-                ).format(names=names)
+                ).format(names=self._names(zero))
             )
         return " ".join(parts)
+
+    def _alternative_text(self, result: ScenarioResult) -> str:
+        """The grant that would suffice as things stand, per year and against today's."""
+        if not result.budget_words:
+            return ""
+        return self.tr("Or, with nothing changed: {grant}.").format(grant=result.budget_words)
 
     def _names(self, ids: list[str]) -> str:
         by_id = {p.id: p.name for p in self.document.project.partners}
@@ -694,7 +803,7 @@ class ProblemsView(QWidget):
         self._report(refused)
 
     def apply_all(self) -> None:
-        """Apply every suggested change as one undo step."""
+        """Apply every suggested change still to make as one undo step."""
         if not self._relaxations:
             return
         refused = self.document.apply_all_relaxations()

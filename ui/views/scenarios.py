@@ -3,6 +3,8 @@ and an editor for every setting of the scenario picked.
 
 The editor is built from the core's field description (``fields.SCENARIO_FIELDS``), so
 every label, tooltip and bound comes from the one place that also checks the values.
+Beside each of the partnership's rules a Kept box says whether suggested changes for a
+scenario that cannot be met may loosen it (``keep``; one undo step per toggle).
 Every change goes through :meth:`Document.set_field` as it happens, so the split
 follows a slider while it is dragged; the document merges consecutive edits of one
 field into one undo step. Editors are refreshed from the document with their signals
@@ -492,6 +494,36 @@ class _TextEditor(QLineEdit):
 SettingEditor = _NumberEditor | _ChoiceEditor | _PartnersLeftOut | _TextEditor
 
 
+def keep_box_name(rule: str) -> str:
+    """The object name of a rule's Kept box: ``ring_fence`` -> ``keepRingFence``."""
+    return "keep" + "".join(word.title() for word in rule.split("_"))
+
+
+class _KeepBox(QCheckBox):
+    """Beside one of the partnership's rules: ticked while suggested changes for a
+    scenario that cannot be met must keep the rule (``scenarios[].keep``)."""
+
+    def __init__(self, rule: str, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(_tr("Kept"), parent)
+        self.rule = rule
+        self.setObjectName(keep_box_name(rule))
+        words = field_text(spec.words)
+        self.setAccessibleName(
+            _tr("{label}: kept when suggesting changes").format(label=field_text(spec.label))
+        )
+        self.setToolTip(
+            _tr(
+                "Kept when suggesting changes. Suggested changes never loosen a rule you "
+                "keep: untick to let FairShare suggest loosening the {rule} when the "
+                "scenario cannot be met."
+            ).format(rule=words)
+        )
+
+    def show_value(self, keep: Sequence[str]) -> None:
+        with QSignalBlocker(self):
+            self.setChecked(self.rule in keep)
+
+
 class ScenarioPanel(QWidget):
     """The scenario list with its actions, and the settings of the scenario picked."""
 
@@ -516,6 +548,7 @@ class ScenarioPanel(QWidget):
         self.settingsTitle.setWordWrap(True)
 
         self.editors: dict[str, SettingEditor] = {}
+        self.keepBoxes: dict[str, _KeepBox] = {}  # by rule: "Kept when suggesting changes"
         scroll = self._build_form()
 
         self.message = QLabel(self)
@@ -600,6 +633,8 @@ class ScenarioPanel(QWidget):
             if spec.kind == "ids":
                 self.form.addRow(label)
                 self.form.addRow(editor)
+            elif suffix in fields.RULES or isinstance(editor, _NumberEditor):
+                self.form.addRow(label, self._with_keep_box(suffix, spec, editor, form_host))
             else:
                 self.form.addRow(label, editor)
         scroll = QScrollArea(self)
@@ -609,10 +644,32 @@ class ScenarioPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return scroll
 
+    def _with_keep_box(
+        self, rule: str, spec: FieldSpec, editor: SettingEditor, parent: QWidget
+    ) -> QWidget:
+        """A rule's editor with its Kept box at the end of the row; any other number's
+        with the same room left empty, so the number boxes line up."""
+        row = QWidget(parent)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(editor, 1)
+        if rule in fields.RULES:
+            box = _KeepBox(rule, spec, parent)
+            box.toggled.connect(lambda checked, r=rule: self._write_keep(r, checked))
+            self.keepBoxes[rule] = box
+            layout.addWidget(box)
+        else:
+            width = _KeepBox(rule, spec).sizeHint().width()  # measured, never shown
+            layout.addSpacing(width + layout.spacing())
+        return row
+
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [self.scenarioList, *self._buttons]
         for spec in fields.SCENARIO_FIELDS:
-            chain.extend(self.editors[scenario_suffix(spec)].focus_widgets())
+            suffix = scenario_suffix(spec)
+            chain.extend(self.editors[suffix].focus_widgets())
+            if suffix in self.keepBoxes:
+                chain.append(self.keepBoxes[suffix])
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._tab_chain = chain
@@ -702,6 +759,10 @@ class ScenarioPanel(QWidget):
         if self.document.current_scenario != scenarios[j].name:
             self.document.set_current_scenario(scenarios[j].name)
         self.refresh()
+        if suffix.partition("[")[0] == "keep" and self.keepBoxes:
+            # the rules kept: the first Kept box
+            next(iter(self.keepBoxes.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         editor = self.editors.get(suffix)
         if editor is None:
             # a part of a setting (one weight of a list, say): its editor is the nearest one
@@ -765,6 +826,10 @@ class ScenarioPanel(QWidget):
             except (LookupError, AttributeError):
                 continue
             editor.show_value(value)
+        keep = project.scenarios[j].keep if has else ()
+        for box in self.keepBoxes.values():
+            box.setEnabled(has)
+            box.show_value(keep)
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._following or not current.isValid():
@@ -778,6 +843,30 @@ class ScenarioPanel(QWidget):
         if self.scenario_index() < 0:
             return
         refused = self.document.set_field(self.field_path(suffix), value)
+        if refused:
+            self._show_message(refused)
+            self.refresh()
+        else:
+            self.message.hide()
+
+    def _write_keep(self, rule: str, kept: bool) -> None:
+        """Keep a rule out of suggested changes, or let them loosen it: one undo step
+        each (a toggle never merges with the next one)."""
+        j = self.scenario_index()
+        if j < 0:
+            return
+        scenario = self.document.project.scenarios[j]
+        keep = tuple(
+            r for r in fields.RULES if (r == rule and kept) or (r != rule and r in scenario.keep)
+        )
+        words = field_text(fields.spec_for(self.field_path(rule)).words)
+        text = (
+            self.tr("Keep the {rule} of '{name}' in suggested changes")
+            if kept
+            else self.tr("Let suggested changes loosen the {rule} of '{name}'")
+        ).format(rule=words, name=scenario.name)
+        path = self.field_path("keep")
+        refused = self.document.edit_with(lambda p: edits.set_field(p, path, keep), text)
         if refused:
             self._show_message(refused)
             self.refresh()
