@@ -212,13 +212,22 @@ class ExplanationView(QTextBrowser):
                 )
             )
         if not result.ok:
+            if result.relaxations:
+                what = self.tr("The suggested changes under Problems would make it solve.")
+            elif result.blocking:
+                what = self.tr(
+                    "A rule the scenario keeps stands in the way: Problems says which, and "
+                    "what loosening it would take."
+                )
+            else:
+                what = self.tr("Problems says why.")
             return (
                 head
                 + self._para(
                     self.tr(
                         "'{scenario}' cannot be met as it stands, so {name} has no grant in "
-                        "it yet. The suggested changes under Problems would make it solve."
-                    ).format(scenario=result.name, name=escape(partner.name))
+                        "it yet. {what}"
+                    ).format(scenario=result.name, name=escape(partner.name), what=what)
                 )
                 + self._needs_html(partner)
             )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from allocator.domain.text import money
 from allocator.errors import Problem
 from allocator.formats.clipboard import Cell, tsv
 from allocator.report.words import LIMIT_TEXT, measure_text, measure_values
@@ -204,10 +203,7 @@ class ResultsView(QWidget):
             self.banner.say(text, BannerKind.WARNING, [SHOW_PROBLEM] if n else [])
         elif state == "infeasible" and result is not None:
             text = self.tr("This scenario cannot be met: {why}").format(why=result.message).strip()
-            if result.budget_alternative:
-                text += " " + self.tr("A grant of {amount} would make it work as it is.").format(
-                    amount=money(result.budget_alternative, result.currency)
-                )
+            # the message already says the grant that would suffice, per year
             if self.model.showing_older:
                 text += " " + self.tr("The figures below are the last split that could be met.")
             self.banner.say(text, BannerKind.WARNING)
