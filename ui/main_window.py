@@ -509,6 +509,8 @@ class MainWindow(QMainWindow):
         """Project settings, with the field ``path`` names (if any) ready to type in."""
         from ui.dialogs.project_dialog import ProjectDialog  # a dialog: loaded when opened
 
+        for start in self.findChildren(QDialog, "startDialog"):
+            start.reject()  # the settings take over from an open start (Skip)
         dialog = ProjectDialog(self.document, parent=self)
         self._open_dialog(dialog)
         dialog.focus_path(path)

@@ -8,8 +8,10 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QLineEdit,
@@ -83,11 +85,11 @@ def test_a_partnership_of_ones_own_from_new(
     start = _shown(window, "startDialog")
     assert start.windowModality() == Qt.WindowModality.WindowModal
     assert not window.start.is_sample()
-    start.findChild(QLineEdit, "projectName").setText("Northside Survivors Partnership")
-    start.findChild(QSpinBox, "projectStartYear").setValue(2027)
-    start.findChild(QSpinBox, "projectYearCount").setValue(3)
-    start.findChild(QDoubleSpinBox, "budgetFirstYear").setValue(600_000)
-    start.findChild(QDoubleSpinBox, "budgetUplift").setValue(2.0)
+    start.findChild(QLineEdit, "startProjectName").setText("Northside Survivors Partnership")
+    start.findChild(QSpinBox, "startProjectStartYear").setValue(2027)
+    start.findChild(QSpinBox, "startProjectYearCount").setValue(3)
+    start.findChild(QDoubleSpinBox, "startBudgetFirstYear").setValue(600_000)
+    start.findChild(QDoubleSpinBox, "startBudgetUplift").setValue(2.0)
     start.accept()
     assert doc.undo_stack.count() == 1
     assert doc.undo_stack.undoText() == "Start the partnership"
@@ -211,3 +213,42 @@ def test_scripted_new_leaves_a_blank_project_open(window):
     assert window.document.path is None
     _shown(window, "startDialog").reject()
     assert window.document.project.partners == ()
+
+
+def test_scripted_use_through_the_contract_from_new(fresh_window, qtbot, wait_solved, tmp_path):
+    """As a script drives the window by the contract's names alone, looking every part up
+    from the window: New, then Project settings gives the blank project its grant,
+    partners go in through the partners table, and the split is fairshare solve's."""
+    window = fresh_window
+    doc = window.document
+    window.findChild(QAction, "newAction").trigger()
+    window.findChild(QAction, "projectSettingsAction").trigger()
+    dialog = window.findChild(QDialog, "projectDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert not [d for d in window.findChildren(QDialog, "startDialog") if d.isVisible()]
+    window.findChild(QLineEdit, "projectName").setText("Scripted partnership")
+    window.findChild(QSpinBox, "projectYearCount").setValue(2)
+    window.findChild(QDoubleSpinBox, "budgetFirstYear").setValue(400_000)
+    buttons = dialog.findChild(QDialogButtonBox)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert doc.project.name == "Scripted partnership"
+    assert doc.project.budgets()[0] == 400_000 and doc.project.year_count == 2
+    model = window.findChild(QTableView, "partnersTable").model()
+    for row, values in enumerate(PARTNERS[:3]):
+        window.findChild(QAction, "addPartnerAction").trigger()
+        columns = [
+            _column(model, w)
+            for w in ("Name", "Capacity", "Multiple disadvantage", "Back-office capacity")
+        ]
+        for column, value in zip(columns, values, strict=True):
+            assert model.setData(model.index(row, column), value, Qt.ItemDataRole.EditRole)
+    wait_solved(doc)
+    assert doc.result_is_current() and doc.result().ok
+    shown = _table_figures(window)
+    saved = tmp_path / "scripted.fairshare"
+    assert window.files.write(str(saved))
+    from allocator.engine.solve import solve
+    from allocator.formats.files import load_project
+
+    again = {r.name: r for r in solve(load_project(str(saved)))}[doc.current_scenario]
+    assert [list(p.per_year) for p in again.partners] == shown

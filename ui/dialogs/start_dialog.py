@@ -42,6 +42,13 @@ class StartDialog(ProjectDialog):
         skip.setText(self.tr("Skip"))
         skip.setObjectName("startSkip")
         skip.setToolTip(self.tr("Start with a blank project and fill it in later"))
+        # The fields are the settings form's, named apart from it: a script that looks
+        # for the project settings' fields (projectName, budgetFirstYear, ...) from the
+        # window never finds these instead.
+        for child in self.findChildren(QWidget):
+            name = child.objectName()
+            if name.startswith(("project", "budget")) and name != "projectDialog":
+                child.setObjectName("start" + name[:1].upper() + name[1:])
         self.nameEdit.selectAll()
         self.nameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
 
