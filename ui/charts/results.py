@@ -139,7 +139,7 @@ class ResultsChart(ThemedChartView):
                 "size-proportional split of the same budget would give it."
             )
         )
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(120)
         self.document = document
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_.setMargins(QMargins(4, 4, 4, 4))
