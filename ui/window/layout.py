@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractScrollArea, QSplitter, QTableView, QTabWidget, QWidget
 
@@ -43,8 +43,11 @@ ROWS_WHILE_UNMET = 2
 
 def rows_height(part: QWidget, table: QAbstractScrollArea, rows: int, row: int) -> int:
     """The height ``part`` needs for ``rows`` whole rows of ``table`` (in it) of height
-    ``row``: what it takes now, less its table's viewport, plus the rows."""
-    return part.height() - table.viewport().height() + rows * row + 1
+    ``row``: what it takes now, less its table's viewport, plus the rows (and room for
+    a horizontal scroll bar, should the columns come to need one)."""
+    bar = table.horizontalScrollBar()
+    scroll = 0 if bar.isVisible() else bar.sizeHint().height()
+    return part.height() - table.viewport().height() + rows * row + scroll + 1
 
 
 class WindowLayout(QObject):
@@ -65,6 +68,10 @@ class WindowLayout(QObject):
         self.problems = problems
         self.chart, self.tabs = chart
         self.compact = False
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit)
         self.panel_action = panel_action
         self.panel_width = DEFAULT_SPLITTER_SIZES["mainSplitter"][0]
         self.follow = {name: True for name in splitters}  # until the person moves one
@@ -102,6 +109,10 @@ class WindowLayout(QObject):
         """Compact below COMPACT_HEIGHT; the splitters the person left alone fitted again."""
         self.set_compact(height < COMPACT_HEIGHT)
         self.fit()
+        # and again once the panes have their new sizes (a banner may wrap, a scroll
+        # bar come or go): measured then, the rows come out whole
+        if not self._refit.isActive():
+            self._refit.start()
 
     def set_compact(self, compact: bool) -> None:
         """The chart in a tab of its own beside the results (``compact``), or under them
