@@ -19,7 +19,15 @@ from ui.charts.base import (
     nice_step,
     set_money_ticks,
 )
-from ui.charts.results import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
+from ui.charts.results import (
+    FAIR_SHARE,
+    FEE,
+    GRANT,
+    MIN_NAME_PIXELS,
+    NAME_SHARE,
+    SIZE_PROPORTIONAL,
+    ResultsChart,
+)
 
 
 @pytest.fixture
@@ -83,7 +91,7 @@ def test_chart_labels_never_overlap(chart, qtbot, width):
     for k in range(1, len(labels)):
         assert centres[k] - halves[k] >= centres[k - 1] + halves[k - 1], labels
     names = chart.category_axis.categories()
-    room = max(70, int(width * 0.34))
+    room = max(MIN_NAME_PIXELS, int(width * NAME_SHARE))
     name_metrics = QFontMetrics(chart.category_axis.labelsFont())
     assert all(name_metrics.horizontalAdvance(n) <= room for n in names)
     assert len(set(names)) == len(chart.categories())

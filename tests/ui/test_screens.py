@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.charts.results import NAME_SHARE
+
 #: Window sizes for the screens: what is left under a title bar and above a taskbar.
 LAPTOP = QSize(1280, 680)  # 1280x720
 SMALL_LAPTOP = QSize(1366, 728)  # 1366x768
@@ -124,7 +126,7 @@ def test_chart_labels_do_not_overlap_on_a_laptop(window, wait_solved, qtbot, siz
     assert all(a[1] <= b[0] for a, b in zip(edges, edges[1:], strict=False)), labels
     names = QFontMetrics(chart.category_axis.labelsFont())
     assert all(
-        names.horizontalAdvance(n) <= chart.width() * 0.34 + 1
+        names.horizontalAdvance(n) <= chart.width() * NAME_SHARE + 1
         for n in chart.category_axis.categories()
     )
 

@@ -65,7 +65,7 @@ SHOWN_WHEN_MANY = 40
 
 #: Partner names take at most this share of the chart's width, and never less than
 #: MIN_NAME_PIXELS; beyond it they end in "…" (whole in the tooltip and the table).
-NAME_SHARE = 0.34
+NAME_SHARE = 0.38
 MIN_NAME_PIXELS = 70
 #: The least room between two money ticks' labels.
 TICK_GAP = 18
@@ -161,7 +161,7 @@ class ResultsChart(ThemedChartView):
                 "size-proportional split of the same budget would give it."
             )
         )
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(160)
         self.document = document
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_.legend().setShowToolTips(True)  # a name cut short is whole in its tooltip

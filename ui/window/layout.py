@@ -82,6 +82,10 @@ class WindowLayout(QObject):
         splitters["detailSplitter"].setCollapsible(0, True)  # the chart, while it has none
         panel_action.triggered.connect(self.show_panel)
         problems.roomChanged.connect(self.fit)
+        for _part, table in (partners, results):  # rows come and go: fit them again
+            model = table.model()
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._refit_soon)
         self.memory = SplitterSizes(list(splitters.values()), DEFAULT_SPLITTER_SIZES)
 
     # -- memory --------------------------------------------------------------------
@@ -92,6 +96,7 @@ class WindowLayout(QObject):
             self.follow[name] = not settings.splitter_sizes(name)
         self.follow["mainSplitter"] = False
         self.fit()
+        self._refit.start()  # again once the panes have taken their sizes
         self._panel_moved()
 
     def save(self) -> None:
@@ -136,6 +141,10 @@ class WindowLayout(QObject):
         else:
             self.tabs.setCurrentIndex(0)  # the chart was on show: the results now hold it
 
+    def _refit_soon(self, *_args: object) -> None:
+        if not self._refit.isActive():
+            self._refit.start()
+
     def _moved(self, name: str) -> None:
         self.follow[name] = False  # the person's choice from now on
         if name == "mainSplitter":
@@ -148,11 +157,15 @@ class WindowLayout(QObject):
         if self.follow["centreSplitter"]:
             part, table = self.partners
             rows = ROWS_WHILE_UNMET if unmet and self.compact else ROWS_SHOWN
-            self._share("centreSplitter", rows_height(part, table, rows, _row(table)))
+            self._share(
+                "centreSplitter", rows_height(part, table, rows, _row(table)), _all(*self.partners)
+            )
         if self.follow["resultsSplitter"]:
             part, table = self.results
             rows = ROWS_WHILE_UNMET if unmet else ROWS_SHOWN
-            self._share("resultsSplitter", rows_height(part, table, rows, _row(table)))
+            self._share(
+                "resultsSplitter", rows_height(part, table, rows, _row(table)), _all(*self.results)
+            )
         if self.follow["detailSplitter"]:
             # the chart has nothing to draw for a scenario that cannot be met: the
             # reasons and the suggested changes get the whole width
@@ -167,16 +180,17 @@ class WindowLayout(QObject):
         if self.follow["reasonsSplitter"]:
             self._fit_reasons()
 
-    def _share(self, name: str, first: int) -> None:
-        """Give the first pane ``first`` pixels (on a tall screen at least its usual
-        share), at most what leaves the second its smallest; the second the rest."""
+    def _share(self, name: str, first: int, whole: int) -> None:
+        """Give the first pane ``first`` pixels (on a tall screen its usual share, but
+        no more than the ``whole`` table needs), at most what leaves the second its
+        smallest; the second the rest."""
         s = self.splitters[name]
         total = sum(s.sizes())
         if total <= 0:
             return
         if not self.compact and not self.problems.needs_room():
             a, b = DEFAULT_SPLITTER_SIZES[name]
-            first = max(first, a * total // (a + b))  # a tall screen: the usual share
+            first = max(first, min(a * total // (a + b), whole))  # a tall screen
         second = s.widget(1)
         least = second.minimumSizeHint().height() if second is not None else 0
         first = max(min(first, total - least), 0)
@@ -220,6 +234,11 @@ class WindowLayout(QObject):
         shown = self.panel_shown()
         if self.panel_action.isChecked() != shown:
             self.panel_action.setChecked(shown)
+
+
+def _all(part: QWidget, table: QTableView) -> int:
+    """The height ``part`` needs to show every row of its table."""
+    return rows_height(part, table, max(ROWS_SHOWN, table.model().rowCount()), _row(table))
 
 
 def _row(table: QTableView) -> int:
