@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +50,17 @@ MEASURES = tuple(m for m in MEASURE_ROWS if m[0] != "max_attainment")
 SHOW_PROBLEM = "show"
 
 
+class ResultsTable(QTableView):
+    """The results table; says when its size changed, once the change has settled (a
+    scroll bar that comes or goes with it included)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self.resized.emit)
+
+
 class ResultsView(QWidget):
     """The split of the document's current scenario, per partner and year, with totals."""
 
@@ -58,7 +76,7 @@ class ResultsView(QWidget):
         self.banner.add_action(SHOW_PROBLEM, self.tr("Show the problem"), "resultsBannerShow")
         self.banner.actionTriggered.connect(self._on_banner_action)
         self.table = self._make_table()
-        self.table.viewport().installEventFilter(self)  # names take the room figures leave
+        self.table.resized.connect(self._fit_name_column)  # names take the room figures leave
         self.measures = self._make_measures()
 
         layout = QVBoxLayout(self)
@@ -106,9 +124,9 @@ class ResultsView(QWidget):
         top.addWidget(self.lines_box)
         return top
 
-    def _make_table(self) -> QTableView:
+    def _make_table(self) -> ResultsTable:
         """The table of the split, with its copy action."""
-        table = QTableView(self)
+        table = ResultsTable(self)
         table.setObjectName("resultsTable")
         table.setAccessibleName(self.tr("Results"))
         table.setAccessibleDescription(
@@ -322,11 +340,6 @@ class ResultsView(QWidget):
     def _restore_lines(self) -> None:
         self.lines_box.setChecked(bool(settings.get(settings.SHOW_BUDGET_LINES)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_name_column()
-        return super().eventFilter(watched, event)
-
     def _fit_columns(self) -> None:
         """Columns wide enough for their figures and their whole header, never clipped;
         the partner names take the room left, down to a width that still reads."""
@@ -384,7 +397,11 @@ class ResultsView(QWidget):
         names = [str(self.model.index(r, c).data() or "") for r in range(self.model.rowCount())]
         longest = max((metrics.horizontalAdvance(n) for n in names), default=0) + 16
         others = sum(header.sectionSize(k) for k in range(len(keys)) if k != c)
-        room = self.table.viewport().width() - others
+        # the viewport's width, asked without fetching the viewport itself (whose Python
+        # type PySide would look up among every widget class before the first frame)
+        bar = self.table.verticalScrollBar()
+        width = self.table.maximumViewportSize().width()
+        room = width - (bar.sizeHint().width() if bar.isVisible() else 0) - others
         floor = max(metrics.horizontalAdvance("M" * 9), self.header_width(c))
         width = max(floor, min(longest, max(room, 0), 320))
         if header.sectionSize(c) != width:

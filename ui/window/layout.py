@@ -45,9 +45,12 @@ def rows_height(part: QWidget, table: QAbstractScrollArea, rows: int, row: int) 
     """The height ``part`` needs for ``rows`` whole rows of ``table`` (in it) of height
     ``row``: what it takes now, less its table's viewport, plus the rows (and room for
     a horizontal scroll bar, should the columns come to need one)."""
-    bar = table.horizontalScrollBar()
-    scroll = 0 if bar.isVisible() else bar.sizeHint().height()
-    return part.height() - table.viewport().height() + rows * row + scroll + 1
+    # the viewport's height, asked without fetching the viewport itself (whose Python
+    # type PySide would look up among every widget class before the first frame)
+    viewport = table.maximumViewportSize().height()
+    return (
+        part.height() - viewport + rows * row + table.horizontalScrollBar().sizeHint().height() + 1
+    )
 
 
 class WindowLayout(QObject):
