@@ -18,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 1440, 900
+#: A 1080p laptop at 150% scaling: a 1280x720 screen (the window as it is drawn there).
+LAPTOP = (1280, 720)
 
 
 def dark_palette():
@@ -105,10 +107,21 @@ def shoot(theme: str, out: Path) -> list[Path]:
     doc.set_selected_partner(1)
     _settle(app)
     save(window, "main")
+    laptop = f"{LAPTOP[0]}x{LAPTOP[1]}"
+    window.resize(*LAPTOP)
+    _settle(app)
+    save(window, f"main-{laptop}")
+    window.resultsTabs.setCurrentWidget(window.resultsChart)  # its own tab on a laptop
+    _settle(app)
+    save(window, f"chart-{laptop}")
+    window.resultsTabs.setCurrentIndex(0)
 
     # an impossible scenario: the budget below the floors, with the suggested changes
     doc.set_field("budget.first_year", "150000")
     doc.wait_for_solve(60000)
+    _settle(app)
+    save(window, f"cannot-be-met-{laptop}")
+    window.resize(WIDTH, HEIGHT)
     _settle(app)
     save(window, "cannot-be-met")
     doc.undo_stack.undo()

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
     QPaintEvent,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -55,10 +56,11 @@ from ui.widgets.actions import (
     make_action,
 )
 from ui.widgets.icons import app_icon, icon
-from ui.widgets.layout import SplitterSizes, splitter
+from ui.widgets.layout import scrolling, splitter
 from ui.window.answers import AnswersController
 from ui.window.export import ExportController
 from ui.window.files import TABLE_SUFFIXES, FileHandler, dropped_file, dropped_questionnaires
+from ui.window.layout import COMPACT_HEIGHT, WindowLayout
 from ui.window.start import StartController
 from ui.window.status import BudgetLine, StatusLine
 
@@ -66,16 +68,6 @@ if TYPE_CHECKING:  # loaded once the window has painted (build_more_tabs)
     from ui.views.compare import CompareView
     from ui.views.decisions import DecisionsView
     from ui.views.sweep import SweepView
-
-#: Splitters by object name, with the sizes they start at before the person moves them.
-DEFAULT_SPLITTER_SIZES: dict[str, list[int]] = {
-    "mainSplitter": [330, 1070],
-    "centreSplitter": [280, 600],
-    "resultsSplitter": [335, 235],
-    "detailSplitter": [500, 560],
-    "reasonsSplitter": [195, 55],
-}
-
 
 #: The partners view's clipboard actions go in the Edit menu; the rest in the Partner menu.
 CLIPBOARD_ACTIONS = ("copyPartnersAction", "copyPartnersWithHeadersAction", "pastePartnersAction")
@@ -225,6 +217,12 @@ class MainWindow(QMainWindow):
         self.resetLayoutAction = make_action(
             self, "resetLayoutAction", tr("Reset &layout"), self.reset_layout
         )
+        self.toggleScenarioPanelAction = make_action(
+            self, "toggleScenarioPanelAction", tr("Show s&cenario panel"), None, "Ctrl+B", "",
+            tr("Show or hide the scenarios and their settings, to give the tables room"),
+        )  # fmt: skip
+        self.toggleScenarioPanelAction.setCheckable(True)
+        self.toggleScenarioPanelAction.setChecked(True)
 
     def _undo_tips(self, *_args: object) -> None:
         stack = self.document.undo_stack
@@ -255,11 +253,6 @@ class MainWindow(QMainWindow):
         self.reasonsSplitter = splitter(
             "reasonsSplitter", Qt.Orientation.Vertical, [self.explanationView, self.problemsView]
         )
-        # the problems pane takes most of the room while it has problems or suggested
-        # changes to show, and little otherwise, until the person moves the divider
-        self._reasons_follow = True
-        self.reasonsSplitter.splitterMoved.connect(self._reasons_moved)
-        self.problemsView.roomChanged.connect(self._fit_reasons)
         self.detailSplitter = splitter(
             "detailSplitter", Qt.Orientation.Horizontal, [self.resultsChart, self.reasonsSplitter]
         )
@@ -277,11 +270,12 @@ class MainWindow(QMainWindow):
         self.sweepView: SweepView | None = None
         self.decisionsView: DecisionsView | None = None
 
+        self.partnersArea = self.start.with_banner(self.partnersView)
         self.partnersView.emptyState.importRequested.connect(discarding(self.import_partners))
         self.centreSplitter = splitter(
             "centreSplitter",
             Qt.Orientation.Vertical,
-            [self.start.with_banner(self.partnersView), self.resultsTabs],
+            [self.partnersArea, self.resultsTabs],
         )
         self.mainSplitter = splitter(
             "mainSplitter", Qt.Orientation.Horizontal, [self.scenarioPanel, self.centreSplitter]
@@ -314,14 +308,17 @@ class MainWindow(QMainWindow):
         from ui.views.compare import CompareView  # numerical code: after the first frame
         from ui.views.sweep import SweepView
 
+        # each in a scroll area of its own: on a small screen the tab scrolls, not the window
         self.compareView = CompareView(self.document)
-        self.resultsTabs.addTab(self.compareView, self.tr("Compare"))
+        self.resultsTabs.addTab(scrolling(self.compareView, "compareScroll"), self.tr("Compare"))
         self.sweepView = SweepView(self.document)
-        self.resultsTabs.addTab(self.sweepView, self.tr("Sweep"))
+        self.resultsTabs.addTab(scrolling(self.sweepView, "sweepScroll"), self.tr("Sweep"))
         from ui.views.decisions import DecisionsView  # the record's fingerprints: hashlib
 
         self.decisionsView = DecisionsView(self.document)
-        self.resultsTabs.addTab(self.decisionsView, self.tr("Decisions"))
+        self.resultsTabs.addTab(
+            scrolling(self.decisionsView, "decisionsScroll"), self.tr("Decisions")
+        )
         tab = settings.get(settings.RESULTS_TAB)
         if 0 < tab < self.resultsTabs.count():
             self.resultsTabs.setCurrentIndex(tab)
@@ -385,6 +382,7 @@ class MainWindow(QMainWindow):
         toggle = tb.toggleViewAction()
         toggle.setText(self.tr("Show &toolbar"))
         self.viewMenu.addAction(toggle)
+        self.viewMenu.addAction(self.toggleScenarioPanelAction)
         self.viewMenu.addAction(self.resetLayoutAction)
 
     def _build_status_bar(self) -> None:
@@ -407,17 +405,25 @@ class MainWindow(QMainWindow):
                 width = min(width, int(screen.width() * 0.95))
                 height = min(height, int(screen.height() * 0.9))
             self.resize(width, height)
-        self.splitterSizes = SplitterSizes(
-            [
-                self.mainSplitter,
-                self.centreSplitter,
-                self.resultsSplitter,
-                self.detailSplitter,
-                self.reasonsSplitter,
-            ],
-            DEFAULT_SPLITTER_SIZES,
+        # the splitters share the room to fit the screen until the person moves them
+        self.windowLayout = WindowLayout(
+            {
+                s.objectName(): s
+                for s in (
+                    self.mainSplitter,
+                    self.centreSplitter,
+                    self.resultsSplitter,
+                    self.detailSplitter,
+                    self.reasonsSplitter,
+                )
+            },
+            (self.partnersArea, self.partnersView.table),
+            (self.resultsView, self.resultsView.table),
+            self.problemsView,
+            self.toggleScenarioPanelAction,
+            (self.resultsChart, self.resultsTabs),
         )
-        self.splitterSizes.restore()
+        self.windowLayout.memory.restore()
         tab = settings.get(settings.RESULTS_TAB)
         if 0 <= tab < self.resultsTabs.count():
             self.resultsTabs.setCurrentIndex(tab)
@@ -430,9 +436,13 @@ class MainWindow(QMainWindow):
             layout = self.layout()
             if layout is not None:
                 layout.activate()
-            self.splitterSizes.restore()
-            if not settings.splitter_sizes("reasonsSplitter"):
-                self._fit_reasons()  # no sizes of the person's own: fit what is shown
+            self.windowLayout.set_compact(self.height() < COMPACT_HEIGHT)
+            self.windowLayout.restore()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._shown_once:
+            self.windowLayout.window_resized(self.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -443,32 +453,16 @@ class MainWindow(QMainWindow):
 
     def _save_layout(self) -> None:
         settings.set(settings.WINDOW_GEOMETRY, self.saveGeometry())
-        self.splitterSizes.save()
+        self.windowLayout.save()
         settings.set(settings.RESULTS_TAB, self.resultsTabs.currentIndex())
 
     def reset_layout(self) -> None:
-        """Put every splitter back where it started."""
-        self.splitterSizes.reset()
-        self._reasons_follow = True
-        self._fit_reasons()
+        """Put every splitter back where it started, fitted to the window."""
+        self.windowLayout.reset()
 
-    def _reasons_moved(self, *_args: object) -> None:
-        self._reasons_follow = False  # the person's choice from now on
-
-    def _fit_reasons(self, *_args: object) -> None:
-        """Share the reasons pane between the explanation and the problems: most of it
-        for the problems while they have something to show."""
-        view = self.problemsView
-        if not self._reasons_follow:
-            return
-        total = sum(self.reasonsSplitter.sizes())
-        if total <= 0:
-            return
-        if view.needs_room():
-            below = int(total * 0.7)
-        else:
-            below = max(view.compact_height(), view.minimumSizeHint().height())
-        self.reasonsSplitter.setSizes([max(total - below, 0), below])
+    def show_scenario_panel(self, shown: bool) -> None:
+        """Fold the scenario panel away (``shown`` False) or open it again."""
+        self.windowLayout.show_panel(shown)
 
     def _focus(self, name: str) -> None:
         w = self.findChild(QWidget, name)

@@ -19,7 +19,15 @@ from ui.charts.base import (
     nice_step,
     set_money_ticks,
 )
-from ui.charts.results import FAIR_SHARE, FEE, GRANT, SIZE_PROPORTIONAL, ResultsChart
+from ui.charts.results import (
+    FAIR_SHARE,
+    FEE,
+    GRANT,
+    MIN_NAME_PIXELS,
+    NAME_SHARE,
+    SIZE_PROPORTIONAL,
+    ResultsChart,
+)
 
 
 @pytest.fixture
@@ -61,7 +69,35 @@ def test_value_axis_starts_at_zero_with_money_labels(chart, document):
     assert values_axis.max() >= top
     labels = values_axis.categoriesLabels()
     assert labels and all(label.startswith("£") for label in labels)
-    assert any("," in label for label in labels)  # thousands separators
+    assert all(label.endswith(("k", "m")) for label in labels)  # short: "£500k", "£1.5m"
+
+
+@pytest.mark.parametrize("width", [240, 360, 640, 1200])
+def test_chart_labels_never_overlap(chart, qtbot, width):
+    """Money ticks side by side and partner names cut at the end to fit any width."""
+    from PySide6.QtGui import QFontMetrics
+
+    chart.resize(width, 300)
+    qtbot.waitUntil(lambda: chart.width() == width)
+    chart.fit_axes()
+    labels = chart.value_labels()
+    assert labels
+    axis = next(a for a in chart.chart().axes() if hasattr(a, "categoriesLabels"))
+    metrics = QFontMetrics(axis.labelsFont())
+    plot = chart.chart().plotArea()
+    span = axis.max() - axis.min()
+    centres = [plot.left() + plot.width() * (v - axis.min()) / span for _t, v in labels]
+    halves = [metrics.horizontalAdvance(t) / 2 for t, _v in labels]
+    for k in range(1, len(labels)):
+        assert centres[k] - halves[k] >= centres[k - 1] + halves[k - 1], labels
+    names = chart.category_axis.categories()
+    room = max(MIN_NAME_PIXELS, int(width * NAME_SHARE))
+    name_metrics = QFontMetrics(chart.category_axis.labelsFont())
+    assert all(name_metrics.horizontalAdvance(n) <= room for n in names)
+    assert len(set(names)) == len(chart.categories())
+    cut = [n for n in names if n.rstrip("\u200b").endswith("…")]
+    for n in cut:  # cut at the end: the start of a partner's name stays
+        assert any(full.startswith(n.rstrip("\u200b")[:-1]) for full in chart.categories())
 
 
 def test_an_edit_updates_the_bars_in_place(chart, document, wait_solved):

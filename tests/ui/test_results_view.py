@@ -312,13 +312,14 @@ def test_the_reasons_reach_the_tooltips_once_they_come(sample_project, qtbot, wa
         said = Announced(model)
         figures = _cells(model)
         tips = _cells(model, D.ToolTipRole)
-        assert not tips[(1, 0)]  # the reasons are not in yet
+        name = model.data(model.index(1, 0))
+        assert tips[(1, 0)] == name  # the reasons are not in yet: the whole name only
         engine.full_gate.set()
         wait_solved(doc)
         model.refresh()
         assert _cells(model) == figures and said.text == set()  # the same figures
         reason = next(p.reason for p in doc.result().partners if p.index == 1)
-        assert reason and model.data(model.index(1, 0), D.ToolTipRole) == reason
+        assert reason and model.data(model.index(1, 0), D.ToolTipRole) == f"{name}\n{reason}"
         assert (1, 0) in said.tips and said.resets == 0
     finally:
         engine.full_gate.set()

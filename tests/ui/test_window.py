@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSplitter, QTableView, QWidget
@@ -419,7 +420,9 @@ def test_the_problems_pane_takes_the_room_while_it_has_something_to_show(window,
     assert doc.set_field("budget.first_year", "150000") is None
     wait_solved(doc)
     assert problems.needs_room()
-    assert splitter.sizes() == chosen
+    # the pane itself may grow for the suggested changes; the person's divider keeps its place
+    share = splitter.sizes()[0] / sum(splitter.sizes())
+    assert share == pytest.approx(chosen[0] / sum(chosen), abs=0.02)
     window.reset_layout()  # and Reset layout hands it back
     explanation, below = splitter.sizes()
     assert below > explanation

@@ -101,8 +101,13 @@ def fit_category_labels(axis: QBarCategoryAxis, chart: QChart, count: int, font:
         return
     per_row = chart.plotArea().height() / count
     font = QFont(font)
-    if QFontMetrics(font).height() > per_row - 1:
-        font.setPixelSize(max(MIN_LABEL_PIXELS, int(per_row) - 2))
+    if QFontMetrics(font).height() > per_row - 3:
+        # a pixel size's line is taller than the size itself: step down until it fits
+        size = max(MIN_LABEL_PIXELS, int(per_row) - 2)
+        font.setPixelSize(size)
+        while size > MIN_LABEL_PIXELS and QFontMetrics(font).height() > per_row - 3:
+            size -= 1
+            font.setPixelSize(size)
     if axis.labelsFont() != font:
         axis.setLabelsFont(font)
 

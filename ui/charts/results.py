@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QCategoryAxis, QHorizontalBarSeries
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
-from PySide6.QtGui import QColor, QCursor
+from PySide6.QtGui import QColor, QCursor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from allocator.domain.text import money
@@ -22,6 +22,7 @@ from ui.charts.base import (
     ThemedChartView,
     fit_category_labels,
     is_dark,
+    money_ticks,
     nice_step,
     set_money_ticks,
     theme_chart,
@@ -61,6 +62,27 @@ STALE_OPACITY = 0.4
 #: grants only (SHOWN_WHEN_MANY of them) and says what the others share.
 MANY_PARTNERS = 60
 SHOWN_WHEN_MANY = 40
+
+#: Partner names take at most this share of the chart's width, and never less than
+#: MIN_NAME_PIXELS; beyond it they end in "…" (whole in the tooltip and the table).
+NAME_SHARE = 0.38
+MIN_NAME_PIXELS = 70
+#: The least room between two money ticks' labels.
+TICK_GAP = 18
+
+
+def unique(labels: list[str]) -> list[str]:
+    """``labels`` made distinct (a category axis keeps one of each): a repeat, as two
+    long names cut to the same words can be, gets invisible zero-width spaces."""
+    seen: set[str] = set()
+    out = []
+    for label in labels:
+        while label in seen:
+            label += "\u200b"
+        seen.add(label)
+        out.append(label)
+    return out
+
 
 #: Colours that stay apart for common colour blindness (Okabe-Ito), light and dark.
 COLOURS = {
@@ -139,13 +161,15 @@ class ResultsChart(ThemedChartView):
                 "size-proportional split of the same budget would give it."
             )
         )
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(160)
         self.document = document
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_.legend().setShowToolTips(True)  # a name cut short is whole in its tooltip
         self.chart_.setMargins(QMargins(4, 4, 4, 4))
         self._series: QHorizontalBarSeries | None = None
         self._labels: list[str] = []
         self._currency = "GBP"
+        self._top = 0.0
         self._value_axis: QCategoryAxis | None = None
         self.message = ""
         self.rebuilds = 0  # how often the bars were built afresh (in place otherwise)
@@ -319,13 +343,54 @@ class ResultsChart(ThemedChartView):
         self.colour_axes()
 
     def _set_value_axis(self, figures: dict[str, list[float]]) -> None:
-        """Money ticks from zero with thousands separators ("£500,000")."""
+        """Short money ticks from zero ("£500k", "£1.5m"), as many as fit the width."""
+        self._top = max((max(v) for v in figures.values() if v), default=0.0)
+        self.fit_axes()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_axes()
+
+    def fit_axes(self) -> None:
+        """Labels that never overlap at this width: partner names cut at the end to at
+        most NAME_SHARE of the chart (whole in the tooltips and the table), and as many
+        money ticks as fit under the bars side by side."""
+        axis, names = self._value_axis, self.category_axis
+        if axis is None or names is None:
+            return
+        width = self.width()
+        font = names.labelsFont()
+        metrics = QFontMetrics(font)
+        room = max(MIN_NAME_PIXELS, int(width * NAME_SHARE))
+        wanted = unique(
+            [metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in self._labels]
+        )[::-1]  # the axis holds the partners bottom up
+        if names.categories() != wanted:
+            names.clear()
+            names.append(wanted)
+        longest = max((metrics.horizontalAdvance(n) for n in wanted), default=0)
+        values = QFontMetrics(axis.labelsFont())
+        plot = max(width - longest - 40, 1)
+        ticks = 5
+        while True:
+            _s, end, labels = money_ticks(
+                0.0, self._top, self._currency, compact=True, ticks=ticks, label_start=False
+            )
+            widest = max((values.horizontalAdvance(t) for t, _v in labels), default=0)
+            if ticks == 1 or len(labels) * (widest + TICK_GAP) <= plot:
+                break
+            ticks -= 1
+        if set_money_ticks(
+            axis, 0.0, self._top, self._currency, compact=True, ticks=ticks, label_start=False
+        ):
+            self.leave_room_for(labels[-1][0] if labels else "")
+
+    def value_labels(self) -> list[tuple[str, float]]:
+        """The money ticks under the bars: their words and values (for tests)."""
         axis = self._value_axis
         if axis is None:
-            return
-        top = max((max(v) for v in figures.values() if v), default=0.0)
-        if set_money_ticks(axis, 0.0, top, self._currency, label_start=False):
-            self.leave_room_for(money(axis.max(), self._currency))
+            return []
+        return [(t, axis.endValue(t)) for t in axis.categoriesLabels()]
 
     def _on_hovered(self, status: bool, index: int, key: str) -> None:
         if not status or not 0 <= index < len(self._labels):

@@ -59,6 +59,17 @@ class ResultColumn:
     tip: str
     year: int = -1  # position among the years for "year" columns
     money: bool = True
+    short: str = ""  # the header shown where the label is long; its tooltip names it whole
+
+    @property
+    def header(self) -> str:
+        """The words in the table's header: the short form where there is one."""
+        return self.short or self.label
+
+    @property
+    def header_tip(self) -> str:
+        """The header's tooltip: the whole label (when the header is short) and the tip."""
+        return f"{self.label}: {self.tip}" if self.short else self.tip
 
 
 ROW_PARTNER = "partner"
@@ -308,6 +319,7 @@ class ResultsModel(QAbstractTableModel):
                     "What the partner receives (fee included) minus what a split by size "
                     "alone would give it: ▲ more, ▼ less"
                 ),
+                short=self.tr("vs size-prop."),
             ),
         ]
         if self._show_lines:
@@ -373,9 +385,9 @@ class ResultsModel(QAbstractTableModel):
             return None
         col = self._columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return col.label
+            return col.header
         if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip
+            return col.header_tip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (ALIGN_LEFT if col.key in ("name", "limited_by") else ALIGN_RIGHT) | WORD_WRAP
         return None
@@ -504,7 +516,10 @@ class ResultsModel(QAbstractTableModel):
             return self.tr(
                 "What it receives, {received}, against the size-proportional split"
             ).format(received=received)
-        if col.key in ("name", "limited_by") and partner.reason:
+        if col.key == "name":
+            # the name may be cut short in the table: the tooltip gives it whole
+            return f"{partner.name}\n{partner.reason}" if partner.reason else partner.name
+        if col.key == "limited_by" and partner.reason:
             return partner.reason
         if col.key == "year":
             reasons = partner.limited_by_per_year

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +37,7 @@ from ui.models.common import MEASURE_ROWS
 from ui.models.results import ResultsModel
 from ui.state import settings
 from ui.widgets.banner import Banner, BannerKind
+from ui.widgets.layout import FlowLayout
 
 if TYPE_CHECKING:
     from ui.state.document import Document
@@ -38,6 +47,17 @@ MEASURES = tuple(m for m in MEASURE_ROWS if m[0] != "max_attainment")
 
 #: The banner's button that selects the first problem's field.
 SHOW_PROBLEM = "show"
+
+
+class ResultsTable(QTableView):
+    """The results table; says when its size changed, once the change has settled (a
+    scroll bar that comes or goes with it included)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self.resized.emit)
 
 
 class ResultsView(QWidget):
@@ -55,6 +75,7 @@ class ResultsView(QWidget):
         self.banner.add_action(SHOW_PROBLEM, self.tr("Show the problem"), "resultsBannerShow")
         self.banner.actionTriggered.connect(self._on_banner_action)
         self.table = self._make_table()
+        self.table.resized.connect(self._fit_name_column)  # names take the room figures leave
         self.measures = self._make_measures()
 
         layout = QVBoxLayout(self)
@@ -87,6 +108,9 @@ class ResultsView(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        # a long scenario name gives way on a narrow window: the whole title is its tooltip
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(0)
         self.lines_box = QCheckBox(self.tr("Show budget lines"), self)
         self.lines_box.setObjectName("showBudgetLines")
         self.lines_box.setToolTip(
@@ -99,9 +123,9 @@ class ResultsView(QWidget):
         top.addWidget(self.lines_box)
         return top
 
-    def _make_table(self) -> QTableView:
+    def _make_table(self) -> ResultsTable:
         """The table of the split, with its copy action."""
-        table = QTableView(self)
+        table = ResultsTable(self)
         table.setObjectName("resultsTable")
         table.setAccessibleName(self.tr("Results"))
         table.setAccessibleDescription(
@@ -113,6 +137,7 @@ class ResultsView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # names cut at the end, not the start
         table.setTabKeyNavigation(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -137,9 +162,12 @@ class ResultsView(QWidget):
         """The measures of the split in one row under the table."""
         measures = QWidget(self)
         measures.setObjectName("measures")
-        row = QHBoxLayout(measures)
+        # one row where it fits, wrapping onto a second on a narrow window
+        row = FlowLayout(measures, spacing=18)
         row.setContentsMargins(2, 2, 2, 2)
-        row.setSpacing(18)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        measures.setSizePolicy(policy)
         self.measure_labels: dict[str, QLabel] = {}
         for key, label, _how, tip in MEASURES:
             widget = QLabel(measures)
@@ -149,7 +177,6 @@ class ResultsView(QWidget):
             widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.measure_labels[key] = widget
             row.addWidget(widget)
-        row.addStretch(1)
         return measures
 
     # -- following the document --------------------------------------------------------
@@ -229,6 +256,7 @@ class ResultsView(QWidget):
             self.title.setText(self.tr("Results: {name} (chosen for the bid)").format(name=name))
         else:
             self.title.setText(self.tr("Results: {name}").format(name=name))
+        self.title.setToolTip(self.title.text())
 
     def _show_measures(self) -> None:
         result = self.model.result
@@ -309,38 +337,68 @@ class ResultsView(QWidget):
         self.lines_box.setChecked(bool(settings.get(settings.SHOW_BUDGET_LINES)))
 
     def _fit_columns(self) -> None:
-        """Columns wide enough for their figures and their whole header, never clipped."""
+        """Columns wide enough for their figures and their whole header, never clipped;
+        the partner names take the room left, down to a width that still reads."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        # the header's own size for each section (the style's margins and sort arrow
-        # included), widened for its text in bold, as it is when a row is selected (the
-        # sections of selected columns are highlighted)
+        for c in range(self.model.columnCount()):
+            key = self.model.column(c).key
+            if key == "name":
+                continue  # _fit_name_column, once the others are set
+            if key == "limited_by":
+                texts = [
+                    str(self.model.index(r, c).data() or "") for r in range(self.model.rowCount())
+                ]
+                width = (
+                    max(
+                        [metrics.horizontalAdvance(LIMIT_TEXT["level"])]
+                        + [metrics.horizontalAdvance(t) for t in texts]
+                    )
+                    + 12
+                )
+            elif key == "vs":
+                width = metrics.horizontalAdvance("▲ +£000,000") + 14
+            elif key == "attainment":
+                width = metrics.horizontalAdvance("100.0%") + 16
+            else:
+                width = metrics.horizontalAdvance("£0,000,000") + 14
+            header.resizeSection(c, max(width, self.header_width(c)))
+        self._fit_name_column()
+
+    def header_width(self, column: int) -> int:
+        """What a section needs to show its header text whole, in bold as it is when a
+        row is selected (the sections of selected columns are highlighted)."""
+        header = self.table.horizontalHeader()
         plain = QFontMetrics(header.font())
         bold_font = QFont(header.font())
         bold_font.setBold(True)
         bold = QFontMetrics(bold_font)
-        for c in range(self.model.columnCount()):
-            label = str(self.model.headerData(c, Qt.Orientation.Horizontal) or "")
-            widen = max(
-                (bold.horizontalAdvance(t) - plain.horizontalAdvance(t) for t in label.split("\n")),
-                default=0,
-            )
-            header_needs = header.sectionSizeHint(c) + widen + 8
-            key = self.model.column(c).key
-            if key == "name":
-                names = [
-                    str(self.model.index(r, c).data() or "") for r in range(self.model.rowCount())
-                ]
-                longest = max((metrics.horizontalAdvance(n) for n in names), default=0)
-                width = min(max(longest + 16, metrics.horizontalAdvance("M" * 10)), 280)
-            elif key == "limited_by":
-                width = metrics.horizontalAdvance(
-                    ", ".join((LIMIT_TEXT["level"], LIMIT_TEXT["capacity"]))
-                )
-            elif key == "vs":
-                width = metrics.horizontalAdvance("▲ +£000,000") + 24
-            elif key == "attainment":
-                width = metrics.horizontalAdvance("100.0%") + 28
-            else:
-                width = metrics.horizontalAdvance("£0,000,000") + 20
-            header.resizeSection(c, max(width, header_needs))
+        label = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+        widen = max(
+            (bold.horizontalAdvance(t) - plain.horizontalAdvance(t) for t in label.split("\n")),
+            default=0,
+        )
+        return header.sectionSizeHint(column) + widen + 8
+
+    def _fit_name_column(self) -> None:
+        """The names as wide as the longest, or as the room left beside the figures
+        (never under about twelve letters: a name cut short ends in "…", whole in its
+        tooltip)."""
+        keys = self.model.column_keys()
+        if "name" not in keys:
+            return
+        c = keys.index("name")
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        names = [str(self.model.index(r, c).data() or "") for r in range(self.model.rowCount())]
+        longest = max((metrics.horizontalAdvance(n) for n in names), default=0) + 16
+        others = sum(header.sectionSize(k) for k in range(len(keys)) if k != c)
+        # the viewport's width, asked without fetching the viewport itself (whose Python
+        # type PySide would look up among every widget class before the first frame)
+        bar = self.table.verticalScrollBar()
+        width = self.table.maximumViewportSize().width()
+        room = width - (bar.sizeHint().width() if bar.isVisible() else 0) - others
+        floor = max(metrics.horizontalAdvance("M" * 9), self.header_width(c))
+        width = max(floor, min(longest, max(room, 0), 320))
+        if header.sectionSize(c) != width:
+            header.resizeSection(c, width)
