@@ -872,7 +872,9 @@ def format_value(spec: FieldSpec, value: Any, currency: str = "GBP") -> str:
     kind = spec.kind
     if kind == "bool":
         return "yes" if value else "no"
-    if kind in ("ids", "rules"):
+    if kind == "rules":
+        return ", ".join(value) if value else "none"  # read back as no rule kept
+    if kind == "ids":
         return ", ".join(value)
     if kind in ("text", "choice"):
         return str(value)
