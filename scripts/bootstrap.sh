@@ -79,3 +79,24 @@ ensure_qt_libs() {
     echo "  sudo apt-get install $QT_LIBS" >&2
   fi
 }
+
+# The X11 helper libraries Qt's xcb platform plugin loads (Qt 6.5+ needs xcb-cursor).
+# ./build puts them in the Linux bundle, so the build machine needs them.
+XCB_HELPER_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0"
+
+ensure_xcb_helpers() {
+  local lib missing=0
+  for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 libxcb-render-util.so.0 libxcb-shape.so.0 libxcb-randr.so.0 libxcb-xinerama.so.0 libxcb-xkb.so.1 libxkbcommon-x11.so.0; do
+    ldconfig -p 2>/dev/null | grep -q "$lib" || missing=1
+  done
+  [ "$missing" = 1 ] || return 0
+  if command -v apt-get >/dev/null 2>&1 && as_root true 2>/dev/null; then
+    echo "Installing the X11 libraries the bundle carries for Qt ..."
+    # shellcheck disable=SC2086
+    as_root apt-get install -y -q $XCB_HELPER_PACKAGES >/dev/null 2>&1 \
+      || { as_root apt-get update -q >/dev/null 2>&1 && as_root apt-get install -y -q $XCB_HELPER_PACKAGES >/dev/null; }
+  else
+    echo "The bundle carries X11 libraries this machine lacks; install them with:" >&2
+    echo "  sudo apt-get install $XCB_HELPER_PACKAGES" >&2
+  fi
+}
