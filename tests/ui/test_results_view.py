@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -171,27 +169,26 @@ def test_a_scenario_that_cannot_be_met_says_so(view, solved, qtbot, wait_solved)
 
 
 def test_a_long_solve_shows_solving_and_greys(sample_project, qtbot, wait_solved):
-    from allocator.engine.solve import Engine
+    from tests.ui.engines import GatedEngine
 
-    class SlowEngine(Engine):
-        def solve(self, *args, **kwargs):
-            time.sleep(0.4)
-            return super().solve(*args, **kwargs)
-
-    doc = Document(sample_project, engine_factory=SlowEngine)
+    engine = GatedEngine()
+    doc = Document(sample_project, engine_factory=lambda: engine)
     try:
         wait_solved(doc)
         view = ResultsView(doc)
         qtbot.addWidget(view)
         assert view.banner.isHidden() and not view.model.stale
+        engine.gate.clear()  # the next solve waits until the test lets it go
         doc.set_field("partners[2].floor", "40000")
         assert not view.model.stale  # a quick solve never flickers
-        qtbot.waitUntil(lambda: view.banner.text() == "Solving…", timeout=2000)
+        qtbot.waitUntil(lambda: view.banner.text() == "Solving…", timeout=5000)
         assert view.model.stale
+        engine.gate.set()
         wait_solved(doc)
         qtbot.waitUntil(lambda: view.banner.isHidden())
         assert not view.model.stale
     finally:
+        engine.gate.set()
         doc.shutdown()
 
 
