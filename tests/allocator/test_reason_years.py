@@ -22,8 +22,7 @@ def test_the_squeezed_sample_says_its_reason_once_for_every_year(sample_dict):
     sample_dict["budget"]["first_year"] = 150000
     r = _unmet(sample_dict, FEE)
     reason = (
-        "2027-2029: floors add up to £200,000 but the distributable budget is "
-        "£135,000 to £140,454."
+        "2027-2029: floors add up to £200,000 but the distributable budget is £135,000 to £140,454."
     )
     assert r.checks[0] == reason
     assert [c for c in r.checks if "floors add up" in c] == [reason]
@@ -36,8 +35,7 @@ def test_only_the_years_that_fail_are_named(sample_dict):
     sample_dict["budget"]["first_year"] = 196000
     r = _unmet(sample_dict)
     assert r.checks[0] == (
-        "2027-2028: floors add up to £200,000 but the distributable budget is "
-        "£196,000 to £199,920."
+        "2027-2028: floors add up to £200,000 but the distributable budget is £196,000 to £199,920."
     )
     assert "2029" not in r.checks[0]
 
