@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,10 +52,86 @@ def share_words(value: float) -> str:
 # ----------------------------------------------------------------------------------
 
 
+class Figure(NamedTuple):
+    """One figure of a finding: its value, to order by, and how it reads."""
+
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One arithmetic finding of one year: its words with ``{0}``, ``{1}``... where its
+    figures go, so the same finding in several years can be said once
+    (:func:`said_once`)."""
+
+    year: int
+    words: str
+    figures: tuple[Figure, ...] = ()
+
+    def sentence(self) -> str:
+        """The finding as one year's sentence: "2027: floors add up to ..."."""
+        return f"{self.year}: " + self.words.format(*(f.text for f in self.figures))
+
+
+def _money(value: float, cur: str) -> Figure:
+    return Figure(float(value), money(value, cur))
+
+
+def year_words(years: Sequence[int]) -> str:
+    """Years as a person writes them: runs of consecutive years as a range ("2027-2029"),
+    the others listed ("2027, 2029")."""
+    ordered = sorted(set(years))
+    runs: list[list[int]] = []
+    for y in ordered:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)
+
+
+def _figure_range(figures: Sequence[Figure]) -> str:
+    """One figure across years: given once when it reads the same in every year, else
+    the lowest to the highest ("£135,000 to £140,454")."""
+    texts = {f.text for f in figures}
+    if len(texts) == 1:
+        return figures[0].text
+    low = min(figures, key=lambda f: f.value)
+    high = max(figures, key=lambda f: f.value)
+    if low.text == high.text:  # pragma: no cover - equal values read alike
+        return low.text
+    return f"{low.text} to {high.text}"
+
+
+def said_once(findings: Sequence[Finding]) -> list[str]:
+    """The findings of every year as sentences, a finding that holds in several years
+    said once with its years and the range of its figures ("2027-2029: floors add up to
+    £200,000 but the distributable budget is £135,000 to £140,454."), in the order each
+    is first found. A finding of one year alone reads as that year's sentence."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.words, []).append(f)
+    out: list[str] = []
+    for words, same in groups.items():
+        columns = zip(*(f.figures for f in same), strict=True)
+        figures = [_figure_range(c) for c in columns]
+        out.append(f"{year_words([f.year for f in same])}: " + words.format(*figures))
+    return out
+
+
 def feasibility_checks(
     project: Project, scenario: Scenario, inst: YearInstance, spread: bool = True
 ) -> list[str]:
-    """Plain arithmetic that shows a scenario cannot be met, one sentence per finding.
+    """Plain arithmetic that shows a scenario cannot be met in one year, one sentence
+    per finding (:func:`feasibility_findings` in words)."""
+    return [f.sentence() for f in feasibility_findings(project, scenario, inst, spread)]
+
+
+def feasibility_findings(
+    project: Project, scenario: Scenario, inst: YearInstance, spread: bool = True
+) -> list[Finding]:
+    """Plain arithmetic that shows a scenario cannot be met, one finding each.
 
     Together these are exactly the conditions for a split to exist (boxes, budget,
     ring-fence and the spread band), so when none fires the program is feasible.
@@ -61,57 +139,88 @@ def feasibility_checks(
     cur = project.currency
     y = inst.year
     D = inst.D
-    out: list[str] = []
+    out: list[Finding] = []
     for k in np.nonzero(inst.lo > inst.hi + 1e-6)[0].tolist():
-        name = project.partners[inst.index[k]].name
+        name = _braced(project.partners[inst.index[k]].name)
         out.append(
-            f"{y}: {name}'s {inst.lo_kind[k]} ({money(inst.lo[k], cur)}) is above its "
-            f"{inst.hi_kind[k]} ({money(inst.hi[k], cur)})."
+            Finding(
+                y,
+                f"{name}'s {inst.lo_kind[k]} ({{0}}) is above its {inst.hi_kind[k]} ({{1}}).",
+                (_money(inst.lo[k], cur), _money(inst.hi[k], cur)),
+            )
         )
     lo_sum, hi_sum = inst.lo.sum(), inst.hi.sum()
     if lo_sum > D + 1e-6:
-        what = "Floors" if all(kd == FLOOR for kd in inst.lo_kind) else "Floors and needs floors"
+        what = "floors" if all(kd == FLOOR for kd in inst.lo_kind) else "floors and needs floors"
         out.append(
-            f"{y}: {what} add up to {money(lo_sum, cur)} but the distributable budget "
-            f"is {money(D, cur)}."
+            Finding(
+                y,
+                f"{what} add up to {{0}} but the distributable budget is {{1}}.",
+                (_money(lo_sum, cur), _money(D, cur)),
+            )
         )
     if hi_sum < D - 1e-6:
         what = (
-            "Capacities"
+            "capacities"
             if all(kd == CAPACITY for kd in inst.hi_kind)
-            else "Capacities (with the lead cap)"
+            else "capacities (with the lead cap)"
         )
         out.append(
-            f"{y}: {what} add up to {money(hi_sum, cur)} but the distributable budget "
-            f"is {money(D, cur)}: the partners cannot absorb it all."
+            Finding(
+                y,
+                f"{what} add up to {{0}} but the distributable budget is {{1}}: the partners "
+                "cannot absorb it all.",
+                (_money(hi_sum, cur), _money(D, cur)),
+            )
         )
     if inst.ring > 0:
-        if not inst.bf.any():
-            out.append(
-                f"{y}: a ring-fence of {share_words(inst.rho)} is set but no by-and-for partner "
-                "takes part in this scenario."
-            )
-        else:
-            bf_hi = inst.hi[inst.bf].sum()
-            if bf_hi < inst.ring - 1e-6:
-                out.append(
-                    f"{y}: the ring-fence asks for {money(inst.ring, cur)} for by-and-for "
-                    f"partners, but their capacities add up to {money(bf_hi, cur)}."
-                )
-            nb_lo = inst.lo[~inst.bf].sum()
-            if nb_lo > D - inst.ring + 1e-6:
-                out.append(
-                    f"{y}: the other partners' floors ({money(nb_lo, cur)}) leave "
-                    f"{money(D - nb_lo, cur)} for by-and-for partners, less than the "
-                    f"ring-fence of {money(inst.ring, cur)}."
-                )
+        out += _ring_findings(inst, cur)
     if spread and inst.k is not None and not out:
         names = [project.partners[i].name for i in inst.index]
-        out += _spread_checks(inst, inst.k, names, cur)
+        out += _spread_checks(inst, inst.k, names)
     return out
 
 
-def _spread_checks(inst: YearInstance, k: float, names: list[str], cur: str) -> list[str]:
+def _braced(text: str) -> str:
+    """Text put into a finding's words as it is (braces doubled for ``str.format``)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _ring_findings(inst: YearInstance, cur: str) -> list[Finding]:
+    y = inst.year
+    if not inst.bf.any():
+        return [
+            Finding(
+                y,
+                f"a ring-fence of {share_words(inst.rho)} is set but no by-and-for partner "
+                "takes part in this scenario.",
+            )
+        ]
+    out: list[Finding] = []
+    bf_hi = inst.hi[inst.bf].sum()
+    if bf_hi < inst.ring - 1e-6:
+        out.append(
+            Finding(
+                y,
+                "the ring-fence asks for {0} for by-and-for partners, but their capacities "
+                "add up to {1}.",
+                (_money(inst.ring, cur), _money(bf_hi, cur)),
+            )
+        )
+    nb_lo = inst.lo[~inst.bf].sum()
+    if nb_lo > inst.D - inst.ring + 1e-6:
+        out.append(
+            Finding(
+                y,
+                "the other partners' floors ({0}) leave {1} for by-and-for partners, less "
+                "than the ring-fence of {2}.",
+                (_money(nb_lo, cur), _money(inst.D - nb_lo, cur), _money(inst.ring, cur)),
+            )
+        )
+    return out
+
+
+def _spread_checks(inst: YearInstance, k: float, names: list[str]) -> list[Finding]:
     # The spread limit ``k`` bounds funding per unit of need: work along need (scaled
     # like fair shares, which it equals when there is no core share).
     lo, hi = inst.lo, inst.hi
@@ -126,17 +235,25 @@ def _spread_checks(inst: YearInstance, k: float, names: list[str], cur: str) -> 
         return []
     top = int(np.argmax(lo / d))
     bottom = int(np.argmin(hi / d))
-    ratio = (lo[top] / d[top]) / (hi[bottom] / d[bottom])
+    ratio = float((lo[top] / d[top]) / (hi[bottom] / d[bottom]))
     if ratio > k:
+        high, low = _braced(names[top]), _braced(names[bottom])
         return [
-            f"{inst.year}: the spread limit of {k:g} cannot be met: {names[top]}'s "
-            f"{inst.lo_kind[top]} gives it {ratio:.2f} times the funding per unit of need "
-            f"that {names[bottom]}'s {inst.hi_kind[bottom]} allows {names[bottom]}."
+            Finding(
+                inst.year,
+                f"the spread limit of {k:g} cannot be met: {high}'s {inst.lo_kind[top]} "
+                f"gives it {{0}} times the funding per unit of need that {low}'s "
+                f"{inst.hi_kind[bottom]} allows {low}.",
+                (Figure(ratio, f"{ratio:.2f}"),),
+            )
         ]
     return [
-        f"{inst.year}: the spread limit of {k:g} cannot be met together with the "
-        "capacities, floors and ring-fence: some partner would have to get more than "
-        f"{k:g} times the funding per unit of need of another."
+        Finding(
+            inst.year,
+            f"the spread limit of {k:g} cannot be met together with the capacities, floors "
+            f"and ring-fence: some partner would have to get more than {k:g} times the "
+            "funding per unit of need of another.",
+        )
     ]
 
 

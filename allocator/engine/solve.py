@@ -394,11 +394,12 @@ class Engine:
         base = self._base(
             project, j, fingerprint, Status.OPTIMAL, fee=tuple(inst.fee for inst in insts)
         )
-        checks: list[str] = []
+        findings: list[explain.Finding] = []
         for inst in insts:
             # the spread band's check costs a little more; it runs only when needed
-            checks += explain.feasibility_checks(project, scenario, inst, spread=False)
-        if checks:
+            findings += explain.feasibility_findings(project, scenario, inst, spread=False)
+        if findings:
+            checks = explain.said_once(findings)
             return self._infeasible(project, j, insts, base, checks, should_cancel, explain_unmet)
         try:
             years = self._solve_years(scenario, insts, should_cancel, figures)
@@ -654,8 +655,11 @@ class Engine:
         """Why the scenario cannot be met, and what would make it solve."""
         scenario = project.scenarios[j]
         if not checks:
+            # a finding that holds in several years is said once, with its years
+            findings: list[explain.Finding] = []
             for inst in insts:
-                checks += explain.feasibility_checks(project, scenario, inst)
+                findings += explain.feasibility_findings(project, scenario, inst)
+            checks = explain.said_once(findings)
         result = replace(base, status=Status.INFEASIBLE, checks=tuple(checks))
         head = "The rules of this scenario cannot all be met." if not checks else checks[0]
         if not explain_unmet:

@@ -140,7 +140,7 @@ def test_infeasible_exits_1_with_relaxations(tmp_path, sample_dict):
     assert s["status"] == "infeasible"
     assert s["relaxations"]
     assert all(x["field"].startswith("partners[") for x in s["relaxations"])
-    assert "Floors add up to" in s["message"]
+    assert "2027-2029: floors add up to" in s["message"]
     r = run("solve", _write(tmp_path, data), "--scenario", "Needs-weighted")
     assert r.returncode == 1
     assert "lower Amani Collective's floor from £60,000 to" in r.stdout

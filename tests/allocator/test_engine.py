@@ -131,7 +131,7 @@ def test_leximin_equals_closed_form(data):
             result.relaxations
             or result.blocking
             or result.budget_alternative
-            or any("Capacities" in c for c in result.checks)
+            or any(": capacities" in c for c in result.checks)
         )
         return
     assert result.ok, result.message
@@ -182,7 +182,7 @@ def test_relaxations_make_infeasible_scenarios_solve(data):
     assert result.status == "infeasible"
     if not result.relaxations:
         # capacities and the grant are facts, never suggested as edits
-        assert any("Capacities" in c for c in result.checks), result.message
+        assert any(": capacities" in c for c in result.checks), result.message
         return
     fixed = apply_relaxations(project, result.relaxations)
     again = solve(fixed)[0]
@@ -197,7 +197,7 @@ def test_relaxation_names_the_floor_to_lower(sample_dict):
     project = project_from_dict(sample_dict)
     r = solve(project, ["Needs-weighted"])[0]
     assert r.status == "infeasible"
-    assert "Floors add up to" in r.checks[0]
+    assert "floors add up to" in r.checks[0]
     fields = [x.field for x in r.relaxations]
     assert any(f.endswith(".floor") for f in fields)
     fixed = apply_relaxations(project, r.relaxations)
@@ -302,7 +302,7 @@ def test_relaxations_share_the_cut_between_floors(sample_dict):
     project = project_from_dict(sample_dict)
     r = solve(project, ["Needs-weighted"])[0]
     assert r.status == "infeasible"
-    assert r.checks[0].startswith("2027: Floors add up to £200,000")
+    assert r.checks[0].startswith("2027-2029: floors add up to £200,000")
     shares = {x.field: x.to_value / x.from_value for x in r.relaxations}
     assert len(shares) == 4
     # the same share but for rounding each figure down to a round thousand
