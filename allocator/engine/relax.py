@@ -415,9 +415,17 @@ def _money_step(change: float) -> int:
     return 1_000
 
 
-def _rounded(project: Project, found: _Found, extra: int) -> list[Relaxation]:
+def _rounded(
+    project: Project, found: _Found, extra: int, fee_back: bool = False
+) -> list[Relaxation]:
     """Each figure as people write it, rounded in the direction that keeps the change
-    sufficient (never a change under 10 units), moved ``extra`` steps further."""
+    sufficient (never a change under 10 units), moved ``extra`` steps further.
+
+    ``fee_back``: the management fee rounded back towards today's instead (a smaller
+    cut), the floors taking up the difference. A lower fee is not always looser: it
+    leaves more to share out, which raises the needs floors, and where one of them meets
+    a capacity the fee found is the lowest that solves, so a cut past it fails.
+    """
     out = []
     for f, v in found.lower.items():
         old = float(FieldPath.parse(f).get(project))
@@ -425,6 +433,9 @@ def _rounded(project: Project, found: _Found, extra: int) -> list[Relaxation]:
             step = _money_step(old - v)
             new: float = math.floor((v + 1e-6) / step) * step - extra * step
             new = min(new, math.floor((old - 10) / 10) * 10)
+        elif fee_back and f.endswith(".management_fee"):
+            new = math.ceil((v - 1e-9) / _SHARE_STEP) * _SHARE_STEP
+            new = round(min(new, old - _SHARE_STEP), 6)
         else:
             new = math.floor((v + 1e-9) / _SHARE_STEP) * _SHARE_STEP - extra * _SHARE_STEP
             new = round(min(new, old - _SHARE_STEP), 6)
@@ -468,11 +479,14 @@ def _fix(
     found = _Search(project, j, insts, free).solve()
     if found is None:
         return None
-    for extra in range(_TIGHTEN):
-        _poll(should_cancel)
-        edits = _rounded(project, found, extra)
-        if edits and _solves_after(project, j, edits, solves):
-            return edits
+    for fee_back in (False, True):
+        if fee_back and not any(f.endswith(".management_fee") for f in found.lower):
+            break
+        for extra in range(_TIGHTEN):
+            _poll(should_cancel)
+            edits = _rounded(project, found, extra, fee_back)
+            if edits and _solves_after(project, j, edits, solves):
+                return edits
     return None
 
 

@@ -206,3 +206,98 @@ def test_an_unknown_rule_is_refused_naming_the_field(sample_dict):
     with pytest.raises(ValidationError, match=r"must be one of ring_fence"):
         edits.set_field(project, "scenarios[0].keep", "ring_fence, floors")
     assert project_to_dict(project)["scenarios"][0]["keep"] == list(KEEP_DEFAULT)
+
+
+#: Floors at three-quarters of capacity over a reach-basis scenario whose fee, cut to
+#: the least that solves, meets Partner 4's needs floor at its capacity: a fee rounded
+#: further down then fails, so the fee is rounded back and the floors take the rest.
+FEE_AT_THE_EDGE = {
+    "format": "fairshare-project",
+    "version": 1,
+    "name": "Random consortium",
+    "currency": "GBP",
+    "years": {"start": 2027, "count": 1},
+    "budget": {"first_year": 35668, "annual_uplift": 0.0},
+    "partners": [
+        {
+            "id": "p0",
+            "name": "Partner 0",
+            "lead": True,
+            "by_and_for": False,
+            "capacity": 5000,
+            "floor": 0,
+            "reach": 713,
+            "multiple_disadvantage": 0.0,
+            "back_office_capacity": 0.0,
+        },
+        {
+            "id": "p1",
+            "name": "Partner 1",
+            "lead": False,
+            "by_and_for": False,
+            "capacity": 10155,
+            "floor": 0,
+            "reach": 1825,
+            "multiple_disadvantage": 0.0,
+            "back_office_capacity": 0.0,
+        },
+        {
+            "id": "p2",
+            "name": "Partner 2",
+            "lead": False,
+            "by_and_for": False,
+            "capacity": 5000,
+            "floor": 0,
+            "reach": 1333,
+            "multiple_disadvantage": 0.0,
+            "back_office_capacity": 0.0,
+        },
+        {
+            "id": "p3",
+            "name": "Partner 3",
+            "lead": False,
+            "by_and_for": True,
+            "capacity": 12872,
+            "floor": 0,
+            "reach": 1407,
+            "multiple_disadvantage": 0.875,
+            "back_office_capacity": 0.0,
+        },
+        {
+            "id": "p4",
+            "name": "Partner 4",
+            "lead": False,
+            "by_and_for": False,
+            "capacity": 13358,
+            "floor": 0,
+            "reach": 2872,
+            "multiple_disadvantage": 1.0,
+            "back_office_capacity": 0.0,
+        },
+    ],
+    "scenarios": [
+        {
+            "name": "Random",
+            "basis": "reach",
+            "weights": {"multiple_disadvantage": 2.0, "back_office_gap": 0.0},
+            "management_fee": 0.15,
+            "ring_fence": 0.3,
+            "needs_floor": 0.8,
+            "spread_limit": 2.0,
+            "lead_cap": None,
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("keep", [None, []])
+def test_a_fee_cut_at_its_edge_is_rounded_back_and_the_floors_take_the_rest(keep):
+    data = _raise_floors(FEE_AT_THE_EDGE)
+    if keep is not None:
+        data["scenarios"][0]["keep"] = keep
+    project = project_from_dict(data)
+    result = solve(project)[0]
+    assert result.relaxations, result.message
+    for x in result.relaxations:
+        _check_round(x)
+    assert solve(apply_relaxations(project, result.relaxations))[0].ok
