@@ -81,9 +81,11 @@ def close_icon() -> QIcon:
 class Banner(QFrame):
     """One message with its sign and the buttons it offers; hidden until it says something.
 
-    ``name`` is the banner's object name; its text is ``{name}Text``. Buttons are added
-    with :meth:`add_action` and pressing one emits :attr:`actionTriggered` with its key;
-    :meth:`add_close` lets a person close the banner.
+    ``name`` is the banner's object name; its text is ``{name}Text`` (in ``{name}Words``,
+    which scrolls only a long message shown whole on a small screen) and its "Show all"
+    toggle ``{name}More``. Buttons are added with :meth:`add_action` and pressing one
+    emits :attr:`actionTriggered` with its key; :meth:`add_close` lets a person close
+    the banner.
     """
 
     actionTriggered = Signal(str)
@@ -189,10 +191,6 @@ class Banner(QFrame):
     def text(self) -> str:
         """What the banner says, whole (however much of it shows); "" while it is hidden."""
         return self._text if not self.isHidden() else ""
-
-    def is_cut(self) -> bool:
-        """Whether the label shows the message cut short (the rest behind "Show all")."""
-        return self.label.text() != self._text
 
     # -- fitting the words -------------------------------------------------------------
     def _height_of(self, text: str, width: int) -> int:
