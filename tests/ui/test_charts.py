@@ -137,6 +137,45 @@ def test_a_plain_message_when_there_is_nothing_to_show(document, qtbot, wait_sol
     assert w.chart().title() == w.message
 
 
+def drawn_below_title(chart) -> set[int]:
+    """The colours drawn under the chart's title, inside its rounded background."""
+    image = chart.grab().toImage()
+    top = 3 * chart.fontMetrics().height() + 16
+    return {
+        image.pixel(x, y)
+        for y in range(top, image.height() - 16, 3)
+        for x in range(16, image.width() - 16, 3)
+    }
+
+
+def test_a_new_project_clears_the_last_partners_and_then_shows_its_own(
+    chart, document, wait_solved
+):
+    """After File > New nothing of the last project is drawn, not even before Qt deletes
+    the old axes; once the new project has a split, its own partners are down the axis."""
+    from dataclasses import replace
+
+    from allocator.domain import edits
+
+    sample = document.project
+    assert chart.categories() and len(drawn_below_title(chart)) > 1
+    document.reset(edits.new_project(first_year_budget=300000))
+    # at once, before the event loop runs: only the message and the background
+    assert chart.categories() == [] and chart.values() == {}
+    assert chart.category_axis is None and chart.chart().series() == []
+    assert "no split to show yet" in chart.message.lower()
+    assert len(drawn_below_title(chart)) == 1, "something is drawn under the message"
+    renamed = replace(
+        sample, partners=tuple(replace(p, name=f"New {p.name}") for p in sample.partners)
+    )
+    document.reset(renamed)
+    wait_solved(document)
+    assert chart.categories() == [p.name for p in document.result().partners]
+    assert all(name.startswith("New ") for name in chart.categories())
+    assert sorted(chart.category_axis.categories()) == sorted(chart.categories())
+    assert chart.values()[GRANT] == [float(p.total) for p in document.result().partners]
+
+
 def test_the_chart_follows_a_dark_palette(chart, qtbot):
     assert not chart.dark
     dark = QPalette()
