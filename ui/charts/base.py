@@ -282,8 +282,14 @@ class ThemedChartView(QChartView):
             self.chart_.setMargins(margins)
 
     def clear_chart(self) -> None:
+        """No series and no axes. Each axis is hidden and, for names, emptied before it
+        goes: Qt deletes a removed axis's drawings later, from the event loop, and until
+        then they would still show the last figures."""
         self.chart_.removeAllSeries()
         for axis in self.chart_.axes():
+            axis.hide()
+            if isinstance(axis, QBarCategoryAxis):
+                axis.clear()
             self.chart_.removeAxis(axis)
         self.category_axis = None
         self.category_count = 0

@@ -294,13 +294,8 @@ class ResultsChart(ThemedChartView):
             self.setToolTip("")
 
     def clear_chart(self) -> None:
-        """No bars, no partner names, no money ticks: the axes are hidden and emptied
-        before they go, so nothing of the last project is drawn even before Qt gets
-        round to deleting their drawings (it does so later, from the event loop)."""
-        for axis in self.chart_.axes():
-            axis.hide()
-            if isinstance(axis, QBarCategoryAxis):
-                axis.clear()
+        """No bars, no partner names, no money ticks (the base hides and empties the axes
+        before they go, so nothing of the last project is drawn)."""
         super().clear_chart()
         self._series = None
         self._sets = {}
