@@ -9,6 +9,7 @@ three decimals in a sentence only hides the point.
 from __future__ import annotations
 
 import math
+from datetime import date as _date
 
 MINUS = "\u2212"
 """The minus sign used for negative amounts and changes: a real minus, not a hyphen."""
@@ -73,3 +74,16 @@ def signed_pct(value: float, digits: int = 1) -> str:
     if float(text.rstrip("%")) == 0:
         return text
     return ("+" if value > 0 else MINUS) + text
+
+
+#: Month names written out: a date in words never depends on the machine's locale.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def date_words(day: _date) -> str:
+    """A date as people write it: "3 December 2026" (never a numeric form that reads
+    differently from one country to the next)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -20,6 +20,7 @@ from typing import Any
 
 from allocator.domain.decisions import MAX_REASON, Decision, decision_to_dict, read_decisions
 from allocator.domain.model import Project, partner_to_dict, scenario_to_dict
+from allocator.domain.text import date_words as _written_date
 from allocator.engine.solve import solve
 from allocator.errors import Problem, ValidationError
 from allocator.report.words import measure_values
@@ -162,8 +163,7 @@ def decision_history(project: Project) -> list[HistoryEntry]:
 
 def date_words(iso: str) -> str:
     """ "2026-12-03" as people write it: "3 December 2026"."""
-    day = _dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return _written_date(_dt.date.fromisoformat(iso))
 
 
 def choice_words(project: Project, scenario_name: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QDateTime, QLockFile, QStandardPaths, Qt
 
 from allocator.domain.model import Project
+from allocator.domain.text import date_words
 
 PROJECT_SUFFIX = ".fairshare"
 
@@ -34,12 +35,6 @@ class LeftBehind:
     time: float  # the same as seconds since the epoch, for sorting
 
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
 def when_words(saved: str) -> str:
     """When a copy was written, for people: "6 December 2026 at 14:05" ("" if unknown).
 
@@ -52,7 +47,7 @@ def when_words(saved: str) -> str:
         return ""
     if when.tzinfo is not None:
         when = when.astimezone()  # the person's own clock
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year} at {when:%H:%M}"
+    return f"{date_words(when.date())} at {when:%H:%M}"
 
 
 def recovery_dir() -> Path:
