@@ -97,25 +97,21 @@ class SweepRequest(QWidget):
     #: The request changed (the Run button may follow).
     changed = Signal()
 
+    def _choice(self, name: str, words: str, letters: int) -> QComboBox:
+        """A named drop-down of the request row, as wide as ``letters`` characters."""
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(words)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(letters)
+        combo.currentIndexChanged.connect(self._on_request_changed)
+        return combo
+
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.scenario_combo = QComboBox(self)
-        self.scenario_combo.setObjectName("sweepScenario")
-        self.scenario_combo.setAccessibleName(self.tr("Scenario to sweep"))
-        self.scenario_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.scenario_combo.setMinimumContentsLength(18)
-        self.scenario_combo.currentIndexChanged.connect(self._on_request_changed)
-        self.param_combo = QComboBox(self)
-        self.param_combo.setObjectName("sweepParameter")
-        self.param_combo.setAccessibleName(self.tr("Setting to vary"))
-        self.param_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.param_combo.setMinimumContentsLength(20)
-        self.param_combo.currentIndexChanged.connect(self._on_request_changed)
+        self.scenario_combo = self._choice("sweepScenario", self.tr("Scenario to sweep"), 18)
+        self.param_combo = self._choice("sweepParameter", self.tr("Setting to vary"), 20)
         self.from_spin = UnitSpinBox(self)
         self.from_spin.setObjectName("sweepFrom")
         self.from_spin.setAccessibleName(self.tr("From"))
